@@ -1,0 +1,14 @@
+/**
+ * The list of `pacer` subcommands. Each room adds one line here (and nothing else in
+ * pacer.ts), e.g.:
+ *   registerSubcommand("sim", { summary: "...", load: async () => (await import("../sim/cli.js")).simCli });
+ */
+import { registerSubcommand } from "./pacer.js";
+
+registerSubcommand("version", {
+  summary: "print pacer's version",
+  load: async () => async (_argv, io) => {
+    io.stdout("pacer 0.1.0\n");
+    return 0;
+  },
+});
