@@ -12,3 +12,8 @@ registerSubcommand("version", {
     return 0;
   },
 });
+
+registerSubcommand("sandbox", {
+  summary: "the tutorial's machines on one host: up|down|status|exec NODE -- CMD",
+  load: async () => (await import("../sandbox/cli.js")).sandboxCli,
+});
