@@ -1,0 +1,255 @@
+/**
+ * The executor (Pacemaker's execd role): runs resource agents for the controller, one
+ * operation at a time per resource and a bounded number at once overall, and keeps recurring
+ * monitors going, reporting their first result and then only changes.
+ */
+import { existsSync } from "node:fs";
+import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
+import { ExecStatus, OcfRc } from "./codes.js";
+import { type ClassContext, type Plan, planOperation } from "./classes.js";
+import { executorLimits } from "./limits.js";
+import { DEFAULT_LSB_DIR, DEFAULT_OCF_ROOT, pacerAgentsRoot } from "./locate.js";
+import { type Mapped, decided } from "./outcome.js";
+import { KeyedSerializer, Slots } from "./queue.js";
+import { runChild } from "./run-child.js";
+import type { OpRequest, OpResult, RecurringListener } from "./types.js";
+
+export interface ExecutorOptions {
+  /** This node's name (`CRM_meta_on_node` default). Default: the host name. */
+  readonly nodeName?: string;
+  /** Default: `$OCF_ROOT` of `baseEnv`, else /usr/lib/ocf. */
+  readonly ocfRoot?: string;
+  /** Where provider `pacer` agents are found besides `$OCF_ROOT`. Default: the repo's agents/. */
+  readonly pacerAgentsRoot?: string;
+  readonly lsbDir?: string;
+  /** Where fence agents live. Default /usr/sbin. */
+  readonly fenceDir?: string;
+  readonly systemctl?: string;
+  /** Default: whether /run/systemd/system exists. */
+  readonly systemdRunning?: boolean;
+  /** The environment agents inherit (minus OCF_*). Default: process.env. */
+  readonly baseEnv?: Readonly<Record<string, string | undefined>>;
+  readonly pathPrefix?: readonly string[];
+  readonly haVars?: Readonly<Record<string, string>>;
+  readonly crmFeatureSet?: string;
+  readonly opsInFlightMax?: number;
+  /** Recurring results worth reporting: the first one of each recurring op, then changes. */
+  readonly onRecurring?: RecurringListener;
+  /** Wall clock for `last-run` / `last-rc-change`. Default Date.now. */
+  readonly wallClockMs?: () => number;
+}
+
+interface Recurring {
+  readonly req: OpRequest;
+  readonly callId: number;
+  timer: NodeJS.Timeout | undefined;
+  cancelled: boolean;
+  last: OpResult | undefined;
+}
+
+/** Identifies a recurring operation as Pacemaker's operation key does: `rsc_action_interval`. */
+export function operationKey(resourceId: string, action: string, intervalMs: number): string {
+  return `${resourceId}_${action}_${intervalMs}`;
+}
+
+export class Executor {
+  private callIdSeq = 0;
+  private readonly ctx: ClassContext;
+  private readonly slots: Slots;
+  private readonly perResource = new KeyedSerializer(executorLimits.opsQueuedPerResourceMax);
+  private readonly recurring = new Map<string, Recurring>();
+  private readonly wallClockMs: () => number;
+  private readonly onRecurring: RecurringListener;
+  private closed = false;
+
+  constructor(opts: ExecutorOptions = {}) {
+    const base = opts.baseEnv ?? process.env;
+    const ocfRoot = opts.ocfRoot ?? base.OCF_ROOT ?? DEFAULT_OCF_ROOT;
+    this.ctx = {
+      env: {
+        base,
+        ocfRoot,
+        nodeName: opts.nodeName ?? hostname(),
+        ...(opts.pathPrefix ? { pathPrefix: opts.pathPrefix } : {}),
+        ...(opts.haVars ? { haVars: opts.haVars } : {}),
+        ...(opts.crmFeatureSet ? { crmFeatureSet: opts.crmFeatureSet } : {}),
+      },
+      ocfRoot,
+      pacerAgentsRoot: opts.pacerAgentsRoot ?? pacerAgentsRoot(),
+      lsbDir: opts.lsbDir ?? DEFAULT_LSB_DIR,
+      fenceDir: opts.fenceDir ?? "/usr/sbin",
+      systemdRunning: opts.systemdRunning ?? existsSync("/run/systemd/system"),
+      systemctl: opts.systemctl ?? "systemctl",
+      stonithStarted: new Set<string>(),
+    };
+    this.slots = new Slots(opts.opsInFlightMax ?? executorLimits.opsInFlightMax);
+    this.wallClockMs = opts.wallClockMs ?? Date.now;
+    this.onRecurring = opts.onRecurring ?? (() => {});
+  }
+
+  /**
+   * Runs one operation. With `intervalMs > 0` it starts a recurring operation instead and
+   * resolves with its first result (see startRecurring). Never rejects for agent failures.
+   * @example const r = await ex.exec({ resourceId: "d", agent: { class: "ocf", provider: "pacer", type: "Dummy" }, action: "start" });
+   */
+  exec(req: OpRequest): Promise<OpResult> {
+    if ((req.intervalMs ?? 0) > 0) return this.startRecurring(req);
+    return this.runOnce(req, ++this.callIdSeq);
+  }
+
+  /**
+   * Starts a recurring operation (normally a monitor): runs it now and then `intervalMs` after
+   * each completion. A recurring op with the same key is replaced. Resolves with the first
+   * result, which `onRecurring` also receives; later results reach `onRecurring` only when
+   * rc or op-status changed (as Pacemaker's executor reports them).
+   */
+  async startRecurring(req: OpRequest): Promise<OpResult> {
+    const intervalMs = req.intervalMs ?? 0;
+    const callId = ++this.callIdSeq;
+    if (intervalMs < executorLimits.intervalMsMin || this.closed) {
+      const why = this.closed
+        ? "executor is shutting down"
+        : `interval ${intervalMs}ms is below the minimum ${executorLimits.intervalMsMin}ms`;
+      return this.refused(req, callId, decided(OcfRc.InvalidParam, ExecStatus.Invalid, why));
+    }
+    const key = operationKey(req.resourceId, req.action, intervalMs);
+    this.stopRecurring(req.resourceId, req.action, intervalMs);
+    if (this.recurring.size >= executorLimits.recurringMax) {
+      const why = `too many recurring operations (${executorLimits.recurringMax})`;
+      return this.refused(req, callId, decided(OcfRc.Error, ExecStatus.Error, why));
+    }
+    const entry: Recurring = { req, callId, timer: undefined, cancelled: false, last: undefined };
+    this.recurring.set(key, entry);
+    return this.runRecurring(entry);
+  }
+
+  /** Cancels a recurring operation; true if it existed. A run in progress is discarded. */
+  stopRecurring(resourceId: string, action: string, intervalMs: number): boolean {
+    const key = operationKey(resourceId, action, intervalMs);
+    const entry = this.recurring.get(key);
+    if (!entry) return false;
+    entry.cancelled = true;
+    if (entry.timer) clearTimeout(entry.timer);
+    this.recurring.delete(key);
+    return true;
+  }
+
+  /** Cancels every recurring operation of a resource; returns how many. */
+  stopAllRecurring(resourceId: string): number {
+    let n = 0;
+    for (const e of [...this.recurring.values()]) {
+      if (e.req.resourceId === resourceId) {
+        this.stopRecurring(resourceId, e.req.action, e.req.intervalMs ?? 0);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Keys (`rsc_action_interval`) of the recurring operations in effect. */
+  recurringKeys(): string[] {
+    return [...this.recurring.keys()].sort();
+  }
+
+  /** Stops all recurring operations and refuses new ones; running agents finish. */
+  close(): void {
+    this.closed = true;
+    for (const e of [...this.recurring.values()]) {
+      this.stopRecurring(e.req.resourceId, e.req.action, e.req.intervalMs ?? 0);
+    }
+  }
+
+  private async runRecurring(entry: Recurring): Promise<OpResult> {
+    const fresh = await this.runOnce(entry.req, entry.callId);
+    if (entry.cancelled) return fresh;
+    const prev = entry.last;
+    const changed = !prev || prev.rc !== fresh.rc || prev.status !== fresh.status;
+    const result: OpResult =
+      prev && !changed ? { ...fresh, rcChangedAtMs: prev.rcChangedAtMs } : fresh;
+    entry.last = result;
+    if (changed) this.onRecurring(result);
+    const intervalMs = entry.req.intervalMs ?? 0;
+    entry.timer = setTimeout(() => {
+      entry.timer = undefined;
+      if (!entry.cancelled) void this.runRecurring(entry);
+    }, intervalMs);
+    return result;
+  }
+
+  private async runOnce(req: OpRequest, callId: number): Promise<OpResult> {
+    if (this.closed) {
+      return this.refused(req, callId, decided(OcfRc.Error, ExecStatus.Error, "executor is shutting down"));
+    }
+    if (!this.perResource.hasRoom(req.resourceId)) {
+      const why = `too many operations queued for ${req.resourceId} (${executorLimits.opsQueuedPerResourceMax})`;
+      return this.refused(req, callId, decided(OcfRc.Error, ExecStatus.Error, why));
+    }
+    const queuedAt = performance.now();
+    return this.perResource.run(req.resourceId, async () => {
+      await this.slots.acquire();
+      try {
+        return await this.execute(req, callId, Math.round(performance.now() - queuedAt));
+      } finally {
+        this.slots.release();
+      }
+    });
+  }
+
+  private async execute(req: OpRequest, callId: number, queueMs: number): Promise<OpResult> {
+    const timeoutMs = clampTimeout(req.timeoutMs);
+    const runAtMs = this.wallClockMs();
+    const plan: Plan = planOperation(req, this.ctx, timeoutMs);
+    if (plan.kind === "answer") {
+      return this.result(req, callId, plan.mapped, { runAtMs, queueMs, execMs: 0, stdout: plan.stdout ?? "", stderr: "" });
+    }
+    const child = await runChild(plan.child);
+    const mapped = plan.map(child);
+    plan.after?.(mapped);
+    return this.result(req, callId, mapped, {
+      runAtMs,
+      queueMs,
+      execMs: child.execMs,
+      stdout: child.stdout,
+      stderr: child.stderr,
+    });
+  }
+
+  private refused(req: OpRequest, callId: number, mapped: Mapped): OpResult {
+    const runAtMs = this.wallClockMs();
+    return this.result(req, callId, mapped, { runAtMs, queueMs: 0, execMs: 0, stdout: "", stderr: "" });
+  }
+
+  private result(
+    req: OpRequest,
+    callId: number,
+    mapped: Mapped,
+    run: { runAtMs: number; queueMs: number; execMs: number; stdout: string; stderr: string },
+  ): OpResult {
+    return {
+      resourceId: req.resourceId,
+      agent: req.agent,
+      action: req.action,
+      intervalMs: req.intervalMs ?? 0,
+      callId,
+      rc: mapped.rc,
+      status: mapped.status,
+      exitReason: mapped.exitReason,
+      stdout: run.stdout,
+      stderr: run.stderr,
+      runAtMs: run.runAtMs,
+      rcChangedAtMs: run.runAtMs,
+      execMs: run.execMs,
+      queueMs: run.queueMs,
+      ...(req.transitionKey !== undefined ? { transitionKey: req.transitionKey } : {}),
+      params: req.params ?? {},
+    };
+  }
+}
+
+function clampTimeout(timeoutMs: number | undefined): number {
+  if (timeoutMs === undefined || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    return executorLimits.defaultTimeoutMs;
+  }
+  return Math.min(Math.round(timeoutMs), executorLimits.timeoutMsMax);
+}
