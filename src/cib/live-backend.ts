@@ -1,0 +1,126 @@
+/**
+ * The live CIB: the `pacer node` daemon's api socket (a unix socket, one JSON request per line,
+ * one JSON answer per line). `liveBackend(env)` is what `openCib` picks when neither
+ * CIB_shadow nor CIB_file is set. The socket is `PACER_API_SOCKET`, else /run/pacer/api.sock.
+ * `apiRequest` is exported for live tools that need more than read/commit (node attributes,
+ * cleanup, membership).
+ */
+import { createConnection } from "node:net";
+import { type Result, err, ok } from "../shared/result.js";
+import type { CibBackend, CibError, CibVersion, CommitOptions } from "./backend.js";
+import { parseCibText } from "./load.js";
+import { NOT_CONNECTED_DETAIL } from "./open.js";
+import { type XmlElement, printXml } from "./xml.js";
+
+export const DEFAULT_API_SOCKET = "/run/pacer/api.sock";
+/** Answers carry a whole CIB; refuse anything larger than this. */
+export const API_ANSWER_BYTES_MAX = 64 * 1024 * 1024;
+export const API_TIMEOUT_MS_DEFAULT = 30_000;
+
+export type ApiEnv = Readonly<Record<string, string | undefined>>;
+
+export function apiSocket(env: ApiEnv): string {
+  const p = env.PACER_API_SOCKET;
+  return p !== undefined && p !== "" ? p : DEFAULT_API_SOCKET;
+}
+
+/** A failed api call: not connected (no daemon), or the daemon's refusal with its exit code. */
+export type ApiError =
+  | { readonly kind: "not-connected"; readonly detail: string }
+  | { readonly kind: "refused"; readonly detail: string; readonly code: number };
+
+export type ApiAnswer = Readonly<Record<string, unknown>>;
+
+/**
+ * Sends one request to the daemon and returns its answer (`ok: true` answers only).
+ * @example const r = await apiRequest(process.env, { op: "node-status" });
+ */
+export function apiRequest(env: ApiEnv, request: Readonly<Record<string, unknown>>,
+  opts: { timeoutMs?: number } = {}): Promise<Result<ApiAnswer, ApiError>> {
+  return new Promise((resolve) => {
+    const socket = createConnection(apiSocket(env));
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let settled = false;
+    const finish = (r: Result<ApiAnswer, ApiError>): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(r);
+    };
+    const timer = setTimeout(() => finish(err({ kind: "not-connected", detail: "timed out" })),
+      opts.timeoutMs ?? API_TIMEOUT_MS_DEFAULT);
+    socket.on("connect", () => socket.write(`${JSON.stringify(request)}\n`));
+    socket.on("error", () => finish(err({ kind: "not-connected", detail: NOT_CONNECTED_DETAIL })));
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      bytes += chunk.length;
+      if (bytes > API_ANSWER_BYTES_MAX) {
+        finish(err({ kind: "refused", detail: "answer too large", code: 76 }));
+        return;
+      }
+      if (!chunk.includes(10)) return;
+      const text = Buffer.concat(chunks).toString("utf8");
+      finish(parseAnswer(text.slice(0, text.indexOf("\n"))));
+    });
+    socket.on("end", () => finish(err({ kind: "not-connected", detail: NOT_CONNECTED_DETAIL })));
+  });
+}
+
+function parseAnswer(line: string): Result<ApiAnswer, ApiError> {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return err({ kind: "refused", detail: "the daemon sent something that is not JSON", code: 76 });
+  }
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return err({ kind: "refused", detail: "the daemon's answer is not an object", code: 76 });
+  }
+  const a = v as Record<string, unknown>;
+  if (a.ok !== true) {
+    const detail = typeof a.error === "string" ? a.error : "request failed";
+    const code = typeof a.code === "number" ? a.code : 1;
+    return err({ kind: "refused", detail, code });
+  }
+  return ok(a);
+}
+
+function toCibError(e: ApiError): CibError {
+  if (e.kind === "not-connected") return { kind: "not-connected", detail: e.detail };
+  if (e.code === 103) return { kind: "stale-update", detail: e.detail };
+  if (e.code === 105) return { kind: "not-found", what: e.detail, hint: "" };
+  return { kind: "invalid", detail: e.detail };
+}
+
+function readVersion(a: ApiAnswer): CibVersion {
+  const v = a.version as Record<string, unknown> | undefined;
+  const n = (k: string) => (typeof v?.[k] === "number" ? (v[k] as number) : 0);
+  return { adminEpoch: n("adminEpoch"), epoch: n("epoch"), numUpdates: n("numUpdates") };
+}
+
+/**
+ * The CibBackend of the running cluster, through the local node's api socket.
+ * @example const cib = liveBackend(process.env); const r = await cib.read();
+ */
+export function liveBackend(env: ApiEnv): CibBackend {
+  return {
+    kind: "live",
+    label: "live",
+    async read(): Promise<Result<XmlElement, CibError>> {
+      const r = await apiRequest(env, { op: "cib-query" });
+      if (!r.ok) return err(toCibError(r.error));
+      const text = r.value.cib;
+      if (typeof text !== "string") return err({ kind: "invalid", detail: "no CIB in answer" });
+      return parseCibText(text, "live");
+    },
+    async commit(cib: XmlElement, opts: CommitOptions = {}):
+      Promise<Result<CibVersion, CibError>> {
+      const r = await apiRequest(env, { op: "cib-replace", cib: printXml(cib),
+        bump: opts.bump ?? "auto" });
+      if (!r.ok) return err(toCibError(r.error));
+      return ok(readVersion(r.value));
+    },
+  };
+}
