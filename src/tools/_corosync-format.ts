@@ -1,0 +1,147 @@
+/**
+ * Text of Corosync 3.1.7's status tools, from a `ClusterStatus` snapshot. Pure functions, so
+ * the golden outputs captured from the real tools (testdata/corosync/) check them directly.
+ * Widths and spacing (trailing spaces included) are Corosync's, as observed.
+ */
+import type { ClusterStatus, CmapEntry, MemberStatus } from "../cluster/transport/status-api.js";
+
+export interface QuorumFormatOptions {
+  /** Local time of the `Date:` line. */
+  readonly now: Date;
+  /** -H: node ids in hexadecimal. */
+  readonly hex: boolean;
+  /** -i: addresses instead of names. */
+  readonly showIp: boolean;
+  /** -p: machine-parsable membership (adds the Qdevice column). */
+  readonly parsable: boolean;
+  /** -o: a (as the membership lists them), n (name), i (node id). */
+  readonly order: "a" | "n" | "i";
+}
+
+const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** C's ctime(3) text, without the newline: `Wed Nov 25 12:39:01 2026` (local time). */
+export function ctime(d: Date): string {
+  const two = (n: number): string => String(n).padStart(2, "0");
+  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  const day = String(d.getDate()).padStart(2, " ");
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${day} ${time} ${d.getFullYear()}`;
+}
+
+function nodeIdText(id: number, hex: boolean): string {
+  return hex ? `0x${id.toString(16).padStart(8, "0")}` : String(id);
+}
+
+function flagsText(s: ClusterStatus): string {
+  const q = s.votequorum;
+  const flags: string[] = [];
+  if (q.twoNode) flags.push("2Node");
+  if (q.quorate) flags.push("Quorate");
+  if (q.waitForAll) flags.push("WaitForAll");
+  if (q.lastManStanding) flags.push("LastManStanding");
+  if (q.autoTieBreaker) flags.push("AutoTieBreaker");
+  return flags.map((f) => `${f} `).join("");
+}
+
+/** `corosync-quorumtool -s`: the text and the exit code (2 when not quorate). */
+export function formatQuorumStatus(
+  s: ClusterStatus,
+  opts: QuorumFormatOptions,
+): { text: string; exitCode: number } {
+  const q = s.votequorum;
+  const ring =
+    s.ringId === null ? "0.0" : `${s.ringId.rep.toString(16)}.${s.ringId.seq.toString(16)}`;
+  const lines = [
+    "Quorum information",
+    "------------------",
+    `Date:             ${ctime(opts.now)}`,
+    `Quorum provider:  ${s.quorumProvider}`,
+    `Nodes:            ${s.members.length}`,
+    `Node ID:          ${nodeIdText(s.localNodeId, opts.hex)}`,
+    `Ring ID:          ${ring}`,
+    `Quorate:          ${q.quorate ? "Yes" : "No"}`,
+    "",
+    "Votequorum information",
+    "----------------------",
+    `Expected votes:   ${q.expectedVotes}`,
+    `Highest expected: ${q.highestExpected}`,
+    `Total votes:      ${q.totalVotes}`,
+    `Quorum:           ${q.quorum} ${q.quorate ? " " : "Activity blocked"}`,
+    `Flags:            ${flagsText(s)}`,
+  ];
+  return { text: `${lines.join("\n")}\n${formatMembership(s, opts)}`, exitCode: q.quorate ? 0 : 2 };
+}
+
+/** `corosync-quorumtool -l` (also the tail of `-s`): starts with an empty line. */
+export function formatMembership(
+  s: ClusterStatus,
+  opts: Pick<QuorumFormatOptions, "hex" | "showIp" | "parsable" | "order">,
+): string {
+  const header = opts.parsable
+    ? "    Nodeid      Votes    Qdevice Name"
+    : "    Nodeid      Votes Name";
+  const rows = orderMembers(s.members, opts.order).map((m) => {
+    const id = nodeIdText(m.nodeId, opts.hex).padStart(10, " ");
+    const votes = String(m.votes).padStart(10, " ");
+    const qdevice = opts.parsable ? ` ${"NR".padStart(10, " ")}` : "";
+    const name = opts.showIp
+      ? (m.addrs[0] ?? String(m.nodeId))
+      : (m.name ?? m.addrs[0] ?? String(m.nodeId));
+    const local = m.nodeId === s.localNodeId ? " (local)" : "";
+    return `${id} ${votes}${qdevice} ${name}${local}`;
+  });
+  return ["", "Membership information", "----------------------", header, ...rows]
+    .map((l) => `${l}\n`)
+    .join("");
+}
+
+function orderMembers(members: readonly MemberStatus[], order: "a" | "n" | "i"): MemberStatus[] {
+  const out = [...members];
+  if (order === "i") out.sort((a, b) => a.nodeId - b.nodeId);
+  if (order === "n") out.sort((a, b) => (a.name ?? "").localeCompare(b.name ?? ""));
+  return out;
+}
+
+/**
+ * `corosync-cfgtool -s` (`-b` for brief). Under `addr` Corosync 3.1.7 prints, for udp/udpu,
+ * the address of the last *other* node of the link (observed: node1 shows node2's address and
+ * node2 shows node1's); with no other node, the local address.
+ */
+export function formatLinkStatus(s: ClusterStatus, opts: { brief: boolean }): string {
+  let out = `Local node ID ${s.localNodeId}, transport ${s.transport}\n`;
+  for (const link of s.links) {
+    const others = link.peers.filter((p) => p.state !== "localhost");
+    const addr = others[others.length - 1]?.addr ?? link.localAddr;
+    out += `LINK ID ${link.linkNumber} \n\taddr\t= ${addr}\n`;
+    if (opts.brief) {
+      const code = (st: string): string =>
+        st === "localhost" ? "n" : st === "connected" ? "3" : "1";
+      out += `\tstatus\t= ${link.peers.map((p) => code(p.state)).join("")}\n`;
+      continue;
+    }
+    out += "\tstatus:\n";
+    for (const p of link.peers)
+      out += `\t\tnodeid: ${String(p.nodeId).padStart(10, " ")}:\t${p.state}\n`;
+  }
+  return out;
+}
+
+/** One `corosync-cmapctl` line: `totem.version (u32) = 2`. */
+export function formatCmapEntry(e: CmapEntry): string {
+  return `${e.key} (${e.type}) = ${e.value}\n`;
+}
+
+/** `corosync-cmapctl [prefix...]`: everything, or each prefix's keys in argument order. */
+export function formatCmap(entries: readonly CmapEntry[], prefixes: readonly string[]): string {
+  const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  if (prefixes.length === 0) return sorted.map(formatCmapEntry).join("");
+  return prefixes
+    .map((p) =>
+      sorted
+        .filter((e) => e.key.startsWith(p))
+        .map(formatCmapEntry)
+        .join(""),
+    )
+    .join("");
+}
