@@ -1,0 +1,206 @@
+import assert from "node:assert/strict";
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { type Scratch, lastEnvBlock, scratch } from "./_testing.js";
+import { ExecStatus, OcfRc } from "./codes.js";
+import { Executor } from "./executor.js";
+import type { AgentSpec, OpRequest } from "./types.js";
+
+const PACER_DUMMY: AgentSpec = { class: "ocf", provider: "pacer", type: "Dummy" };
+const PCMK_DUMMY: AgentSpec = { class: "ocf", provider: "pacemaker", type: "Dummy" };
+const PACER_STATEFUL: AgentSpec = { class: "ocf", provider: "pacer", type: "Stateful" };
+
+const EXIT_AGENT = `#!/bin/sh
+case "$1" in
+  meta-data) echo '<resource-agent name="Exit"/>'; exit 0 ;;
+esac
+[ -n "$OCF_RESKEY_reason" ] && echo "ocf-exit-reason:$OCF_RESKEY_reason" >&2
+[ -n "$OCF_RESKEY_signal" ] && kill -"$OCF_RESKEY_signal" $$
+exit "$OCF_RESKEY_rc"
+`;
+
+// Two resources each wait for the other's marker: only parallel execution lets both finish.
+const RENDEZVOUS_AGENT = `#!/bin/sh
+touch "$OCF_RESKEY_dir/$OCF_RESOURCE_INSTANCE"
+i=0
+while [ ! -f "$OCF_RESKEY_dir/$OCF_RESKEY_peer" ]; do
+  i=$((i + 1)); [ $i -gt 100 ] && exit 1; sleep 0.05
+done
+exit 0
+`;
+
+describe("Executor (OCF agents)", () => {
+  let s: Scratch;
+  let ex: Executor;
+  before(() => {
+    s = scratch({ Exit: EXIT_AGENT, Rendezvous: RENDEZVOUS_AGENT });
+    ex = new Executor({ nodeName: "node1", baseEnv: { PATH: process.env.PATH, OCF_RESKEY_leak: "x" } });
+  });
+  after(() => {
+    ex.close();
+    s.cleanup();
+  });
+
+  function dummyOp(action: OpRequest["action"], extra: Partial<OpRequest> = {}): OpRequest {
+    return {
+      resourceId: "d1",
+      agent: PACER_DUMMY,
+      action,
+      timeoutMs: 10_000,
+      params: { state: join(s.dir, "d1.state") },
+      ...extra,
+    };
+  }
+
+  it("runs ocf:pacer:Dummy through probe, start, monitor, stop", async () => {
+    const rcs: number[] = [];
+    for (const action of ["monitor", "start", "monitor", "stop", "monitor"] as const) {
+      const r = await ex.exec(dummyOp(action));
+      assert.equal(r.status, ExecStatus.Done, `${action}: ${r.exitReason} ${r.stderr}`);
+      rcs.push(r.rc);
+    }
+    assert.deepEqual(rcs, [7, 0, 0, 0, 7]);
+  });
+
+  it("runs Pacemaker's own ocf:pacemaker:Dummy with its shell functions", async () => {
+    const op = (action: OpRequest["action"]): OpRequest => ({
+      resourceId: "pd",
+      agent: PCMK_DUMMY,
+      action,
+      timeoutMs: 10_000,
+      params: { state: join(s.dir, "pd.state") },
+    });
+    const ex2 = new Executor({ nodeName: "node1", ocfRoot: "/usr/lib/ocf" });
+    const rcs: number[] = [];
+    for (const action of ["monitor", "start", "monitor", "stop", "monitor"] as const) {
+      const r = await ex2.exec(op(action));
+      assert.equal(r.status, ExecStatus.Done, r.stderr);
+      rcs.push(r.rc);
+    }
+    assert.deepEqual(rcs, [7, 0, 0, 0, 7]);
+    const md = await ex2.exec(op("meta-data"));
+    assert.match(md.stdout, /<resource-agent name="Dummy"/);
+  });
+
+  it("gives the agent the full OCF environment", async () => {
+    const envfile = join(s.dir, "env.txt");
+    const r = await ex.exec(
+      dummyOp("monitor", {
+        params: { state: join(s.dir, "env.state"), envfile, fake: "abc", OCF_CHECK_LEVEL: "0" },
+        meta: { "clone-max": "3", notify: "true", on_node_uuid: "1" },
+        timeoutMs: 15_000,
+      }),
+    );
+    assert.equal(r.rc, OcfRc.NotRunning);
+    const env = lastEnvBlock(readFileSync(envfile, "utf8"));
+    const want: Record<string, string> = {
+      OCF_ROOT: "/usr/lib/ocf",
+      OCF_FUNCTIONS_DIR: "/usr/lib/ocf/lib/heartbeat",
+      OCF_RA_VERSION_MAJOR: "1",
+      OCF_RA_VERSION_MINOR: "1",
+      OCF_RESOURCE_INSTANCE: "d1",
+      OCF_RESOURCE_TYPE: "Dummy",
+      OCF_RESOURCE_PROVIDER: "pacer",
+      OCF_RESKEY_fake: "abc",
+      OCF_CHECK_LEVEL: "0",
+      OCF_RESKEY_CRM_meta_timeout: "15000",
+      OCF_RESKEY_CRM_meta_interval: "0",
+      OCF_RESKEY_CRM_meta_name: "monitor",
+      OCF_RESKEY_CRM_meta_clone_max: "3",
+      OCF_RESKEY_CRM_meta_notify: "true",
+      OCF_RESKEY_CRM_meta_on_node: "node1",
+      OCF_RESKEY_CRM_meta_on_node_uuid: "1",
+      OCF_EXIT_REASON_PREFIX: "ocf-exit-reason:",
+      HA_LOGFACILITY: "none",
+    };
+    for (const [k, v] of Object.entries(want)) assert.equal(env.get(k), v, k);
+    assert.equal(env.get("OCF_RESKEY_leak"), undefined, "OCF_* of the daemon do not leak");
+  });
+
+  it("maps exit codes and keeps the exit reason", async () => {
+    const exT = new Executor({ ocfRoot: s.ocfRoot, nodeName: "node1" });
+    const agent: AgentSpec = { class: "ocf", provider: "test", type: "Exit" };
+    const cases: Array<[string, number]> = [
+      ["0", 0], ["1", 1], ["2", 2], ["3", 3], ["4", 4], ["5", 5], ["6", 6], ["7", 7],
+      ["8", 8], ["9", 9], ["190", 190], ["191", 191], ["42", 1], ["255", 1],
+    ];
+    for (const [code, want] of cases) {
+      const r = await exT.exec({ resourceId: `e${code}`, agent, action: "start", params: { rc: code, reason: `why ${code}` } });
+      assert.equal(r.rc, want, `exit ${code}`);
+      assert.equal(r.status, ExecStatus.Done);
+      assert.equal(r.exitReason, `why ${code}`);
+    }
+    const killed = await exT.exec({ resourceId: "k", agent, action: "start", params: { rc: "0", signal: "KILL" } });
+    assert.equal(killed.status, ExecStatus.Error);
+    assert.equal(killed.rc, OcfRc.Error);
+  });
+
+  it("reports missing agents and unsafe names as not installed", async () => {
+    for (const type of ["NoSuchAgent", "../../../bin/sh"]) {
+      const r = await ex.exec({ resourceId: "x", agent: { class: "ocf", provider: "pacer", type }, action: "start" });
+      assert.equal(r.rc, OcfRc.NotInstalled, type);
+      assert.equal(r.status, ExecStatus.NotInstalled, type);
+      assert.notEqual(r.exitReason, "");
+    }
+  });
+
+  it("serializes operations on one resource (Dummy detects overlap)", async () => {
+    const params = { state: join(s.dir, "ser.state"), op_sleep: "0.3" };
+    await ex.exec({ resourceId: "ser", agent: PACER_DUMMY, action: "start", params: { state: params.state } });
+    const rs = await Promise.all(
+      [1, 2, 3].map(() => ex.exec({ resourceId: "ser", agent: PACER_DUMMY, action: "monitor", params })),
+    );
+    for (const r of rs) assert.equal(r.rc, OcfRc.Ok, r.exitReason);
+    assert.deepEqual(rs.map((r) => r.callId).sort((a, b) => a - b), rs.map((r) => r.callId));
+  });
+
+  it("runs different resources in parallel", async () => {
+    const dir = join(s.dir, "rv");
+    mkdirSync(dir);
+    const agent: AgentSpec = { class: "ocf", provider: "test", type: "Rendezvous" };
+    const exT = new Executor({ ocfRoot: s.ocfRoot });
+    const [a, b] = await Promise.all([
+      exT.exec({ resourceId: "a", agent, action: "start", params: { dir, peer: "b" } }),
+      exT.exec({ resourceId: "b", agent, action: "start", params: { dir, peer: "a" } }),
+    ]);
+    assert.equal(a?.rc, OcfRc.Ok);
+    assert.equal(b?.rc, OcfRc.Ok);
+  });
+
+  it("runs ocf:pacer:Stateful and sets promotion scores with crm_attribute", async () => {
+    const bin = join(s.dir, "bin");
+    mkdirSync(bin);
+    const log = join(s.dir, "crm_attribute.log");
+    writeFileSync(join(bin, "crm_attribute"), `#!/bin/sh\necho "$*" >> ${log}\n`);
+    chmodSync(join(bin, "crm_attribute"), 0o755);
+    const exS = new Executor({ nodeName: "node2", pathPrefix: [bin] });
+    const op = (action: OpRequest["action"], intervalMs = 0): OpRequest => ({
+      resourceId: "st:0",
+      agent: PACER_STATEFUL,
+      action,
+      intervalMs,
+      params: { state: join(s.dir, "st.state") },
+    });
+    const rcs: number[] = [];
+    for (const a of ["monitor", "start", "monitor", "promote", "monitor", "demote", "stop"] as const) {
+      rcs.push((await exS.exec(op(a))).rc);
+    }
+    assert.deepEqual(rcs, [7, 0, 0, 0, 8, 0, 0]);
+    assert.deepEqual(readFileSync(log, "utf8").trim().split("\n"), [
+      "-N node2 -n master-st -l reboot -v 5 -q",
+      "-N node2 -n master-st -l reboot -v 10 -q",
+      "-N node2 -n master-st -l reboot -v 5 -q",
+      "-N node2 -n master-st -l reboot -D -q",
+    ]);
+  });
+
+  it("starts Stateful even when crm_attribute is missing", async () => {
+    const exS = new Executor({ baseEnv: { PATH: "/usr/bin:/bin" } });
+    const params = { state: join(s.dir, "st2.state") };
+    const r = await exS.exec({ resourceId: "st2", agent: PACER_STATEFUL, action: "start", params });
+    assert.equal(r.rc, OcfRc.Ok);
+    assert.match(r.stderr, /crm_attribute not found/);
+    await exS.exec({ resourceId: "st2", agent: PACER_STATEFUL, action: "stop", params });
+  });
+});
