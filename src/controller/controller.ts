@@ -529,7 +529,9 @@ export class Controller {
     const t = this.transition;
     const mine = key !== null && t !== null && key.transitionId === t.id &&
       key.dcUuid === String(this.selfMember().id);
-    const expected = key !== null && r.rc === key.targetRc && r.opStatus === 0;
+    // A cancelled recurring operation is what a `cancel` action asked for.
+    const expected = key !== null && r.rc === key.targetRc &&
+      (r.opStatus === 0 || (r.opStatus === 1 && r.intervalMs > 0));
     if (mine && key && t.complete(key.actionId, expected)) {
       if (!expected) this.requestSchedule(`${r.resource}_${r.operation}_${r.intervalMs} on ${
         node} returned rc ${r.rc}`);
