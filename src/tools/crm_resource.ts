@@ -1,0 +1,442 @@
+/**
+ * crm_resource, the offline subset: list and locate resources, move/ban/clear (cli-*
+ * location constraints), get/set/delete instance, meta and utilization attributes, a basic
+ * --why, and the clean-up dry run Pacemaker does against a CIB file. Output, messages and
+ * exit codes are Pacemaker 2.1.5's.
+ */
+import { type XmlElement, printXml } from "../cib/xml.js";
+import { type OptionSpec, type ParsedArgs, has, lastValue, parseGlibArgs } from "./_getopt.js";
+import { commitToolCib, readToolCib, type OpenedCib } from "./_cib-access.js";
+import {
+  addDuration,
+  banSpec,
+  banWarning,
+  clearConstraints,
+  formatUntil,
+  preferSpec,
+  putLocation,
+  removeConstraint,
+  banId,
+} from "./_cli-constraints.js";
+import { deleteNvpair, findNvpair, setNvpair } from "./_nvset.js";
+import { formatResourceList } from "./_resource-list.js";
+import { operationLines } from "./_operations.js";
+import {
+  type Resource,
+  activeNodes,
+  agentName,
+  allResources,
+  configuredNodes,
+  findResource,
+  insideClone,
+  isDisabled,
+  isUnmanaged,
+  primitivesOf,
+  rawNames,
+  resourceTree,
+} from "./_resources.js";
+import { ExitCode, type ToolIo } from "./tool-io.js";
+
+const TOOL = "crm_resource";
+
+/** Options that select what crm_resource does; the last one given wins. */
+const COMMANDS = [
+  "list", "list-raw", "locate", "move", "ban", "clear", "cleanup", "refresh", "why",
+  "set-parameter", "get-parameter", "delete-parameter", "query-xml", "query-xml-raw",
+  "list-operations", "list-all-operations", "help", "version",
+] as const;
+type CommandName = (typeof COMMANDS)[number];
+
+const SPECS: readonly OptionSpec[] = [
+  { long: "help", short: "?", value: false },
+  { long: "version", short: "$", value: false },
+  { long: "verbose", short: "V", value: false },
+  { long: "quiet", short: "Q", value: false },
+  { long: "list", short: "L", value: false },
+  { long: "list-raw", short: "l", value: false },
+  { long: "locate", short: "W", value: false },
+  { long: "move", short: "M", value: false },
+  { long: "ban", short: "B", value: false },
+  { long: "clear", short: "U", value: false },
+  { long: "cleanup", short: "C", value: false },
+  { long: "refresh", short: "R", value: false },
+  { long: "why", short: "Y", value: false },
+  { long: "set-parameter", short: "p", value: true },
+  { long: "get-parameter", short: "g", value: true },
+  { long: "delete-parameter", short: "d", value: true },
+  { long: "query-xml", short: "q", value: false },
+  { long: "query-xml-raw", short: "w", value: false },
+  { long: "list-operations", short: "O", value: false },
+  { long: "list-all-operations", short: "o", value: false },
+  { long: "resource", short: "r", value: true },
+  { long: "node", short: "N", value: true },
+  { long: "parameter-value", short: "v", value: true },
+  { long: "meta", short: "m", value: false },
+  { long: "utilization", short: "z", value: false },
+  { long: "set-name", short: "s", value: true },
+  { long: "nvpair", short: "i", value: true },
+  { long: "lifetime", short: "u", value: true },
+  { long: "promoted", value: false },
+  { long: "master", value: false },
+  { long: "force", short: "f", value: false },
+  { long: "timeout", short: "T", value: true },
+  { long: "resource-type", short: "t", value: true },
+  { long: "output-as", value: true },
+];
+
+interface Request {
+  readonly args: ParsedArgs;
+  readonly io: ToolIo;
+  readonly rscId: string | undefined;
+  readonly node: string | undefined;
+  readonly quiet: boolean;
+  readonly force: boolean;
+}
+
+function commandOf(args: ParsedArgs): CommandName {
+  let cmd: CommandName = "list";
+  for (const o of args.options) {
+    const c = COMMANDS.find((k) => k === o.long);
+    if (c !== undefined) cmd = c;
+  }
+  return cmd;
+}
+
+function usageError(io: ToolIo, text: string): number {
+  io.stderr(`${TOOL}: ${text}\n`);
+  return ExitCode.Usage;
+}
+
+function operationError(io: ToolIo, text: string, code: number, prefixed = true): number {
+  io.stderr(`${prefixed ? `${TOOL}: ` : ""}Error performing operation: ${text}\n`);
+  return code;
+}
+
+function notFound(io: ToolIo, what: "Resource" | "Node", id: string): number {
+  io.stderr(`${TOOL}: ${what} '${id}' not found\n`);
+  return operationError(io, "No such object", ExitCode.NoSuch, false);
+}
+
+/**
+ * `crm_resource ARGS`.
+ * @example await crmResource(["--locate", "-r", "vip"], io)
+ */
+export async function crmResource(argv: readonly string[], io: ToolIo): Promise<number> {
+  const parsed = parseGlibArgs(argv, SPECS);
+  if (!parsed.ok) return usageError(io, parsed.error);
+  const args = parsed.value;
+  const cmd = commandOf(args);
+  if (cmd === "help") {
+    io.stdout(HELP);
+    return ExitCode.Ok;
+  }
+  if (cmd === "version") {
+    io.stdout("Pacemaker 2.1.5 (pacer)\n");
+    return ExitCode.Ok;
+  }
+  const req: Request = {
+    args,
+    io,
+    rscId: lastValue(args, "resource"),
+    node: lastValue(args, "node"),
+    quiet: has(args, "quiet"),
+    force: has(args, "force"),
+  };
+  const needsRsc: readonly CommandName[] = [
+    "locate", "move", "ban", "clear", "set-parameter", "get-parameter", "delete-parameter",
+    "query-xml", "query-xml-raw",
+  ];
+  if (needsRsc.includes(cmd) && req.rscId === undefined) {
+    return usageError(io, "Must supply a resource id with -r");
+  }
+  if (cmd === "set-parameter" && lastValue(args, "parameter-value") === undefined) {
+    return usageError(io, "You need to supply a value with the -v option");
+  }
+  const opened = await readToolCib(TOOL, io, { operationLine: true });
+  if (!opened.ok) return opened.exitCode;
+  return dispatch(cmd, req, opened.value);
+}
+
+async function dispatch(cmd: CommandName, req: Request, c: OpenedCib): Promise<number> {
+  switch (cmd) {
+    case "list":
+      req.io.stdout(formatResourceList(c.cib, resourceTree(c.cib)));
+      return ExitCode.Ok;
+    case "list-raw":
+      for (const n of rawNames(c.cib, resourceTree(c.cib))) req.io.stdout(`${n}\n`);
+      return ExitCode.Ok;
+    case "why":
+      return why(req, c.cib);
+    case "cleanup":
+    case "refresh":
+      return cleanup(req, c.cib);
+    case "list-operations":
+    case "list-all-operations":
+      return listOperations(req, c.cib);
+    default:
+      return withResource(cmd, req, c);
+  }
+}
+
+async function withResource(cmd: CommandName, req: Request, c: OpenedCib): Promise<number> {
+  const rscId = req.rscId as string;
+  const rsc = findResource(resourceTree(c.cib), rscId);
+  if (rsc === undefined) return notFound(req.io, "Resource", rscId);
+  switch (cmd) {
+    case "locate":
+      return locate(req, c.cib, rsc);
+    case "move":
+      return move(req, c, rsc);
+    case "ban":
+      return ban(req, c, rsc);
+    case "clear":
+      return clear(req, c, rsc);
+    case "set-parameter":
+    case "delete-parameter":
+      return changeAttribute(cmd, req, c, rsc);
+    case "get-parameter":
+      return getAttribute(req, rsc);
+    case "query-xml":
+    case "query-xml-raw":
+      req.io.stdout(`${formatResourceLine(c.cib, rsc)}\nResource XML:\n${printXml(rsc.el)}`);
+      return ExitCode.Ok;
+    default:
+      return ExitCode.Ok;
+  }
+}
+
+function formatResourceLine(cib: XmlElement, rsc: Resource): string {
+  const where = activeNodes(cib, rsc);
+  const agent = rsc.kind === "primitive" ? `\t(${agentName(rsc)}):` : ":";
+  const state = where.length === 0 ? "Stopped" : `Started ${where.map((p) => p.node).join(" ")}`;
+  const flags: string[] = [];
+  if (isDisabled(rsc)) flags.push("disabled");
+  if (isUnmanaged(rsc)) flags.push("unmanaged");
+  return `${rsc.id}${agent}\t ${state}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}`;
+}
+
+function locate(req: Request, cib: XmlElement, rsc: Resource): number {
+  const where = activeNodes(cib, rsc);
+  const name = req.rscId as string;
+  if (where.length === 0) {
+    if (!req.quiet) req.io.stderr(`resource ${name} is NOT running\n`);
+    return ExitCode.Ok;
+  }
+  for (const p of where) {
+    const role = p.promoted ? " Promoted" : "";
+    req.io.stdout(req.quiet ? `${p.node}\n` : `resource ${name} is running on: ${p.node}${role}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+/** --lifetime: the end date, or a printed error (undefined end when no lifetime given). */
+function lifetimeEnd(req: Request): { ok: true; until: string | undefined } | { ok: false } {
+  const text = lastValue(req.args, "lifetime");
+  if (text === undefined) return { ok: true, until: undefined };
+  const end = addDuration(new Date(), text);
+  if (end === undefined) {
+    req.io.stderr(
+      `Invalid duration specified: ${text}\nPlease refer to ` +
+        "https://en.wikipedia.org/wiki/ISO_8601#Durations for examples of valid durations\n",
+    );
+    return { ok: false };
+  }
+  const until = formatUntil(end);
+  req.io.stdout(`Migration will take effect until: ${until}\n`);
+  return { ok: true, until };
+}
+
+function roleOf(req: Request): string {
+  return has(req.args, "promoted") || has(req.args, "master") ? "Promoted" : "Started";
+}
+
+function nodeKnown(cib: XmlElement, node: string): boolean {
+  return configuredNodes(cib).some((n) => n.uname === node);
+}
+
+function notMovable(req: Request, count: number): number {
+  const rsc = req.rscId as string;
+  req.io.stderr(
+    `${TOOL}: Resource '${rsc}' not moved: active in ${count} locations.\n` +
+      `To prevent '${rsc}' from running on a specific location, specify a node.\n`,
+  );
+  return ExitCode.Usage;
+}
+
+async function move(req: Request, c: OpenedCib, rsc: Resource): Promise<number> {
+  const where = activeNodes(c.cib, rsc);
+  if (req.node === undefined) {
+    if (where.length !== 1) return notMovable(req, where.length);
+    return ban(req, c, rsc);
+  }
+  if (!nodeKnown(c.cib, req.node)) return notFound(req.io, "Node", req.node);
+  const clone = insideClone(rsc) || rsc.kind === "clone" || rsc.kind === "master";
+  if (where.length > 1 && !clone && !req.force) {
+    return operationError(req.io, "Multiple items match request", ExitCode.Multiple);
+  }
+  const current = where.length === 1 ? where[0]?.node : undefined;
+  if (current === req.node && !req.force) {
+    return operationError(req.io, "Requested item already exists", ExitCode.Exists);
+  }
+  const life = lifetimeEnd(req);
+  if (!life.ok) return ExitCode.Usage;
+  removeConstraint(c.cib, banId(rsc.id, req.node));
+  putLocation(c.cib, preferSpec(rsc.id, req.node, roleOf(req), life.until));
+  if (req.force && current !== undefined && current !== req.node) {
+    if (!req.quiet) req.io.stdout(banWarning(rsc.id, current));
+    putLocation(c.cib, banSpec(rsc.id, current, roleOf(req), life.until));
+  }
+  return commitToolCib(TOOL, req.io, c);
+}
+
+async function ban(req: Request, c: OpenedCib, rsc: Resource): Promise<number> {
+  let node = req.node;
+  if (node === undefined) {
+    const where = activeNodes(c.cib, rsc);
+    if (where.length !== 1) return notMovable(req, where.length);
+    node = where[0]?.node as string;
+  } else if (!nodeKnown(c.cib, node)) {
+    return notFound(req.io, "Node", node);
+  }
+  const life = lifetimeEnd(req);
+  if (!life.ok) return ExitCode.Usage;
+  if (!req.quiet) req.io.stdout(banWarning(rsc.id, node));
+  putLocation(c.cib, banSpec(rsc.id, node, roleOf(req), life.until));
+  return commitToolCib(TOOL, req.io, c);
+}
+
+async function clear(req: Request, c: OpenedCib, rsc: Resource): Promise<number> {
+  const nodes = req.node !== undefined ? [req.node] : configuredNodes(c.cib).map((n) => n.uname);
+  const removed = clearConstraints(c.cib, rsc.id, nodes);
+  if (removed.length === 0) return ExitCode.Ok;
+  if (!req.quiet) for (const id of removed) req.io.stdout(`Removing constraint: ${id}\n`);
+  return commitToolCib(TOOL, req.io, c);
+}
+
+function attributeSet(req: Request): { tag: string; suffix: string } {
+  if (has(req.args, "meta")) return { tag: "meta_attributes", suffix: "meta_attributes" };
+  if (has(req.args, "utilization")) return { tag: "utilization", suffix: "utilization" };
+  return { tag: "instance_attributes", suffix: "instance_attributes" };
+}
+
+async function changeAttribute(
+  cmd: "set-parameter" | "delete-parameter",
+  req: Request,
+  c: OpenedCib,
+  rsc: Resource,
+): Promise<number> {
+  const { tag, suffix } = attributeSet(req);
+  const name = lastValue(req.args, cmd) as string;
+  if (cmd === "delete-parameter") {
+    const id = deleteNvpair(rsc.el, tag, name);
+    if (id === undefined) return ExitCode.Ok;
+    if (!req.quiet) req.io.stdout(`Deleted '${rsc.id}' option: id=${id} name=${name}\n`);
+    return commitToolCib(TOOL, req.io, c);
+  }
+  const value = lastValue(req.args, "parameter-value") as string;
+  const setId = lastValue(req.args, "set-name") ?? `${rsc.id}-${suffix}`;
+  const outcome = setNvpair(rsc.el, tag, name, value, { defaultSetId: setId, root: c.cib });
+  const setPart = outcome.kind === "created" ? ` set=${outcome.setId}` : "";
+  req.io.stdout(
+    `Set '${rsc.id}' option: id=${outcome.nvpairId}${setPart} name=${name} value=${value}\n`,
+  );
+  return commitToolCib(TOOL, req.io, c);
+}
+
+function getAttribute(req: Request, rsc: Resource): number {
+  const { tag } = attributeSet(req);
+  const name = lastValue(req.args, "get-parameter") as string;
+  const found = findNvpair(rsc.el, tag, name);
+  const value = found?.nvpair.attrs.find(([k]) => k === "value")?.[1];
+  if (found === undefined || value === undefined) {
+    req.io.stderr(`Attribute '${name}' not found for '${req.rscId as string}'\n`);
+    return ExitCode.Ok;
+  }
+  req.io.stdout(`${value}\n`);
+  return ExitCode.Ok;
+}
+
+function why(req: Request, cib: XmlElement): number {
+  const tree = resourceTree(cib);
+  let targets: Resource[];
+  if (req.rscId !== undefined) {
+    const rsc = findResource(tree, req.rscId);
+    if (rsc === undefined) return notFound(req.io, "Resource", req.rscId);
+    targets = [rsc];
+  } else {
+    targets = allResources(tree).filter((r) => r.kind === "primitive");
+  }
+  for (const r of targets) {
+    const running = activeNodes(cib, r).length > 0;
+    req.io.stdout(`Resource ${r.id} is ${running ? "running" : "not running"}\n`);
+    if (isDisabled(r)) req.io.stdout(`Configuration specifies '${r.id}' should remain stopped\n`);
+  }
+  return ExitCode.Ok;
+}
+
+function cleanup(req: Request, cib: XmlElement): number {
+  const source = req.io.env.CIB_shadow ? "CIB_shadow" : "CIB_file";
+  if (req.rscId === undefined) {
+    req.io.stdout(`Dry run: skipping clean-up of all nodes due to ${source}\n`);
+    return ExitCode.Ok;
+  }
+  const rsc = findResource(resourceTree(cib), req.rscId);
+  if (rsc === undefined) return notFound(req.io, "Resource", req.rscId);
+  const nodes = req.node !== undefined ? [req.node] : activeNodes(cib, rsc).map((p) => p.node);
+  for (const n of nodes) {
+    req.io.stdout(`Dry run: skipping clean-up of ${req.rscId} on ${n} due to ${source}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+function listOperations(req: Request, cib: XmlElement): number {
+  const tree = resourceTree(cib);
+  let ids: Set<string> | undefined;
+  if (req.rscId !== undefined) {
+    const wanted = findResource(tree, req.rscId);
+    if (wanted === undefined) return notFound(req.io, "Resource", req.rscId);
+    ids = new Set(primitivesOf(wanted).map((p) => p.id));
+  }
+  for (const p of allResources(tree).filter((r) => r.kind === "primitive")) {
+    if (ids !== undefined && !ids.has(p.id)) continue;
+    if (req.node !== undefined && !activeNodes(cib, p).some((pl) => pl.node === req.node)) {
+      continue;
+    }
+    for (const line of operationLines(cib, p, req.node)) req.io.stdout(`${line}\n`);
+  }
+  return ExitCode.Ok;
+}
+
+const HELP = `Usage:
+  crm_resource [OPTION?]
+
+Perform tasks related to Pacemaker cluster resources
+
+Queries:
+  -L, --list                  List all cluster resources with status
+  -l, --list-raw              List IDs of all instantiated resources (individual members
+                              rather than groups etc.)
+  -W, --locate                Show node(s) currently running resource
+  -Y, --why                   Show why resources are not running
+  -g, --get-parameter=PARAM   Display named parameter for resource (use instance attribute
+                              unless --meta or --utilization is specified)
+
+Commands:
+  -C, --cleanup               Clean up resource history (dry run against a CIB file)
+  -p, --set-parameter=PARAM   Set named parameter for resource
+  -d, --delete-parameter=PARAM
+                              Delete named parameter for resource
+  -M, --move                  Create a constraint to move resource (with --node)
+  -B, --ban                   Create a constraint to keep resource off a node
+  -U, --clear                 Remove the constraints created by --ban and/or --move
+
+Additional Options:
+  -r, --resource=ID           Resource ID
+  -N, --node=NAME             Node name
+  -v, --parameter-value=VALUE Value to use with -p
+  -m, --meta                  Use resource meta-attribute instead of instance attribute
+  -z, --utilization           Use resource utilization attribute instead of instance attribute
+  -u, --lifetime=TIMESPEC     Lifespan (as ISO 8601 duration) of created constraints
+  -f, --force                 Move even if the resource is already where requested
+  -Q, --quiet                 Be less descriptive in output
+`;
