@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { OcfRc } from "./codes.js";
+import { Executor } from "./executor.js";
+import { lsbMetadataXml, parseLsbHeader } from "./generated-metadata.js";
+import { listOcfAgents } from "./locate.js";
+import { parseAgentMetadata, parseDurationMs } from "./metadata.js";
+import type { AgentSpec } from "./types.js";
+
+describe("parseDurationMs", () => {
+  it("reads Pacemaker's duration units, seconds by default", () => {
+    assert.equal(parseDurationMs("20"), 20_000);
+    assert.equal(parseDurationMs("20s"), 20_000);
+    assert.equal(parseDurationMs("500ms"), 500);
+    assert.equal(parseDurationMs("2m"), 120_000);
+    assert.equal(parseDurationMs("1h"), 3_600_000);
+    assert.equal(parseDurationMs("1.5s"), 1500);
+    assert.equal(parseDurationMs("soon"), undefined);
+    assert.equal(parseDurationMs("10 fortnights"), undefined);
+  });
+});
+
+describe("parseAgentMetadata", () => {
+  it("reads the parameters and actions of Debian's ocf:heartbeat:IPaddr2", async () => {
+    const ex = new Executor({ ocfRoot: "/usr/lib/ocf" });
+    const agent: AgentSpec = { class: "ocf", provider: "heartbeat", type: "IPaddr2" };
+    const r = await ex.exec({ resourceId: "IPaddr2", agent, action: "meta-data", timeoutMs: 5000 });
+    assert.equal(r.rc, OcfRc.Ok, r.stderr);
+    const md = parseAgentMetadata(r.stdout, "ocf:heartbeat:IPaddr2");
+    assert.ok(md.ok, md.ok ? "" : md.error.detail);
+    const { value } = md;
+    assert.equal(value.name, "IPaddr2");
+    const ip = value.parameters.find((p) => p.name === "ip");
+    assert.ok(ip?.required, "ip is required");
+    assert.ok(ip?.unique);
+    for (const name of ["nic", "cidr_netmask", "broadcast", "iflabel"]) {
+      assert.ok(value.parameters.some((p) => p.name === name), name);
+    }
+    const start = value.actions.find((a) => a.name === "start");
+    assert.equal(start?.timeoutMs, 20_000);
+    const monitor = value.actions.find((a) => a.name === "monitor");
+    assert.equal(monitor?.intervalMs, 10_000);
+  });
+
+  it("reads every agent pacer ships", async () => {
+    const ex = new Executor();
+    const types = listOcfAgents("/nonexistent").get("pacer") ?? [];
+    assert.deepEqual(types, ["Dummy", "LoopbackIP", "Stateful", "WebServer"]);
+    for (const type of types) {
+      const agent: AgentSpec = { class: "ocf", provider: "pacer", type };
+      const r = await ex.exec({ resourceId: type, agent, action: "meta-data" });
+      const md = parseAgentMetadata(r.stdout, `ocf:pacer:${type}`);
+      assert.ok(md.ok, md.ok ? "" : md.error.detail);
+      assert.equal(md.value.name, type);
+      assert.ok(md.value.actions.some((a) => a.name === "monitor"), type);
+      assert.ok(md.value.shortdesc.length > 0, type);
+    }
+  });
+
+  it("reports malformed meta-data with a position", () => {
+    const md = parseAgentMetadata("<resource-agent><parameters>", "ocf:x:y");
+    assert.equal(md.ok, false);
+    const wrong = parseAgentMetadata("<cib/>", "ocf:x:y");
+    assert.ok(!wrong.ok && /expected <resource-agent>/.test(wrong.error.detail));
+  });
+});
+
+describe("lsbMetadataXml", () => {
+  const script = [
+    "#!/bin/sh",
+    "### BEGIN INIT INFO",
+    "# Provides:          demo",
+    "# Required-Start:    $network",
+    "# Short-Description: Demo daemon",
+    "# Description:       A demo daemon",
+    "#                    over two lines.",
+    "### END INIT INFO",
+  ].join("\n");
+  it("reads the LSB header", () => {
+    const h = parseLsbHeader(script);
+    assert.equal(h.provides, "demo");
+    assert.equal(h.requiredStart, "$network");
+    assert.equal(h.description, "A demo daemon over two lines.");
+  });
+  it("produces meta-data the OCF parser accepts", () => {
+    const md = parseAgentMetadata(lsbMetadataXml("demo", script), "lsb:demo");
+    assert.ok(md.ok);
+    assert.equal(md.value.shortdesc, "Demo daemon");
+    assert.ok(md.value.actions.some((a) => a.name === "status"));
+  });
+});
