@@ -10,6 +10,7 @@ import {
   commitShadow,
   createShadow,
   deleteShadow,
+  diffShadow,
   listShadows,
   readShadow,
   resetShadow,
@@ -172,5 +173,34 @@ describe("shadows", () => {
     assert.ok(s.ok && getAttr(s.value, "epoch") === "1");
     const bad = await createShadow("../x", { env: e });
     assert.ok(!bad.ok && bad.error.kind === "bad-shadow-name");
+  });
+});
+
+describe("diffShadow", () => {
+  it("reports no change for a fresh copy and a v2 patchset after an edit", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "cib.xml"), START);
+    const e = { CIB_file: join(dir, "cib.xml"), CIB_shadow_dir: join(dir, "shadow") };
+    assert.ok((await createShadow("s", { env: e })).ok);
+    const same = await diffShadow("s", { env: e });
+    assert.ok(same.ok && !same.value.changed);
+    const sh = await openCib({ ...e, CIB_shadow: "s" });
+    const r = await sh.read();
+    assert.ok(r.ok);
+    if (!r.ok) return;
+    firstChild(firstChild(r.value, "configuration") ?? elem("x"), "resources")?.children.push(
+      elem("primitive", { id: "d1", class: "ocf", provider: "pacemaker", type: "Dummy" }),
+    );
+    assert.ok((await sh.commit(r.value)).ok);
+    const d = await diffShadow("s", { env: e });
+    assert.ok(d.ok && d.value.changed);
+    if (!d.ok) return;
+    assert.deepEqual(d.value.target, { adminEpoch: 0, epoch: 2, numUpdates: 0 });
+    assert.match(
+      printXml(d.value.patchset),
+      /operation="create" path="\/cib\/configuration\/resources"/,
+    );
+    const missing = await diffShadow("nope", { env: e });
+    assert.ok(!missing.ok && missing.error.kind === "no-such-shadow");
   });
 });

@@ -6,6 +6,7 @@
 import { promises as fs } from "node:fs";
 import { err, ok, type Result } from "../shared/result.js";
 import type { CibBackend, CibError, CibVersion } from "./backend.js";
+import { diffCib, isEmptyPatchset } from "./diff.js";
 import { compareVersions, emptyCib, readVersion, writeVersion } from "./document.js";
 import { readCibFile } from "./file-backend.js";
 import { describeCibError } from "./load.js";
@@ -192,6 +193,37 @@ export async function commitShadow(
     writeVersion(next, compareVersions(got, have) > 0 ? got : have);
   }
   return target.commit(next, { bump: "auto" });
+}
+
+export interface ShadowDiff {
+  /** The active CIB's version (the diff's source). */
+  readonly source: CibVersion;
+  /** The shadow's version (the diff's target). */
+  readonly target: CibVersion;
+  /** A v2 patchset turning the active CIB into the shadow; no `<change>` when equal. */
+  readonly patchset: XmlElement;
+  readonly changed: boolean;
+}
+
+/**
+ * The changes in shadow `name` against the active CIB (`crm_shadow --diff`).
+ * @example const d = await diffShadow("test", { env }); if (d.ok && d.value.changed) ...
+ */
+export async function diffShadow(
+  name: string,
+  opts: ShadowOptions,
+): Promise<Result<ShadowDiff, ShadowError>> {
+  const shadow = await readShadow(name, opts);
+  if (!shadow.ok) return shadow;
+  const active = await (await openCib(withoutShadow(opts.env))).read();
+  if (!active.ok) return active;
+  const patchset = diffCib(active.value, shadow.value);
+  return ok({
+    source: readVersion(active.value),
+    target: readVersion(shadow.value),
+    patchset,
+    changed: !isEmptyPatchset(patchset),
+  });
 }
 
 /** A shadow backend for `name` (what `CIB_shadow=name` tools use). */
