@@ -1,7 +1,8 @@
 /**
  * What the Corosync-compatible tools (corosync-quorumtool, -cfgtool, -cmapctl) ask a running
  * node, and how: one newline-terminated JSON request on the node's api socket
- * (`{"op":"cluster-status"}`), one JSON line back. The node daemon (or `serveClusterStatus`
+ * (`{"op":"cluster-status"}`), one JSON line back (`{"ok":true,"status":{...}}`, or
+ * `{"ok":false,"error":...,"code":N}` as every api answer). The node daemon (or `serveClusterStatus`
  * for a cluster-only node) answers with a `ClusterStatus` snapshot; the tools only format it.
  * When nothing answers, the tools print what Corosync prints when it is not running.
  */
@@ -128,7 +129,9 @@ function parseStatus(line: string): Result<ClusterStatus, StatusQueryError> {
     return err({ kind: "bad-answer", detail: "not JSON" });
   }
   if (!isRecord(v)) return err({ kind: "bad-answer", detail: "not an object" });
-  if (typeof v.error === "string") return err({ kind: "not-running", detail: v.error });
+  if (v.ok !== true) {
+    return err({ kind: "not-running", detail: typeof v.error === "string" ? v.error : "refused" });
+  }
   const s = v.status;
   if (
     !isRecord(s) ||
@@ -161,10 +164,14 @@ export function handleStatusRequest(line: string, status: () => ClusterStatus | 
   } catch {
     op = undefined;
   }
-  if (op !== statusRequest.op) return `${JSON.stringify({ error: "unknown request" })}\n`;
+  if (op !== statusRequest.op) {
+    return `${JSON.stringify({ ok: false, error: "unknown request", code: 64 })}\n`;
+  }
   const s = status();
-  if (s === null) return `${JSON.stringify({ error: "cluster layer not started" })}\n`;
-  return `${JSON.stringify({ status: s })}\n`;
+  if (s === null) {
+    return `${JSON.stringify({ ok: false, error: "cluster layer not started", code: 102 })}\n`;
+  }
+  return `${JSON.stringify({ ok: true, status: s })}\n`;
 }
 
 /**
