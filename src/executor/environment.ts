@@ -36,9 +36,14 @@ const HA_DEFAULTS: Readonly<Record<string, string>> = {
   HA_debug: "0",
 };
 
-/** `clone-max` → `clone_max`, as Pacemaker names meta attributes in the agent's environment. */
+/**
+ * `clone-max` → `OCF_RESKEY_CRM_meta_clone_max`, as Pacemaker names meta attributes in the
+ * agent's environment. A name already carrying the `CRM_meta_` prefix (as in a transition
+ * graph) is not prefixed twice.
+ */
 export function metaEnvName(name: string): string {
-  return `OCF_RESKEY_CRM_meta_${name.replace(/-/g, "_")}`;
+  const bare = name.startsWith("CRM_meta_") ? name.slice("CRM_meta_".length) : name;
+  return `OCF_RESKEY_CRM_meta_${bare.replace(/-/g, "_")}`;
 }
 
 /**

@@ -88,7 +88,7 @@ describe("Executor (OCF agents)", () => {
     const r = await ex.exec(
       dummyOp("monitor", {
         params: { state: join(s.dir, "env.state"), envfile, fake: "abc", OCF_CHECK_LEVEL: "0" },
-        meta: { "clone-max": "3", notify: "true", on_node_uuid: "1" },
+        meta: { "clone-max": "3", notify: "true", CRM_meta_on_node_uuid: "1" },
         timeoutMs: 15_000,
       }),
     );

@@ -17,3 +17,8 @@ registerSubcommand("sandbox", {
   summary: "the tutorial's machines on one host: up|down|status|exec NODE -- CMD",
   load: async () => (await import("../sandbox/cli.js")).sandboxCli,
 });
+
+registerSubcommand("agents", {
+  summary: "pacer's OCF agents: install [--root DIR] [--copy] | list",
+  load: async () => (await import("./pacer-agents.js")).pacerAgents,
+});
