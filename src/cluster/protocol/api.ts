@@ -28,8 +28,7 @@
 import type { Wire } from "./wire.js";
 
 export type { Wire } from "./wire.js";
-// createNode and step (signatures: CreateNode and Step below) are implemented in node.ts and
-// re-exported here once it lands; this file is the contract and keeps its shape.
+export { createNode, step } from "./node.js";
 export { resolveConfig } from "./config.js";
 
 /** A node id as in corosync.conf `nodelist { node { nodeid: N } }` (1 ..= 2^31-1). */
@@ -193,3 +192,19 @@ export interface NodeStart {
 export type CreateNode = (config: ProtocolConfig, self: NodeId, start: NodeStart) => NodeState;
 /** `step(state, input, nowMs)`: consumes `state`; nowMs is monotonic milliseconds. */
 export type Step = (state: NodeState, input: Input, nowMs: number) => Stepped;
+
+/** A read-only summary of a node's state, for status tools and the simulator. */
+export interface NodeSummary {
+  readonly self: NodeId;
+  readonly incarnation: number;
+  /** operational: in a ring; joining: in a membership round; recovering: finishing the old ring. */
+  readonly phase: "booting" | "operational" | "joining" | "recovering";
+  readonly ringId: RingId | null;
+  readonly members: readonly NodeId[];
+  readonly quorum: QuorumState | null;
+  /** Application messages submitted but not yet delivered back to this node. */
+  readonly pendingMessages: number;
+  readonly tokenEffectiveMs: number;
+}
+export type DescribeNode = (state: NodeState) => NodeSummary;
+export { describeNode } from "./node.js";
