@@ -4,7 +4,7 @@ import { get } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Scratch, isAlive, scratch } from "./_testing.js";
+import { isAlive, type Scratch, scratch } from "./_testing.js";
 import { OcfRc } from "./codes.js";
 import { Executor } from "./executor.js";
 import type { AgentSpec, OpRequest } from "./types.js";
@@ -46,7 +46,10 @@ describe("ocf:pacer:WebServer and ocf:pacer:LoopbackIP", () => {
   after(() => s.cleanup());
 
   it("serves a page naming its node on a loopback address, then stops", async () => {
-    const ex = new Executor({ nodeName: "node3", baseEnv: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` } });
+    const ex = new Executor({
+      nodeName: "node3",
+      baseEnv: { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ""}` },
+    });
     const pidfile = join(s.dir, "web.pid");
     const op = (action: OpRequest["action"], intervalMs = 0): OpRequest => ({
       resourceId: "web",
@@ -65,14 +68,21 @@ describe("ocf:pacer:WebServer and ocf:pacer:LoopbackIP", () => {
     assert.equal((await ex.exec(op("monitor"))).rc, OcfRc.Ok);
 
     // A second server on the same port fails to start, with the reason.
-    const clash = await ex.exec({ ...op("start"), resourceId: "web2", params: { address: ADDRESS, port: String(port), pidfile: join(s.dir, "web2.pid") } });
+    const clash = await ex.exec({
+      ...op("start"),
+      resourceId: "web2",
+      params: { address: ADDRESS, port: String(port), pidfile: join(s.dir, "web2.pid") },
+    });
     assert.equal(clash.rc, OcfRc.Error);
     assert.match(clash.exitReason, /cannot listen|EADDRINUSE/);
 
     assert.equal((await ex.exec(op("stop"))).rc, OcfRc.Ok);
     assert.equal(isAlive(pid), false, "the server process is gone");
     assert.equal((await ex.exec(op("monitor"))).rc, OcfRc.NotRunning);
-    assert.equal((await ex.exec({ ...op("validate-all"), params: { port: "70000" } })).rc, OcfRc.NotConfigured);
+    assert.equal(
+      (await ex.exec({ ...op("validate-all"), params: { port: "70000" } })).rc,
+      OcfRc.NotConfigured,
+    );
   });
 
   it("moves a loopback address claim between nodes", async () => {
@@ -98,7 +108,10 @@ describe("ocf:pacer:WebServer and ocf:pacer:LoopbackIP", () => {
     // node1's late stop leaves node2's claim alone.
     assert.equal((await n1.exec(op("stop"))).rc, OcfRc.Ok);
     assert.equal((await n2.exec(op("monitor"))).rc, OcfRc.Ok);
-    const bad = await n1.exec({ ...op("start"), params: { ip: "192.168.1.100", claim_dir: claimDir } });
+    const bad = await n1.exec({
+      ...op("start"),
+      params: { ip: "192.168.1.100", claim_dir: claimDir },
+    });
     assert.equal(bad.rc, OcfRc.NotConfigured);
     assert.match(bad.exitReason, /127\.0\.0\.0\/8/);
   });

@@ -57,14 +57,22 @@ describe("Executor (LSB, systemd, stonith classes)", () => {
 
   it("resolves service: to an LSB script when one exists", async () => {
     const ex = new Executor({ lsbDir, systemdRunning: false });
-    const r = await ex.exec({ resourceId: "svc2", agent: { class: "service", type: "pacertest" }, action: "monitor" });
+    const r = await ex.exec({
+      resourceId: "svc2",
+      agent: { class: "service", type: "pacertest" },
+      action: "monitor",
+    });
     assert.equal(r.rc, OcfRc.NotRunning);
     assert.equal(r.status, ExecStatus.Done);
   });
 
   it("explains that systemd resources need systemd", async () => {
     const ex = new Executor({ systemdRunning: false });
-    const r = await ex.exec({ resourceId: "u", agent: { class: "systemd", type: "apache2" }, action: "start" });
+    const r = await ex.exec({
+      resourceId: "u",
+      agent: { class: "systemd", type: "apache2" },
+      action: "start",
+    });
     assert.equal(r.rc, OcfRc.NotInstalled);
     assert.equal(r.status, ExecStatus.NotInstalled);
     assert.match(r.exitReason, /systemd is not running/);
@@ -79,7 +87,9 @@ describe("Executor (LSB, systemd, stonith classes)", () => {
     );
   });
 
-  it("starts, monitors and stops a stonith device through its fence agent", { skip: !existsSync("/usr/sbin/fence_dummy") }, async () => {
+  it("starts, monitors and stops a stonith device through its fence agent", {
+    skip: !existsSync("/usr/sbin/fence_dummy"),
+  }, async () => {
     const ex = new Executor();
     const op = (action: OpRequest["action"]): OpRequest => ({
       resourceId: "fence1",
@@ -94,7 +104,10 @@ describe("Executor (LSB, systemd, stonith classes)", () => {
     assert.deepEqual(rcs, [7, 0, 0, 0, 7]);
     const md = await ex.exec(op("meta-data"));
     assert.match(md.stdout, /<resource-agent name="fence_dummy"/);
-    const missing = await ex.exec({ ...op("start"), agent: { class: "stonith", type: "fence_nope" } });
+    const missing = await ex.exec({
+      ...op("start"),
+      agent: { class: "stonith", type: "fence_nope" },
+    });
     assert.equal(missing.status, ExecStatus.NotInstalled);
   });
 });

@@ -6,10 +6,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExecStatus, OcfRc } from "./codes.js";
-import { type EnvironmentOptions, baseEnvironment, ocfEnvironment } from "./environment.js";
+import { baseEnvironment, type EnvironmentOptions, ocfEnvironment } from "./environment.js";
 import { lsbMetadataXml, systemdMetadataXml } from "./generated-metadata.js";
 import { isSafeAgentName, locateLsbScript, locateOcfAgent } from "./locate.js";
-import { type Mapped, decided, mapLsb, mapOcf, notSupported } from "./outcome.js";
+import { decided, type Mapped, mapLsb, mapOcf, notSupported } from "./outcome.js";
 import type { ChildResult, ChildSpec } from "./run-child.js";
 import type { OpRequest } from "./types.js";
 
@@ -62,14 +62,28 @@ export function planOperation(req: OpRequest, ctx: ClassContext, timeoutMs: numb
 function planOcf(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   const provider = req.agent.provider ?? "";
   if (provider === "") {
-    return { kind: "answer", mapped: decided(OcfRc.NotConfigured, ExecStatus.ErrorFatal, "ocf resource without a provider") };
+    return {
+      kind: "answer",
+      mapped: decided(
+        OcfRc.NotConfigured,
+        ExecStatus.ErrorFatal,
+        "ocf resource without a provider",
+      ),
+    };
   }
   const found = locateOcfAgent(ctx.ocfRoot, provider, req.agent.type, ctx.pacerAgentsRoot);
   if (!found.ok) {
-    return { kind: "answer", mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason) };
+    return {
+      kind: "answer",
+      mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason),
+    };
   }
   const env = ocfEnvironment(req, ctx.env, timeoutMs);
-  return { kind: "run", child: { file: found.path, args: [req.action], env, timeoutMs }, map: mapOcf };
+  return {
+    kind: "run",
+    child: { file: found.path, args: [req.action], env, timeoutMs },
+    map: mapOcf,
+  };
 }
 
 /** LSB action names for Pacemaker's actions; absent = not supported by the class. */
@@ -83,7 +97,10 @@ const LSB_ACTIONS: Partial<Record<OpRequest["action"], string>> = {
 function planLsb(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   const found = locateLsbScript(ctx.lsbDir, req.agent.type);
   if (!found.ok) {
-    return { kind: "answer", mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason) };
+    return {
+      kind: "answer",
+      mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason),
+    };
   }
   if (req.action === "meta-data") {
     const xml = lsbMetadataXml(req.agent.type, readFileSync(found.path, "utf8"));
@@ -114,11 +131,22 @@ export function systemdUnitName(type: string): string {
 
 function planSystemd(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   if (!isSafeAgentName(req.agent.type)) {
-    return { kind: "answer", mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, `invalid unit name ${req.agent.type}`) };
+    return {
+      kind: "answer",
+      mapped: decided(
+        OcfRc.NotInstalled,
+        ExecStatus.NotInstalled,
+        `invalid unit name ${req.agent.type}`,
+      ),
+    };
   }
   const unit = systemdUnitName(req.agent.type);
   if (req.action === "meta-data") {
-    return { kind: "answer", mapped: decided(OcfRc.Ok, ExecStatus.Done, ""), stdout: systemdMetadataXml(unit) };
+    return {
+      kind: "answer",
+      mapped: decided(OcfRc.Ok, ExecStatus.Done, ""),
+      stdout: systemdMetadataXml(unit),
+    };
   }
   if (!ctx.systemdRunning) {
     const why = `systemd is not running on this host, so systemd:${req.agent.type} cannot be managed; use an ocf: or lsb: agent`;
@@ -138,7 +166,8 @@ function mapSystemd(action: OpRequest["action"], r: ChildResult): Mapped {
   const reason = lastLine(r.stderr);
   if (action === "monitor") {
     const state = r.stdout.trim();
-    if (state === "active" || state === "reloading" || state === "deactivating") return decided(OcfRc.Ok, ExecStatus.Done, "");
+    if (state === "active" || state === "reloading" || state === "deactivating")
+      return decided(OcfRc.Ok, ExecStatus.Done, "");
     if (state === "activating") return decided(OcfRc.Ok, ExecStatus.Done, "unit is activating");
     return decided(OcfRc.NotRunning, ExecStatus.Done, "");
   }
@@ -157,11 +186,21 @@ function lastLine(text: string): string {
 function planStonith(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   const type = req.agent.type;
   if (!isSafeAgentName(type)) {
-    return { kind: "answer", mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, `invalid fence agent name ${type}`) };
+    return {
+      kind: "answer",
+      mapped: decided(
+        OcfRc.NotInstalled,
+        ExecStatus.NotInstalled,
+        `invalid fence agent name ${type}`,
+      ),
+    };
   }
   const file = join(ctx.fenceDir, type);
   if (!existsSync(file)) {
-    return { kind: "answer", mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, `fence agent ${file} not found`) };
+    return {
+      kind: "answer",
+      mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, `fence agent ${file} not found`),
+    };
   }
   const env = baseEnvironment(ctx.env);
   if (req.action === "meta-data") {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { ExecStatus, OcfRc, execStatusName, lsbToOcf, ocfRcFromExit, ocfRcName } from "./codes.js";
+import { ExecStatus, execStatusName, lsbToOcf, OcfRc, ocfRcFromExit, ocfRcName } from "./codes.js";
 import { mapOcf, TIMEOUT_REASON } from "./outcome.js";
 import type { ChildResult } from "./run-child.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Scratch, lastEnvBlock, scratch } from "./_testing.js";
+import { lastEnvBlock, type Scratch, scratch } from "./_testing.js";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { Executor } from "./executor.js";
 import type { AgentSpec, OpRequest } from "./types.js";
@@ -35,7 +35,10 @@ describe("Executor (OCF agents)", () => {
   let ex: Executor;
   before(() => {
     s = scratch({ Exit: EXIT_AGENT, Rendezvous: RENDEZVOUS_AGENT });
-    ex = new Executor({ nodeName: "node1", baseEnv: { PATH: process.env.PATH, OCF_RESKEY_leak: "x" } });
+    ex = new Executor({
+      nodeName: "node1",
+      baseEnv: { PATH: process.env.PATH, OCF_RESKEY_leak: "x" },
+    });
   });
   after(() => {
     ex.close();
@@ -122,23 +125,49 @@ describe("Executor (OCF agents)", () => {
     const exT = new Executor({ ocfRoot: s.ocfRoot, nodeName: "node1" });
     const agent: AgentSpec = { class: "ocf", provider: "test", type: "Exit" };
     const cases: Array<[string, number]> = [
-      ["0", 0], ["1", 1], ["2", 2], ["3", 3], ["4", 4], ["5", 5], ["6", 6], ["7", 7],
-      ["8", 8], ["9", 9], ["190", 190], ["191", 191], ["42", 1], ["255", 1],
+      ["0", 0],
+      ["1", 1],
+      ["2", 2],
+      ["3", 3],
+      ["4", 4],
+      ["5", 5],
+      ["6", 6],
+      ["7", 7],
+      ["8", 8],
+      ["9", 9],
+      ["190", 190],
+      ["191", 191],
+      ["42", 1],
+      ["255", 1],
     ];
     for (const [code, want] of cases) {
-      const r = await exT.exec({ resourceId: `e${code}`, agent, action: "start", params: { rc: code, reason: `why ${code}` } });
+      const r = await exT.exec({
+        resourceId: `e${code}`,
+        agent,
+        action: "start",
+        params: { rc: code, reason: `why ${code}` },
+      });
       assert.equal(r.rc, want, `exit ${code}`);
       assert.equal(r.status, ExecStatus.Done);
       assert.equal(r.exitReason, `why ${code}`);
     }
-    const killed = await exT.exec({ resourceId: "k", agent, action: "start", params: { rc: "0", signal: "KILL" } });
+    const killed = await exT.exec({
+      resourceId: "k",
+      agent,
+      action: "start",
+      params: { rc: "0", signal: "KILL" },
+    });
     assert.equal(killed.status, ExecStatus.Error);
     assert.equal(killed.rc, OcfRc.Error);
   });
 
   it("reports missing agents and unsafe names as not installed", async () => {
     for (const type of ["NoSuchAgent", "../../../bin/sh"]) {
-      const r = await ex.exec({ resourceId: "x", agent: { class: "ocf", provider: "pacer", type }, action: "start" });
+      const r = await ex.exec({
+        resourceId: "x",
+        agent: { class: "ocf", provider: "pacer", type },
+        action: "start",
+      });
       assert.equal(r.rc, OcfRc.NotInstalled, type);
       assert.equal(r.status, ExecStatus.NotInstalled, type);
       assert.notEqual(r.exitReason, "");
@@ -147,12 +176,22 @@ describe("Executor (OCF agents)", () => {
 
   it("serializes operations on one resource (Dummy detects overlap)", async () => {
     const params = { state: join(s.dir, "ser.state"), op_sleep: "0.3" };
-    await ex.exec({ resourceId: "ser", agent: PACER_DUMMY, action: "start", params: { state: params.state } });
+    await ex.exec({
+      resourceId: "ser",
+      agent: PACER_DUMMY,
+      action: "start",
+      params: { state: params.state },
+    });
     const rs = await Promise.all(
-      [1, 2, 3].map(() => ex.exec({ resourceId: "ser", agent: PACER_DUMMY, action: "monitor", params })),
+      [1, 2, 3].map(() =>
+        ex.exec({ resourceId: "ser", agent: PACER_DUMMY, action: "monitor", params }),
+      ),
     );
     for (const r of rs) assert.equal(r.rc, OcfRc.Ok, r.exitReason);
-    assert.deepEqual(rs.map((r) => r.callId).sort((a, b) => a - b), rs.map((r) => r.callId));
+    assert.deepEqual(
+      rs.map((r) => r.callId).sort((a, b) => a - b),
+      rs.map((r) => r.callId),
+    );
   });
 
   it("runs different resources in parallel", async () => {
@@ -183,7 +222,15 @@ describe("Executor (OCF agents)", () => {
       params: { state: join(s.dir, "st.state") },
     });
     const rcs: number[] = [];
-    for (const a of ["monitor", "start", "monitor", "promote", "monitor", "demote", "stop"] as const) {
+    for (const a of [
+      "monitor",
+      "start",
+      "monitor",
+      "promote",
+      "monitor",
+      "demote",
+      "stop",
+    ] as const) {
       rcs.push((await exS.exec(op(a))).rc);
     }
     assert.deepEqual(rcs, [7, 0, 0, 0, 8, 0, 0]);

@@ -6,11 +6,11 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
-import { ExecStatus, OcfRc } from "./codes.js";
 import { type ClassContext, type Plan, planOperation } from "./classes.js";
+import { ExecStatus, OcfRc } from "./codes.js";
 import { executorLimits } from "./limits.js";
 import { DEFAULT_LSB_DIR, DEFAULT_OCF_ROOT, pacerAgentsRoot } from "./locate.js";
-import { type Mapped, decided } from "./outcome.js";
+import { decided, type Mapped } from "./outcome.js";
 import { KeyedSerializer, Slots } from "./queue.js";
 import { runChild } from "./run-child.js";
 import type { OpRequest, OpResult, RecurringListener } from "./types.js";
@@ -179,7 +179,11 @@ export class Executor {
 
   private async runOnce(req: OpRequest, callId: number): Promise<OpResult> {
     if (this.closed) {
-      return this.refused(req, callId, decided(OcfRc.Error, ExecStatus.Error, "executor is shutting down"));
+      return this.refused(
+        req,
+        callId,
+        decided(OcfRc.Error, ExecStatus.Error, "executor is shutting down"),
+      );
     }
     if (!this.perResource.hasRoom(req.resourceId)) {
       const why = `too many operations queued for ${req.resourceId} (${executorLimits.opsQueuedPerResourceMax})`;
@@ -201,7 +205,13 @@ export class Executor {
     const runAtMs = this.wallClockMs();
     const plan: Plan = planOperation(req, this.ctx, timeoutMs);
     if (plan.kind === "answer") {
-      return this.result(req, callId, plan.mapped, { runAtMs, queueMs, execMs: 0, stdout: plan.stdout ?? "", stderr: "" });
+      return this.result(req, callId, plan.mapped, {
+        runAtMs,
+        queueMs,
+        execMs: 0,
+        stdout: plan.stdout ?? "",
+        stderr: "",
+      });
     }
     const child = await runChild(plan.child);
     const mapped = plan.map(child);
@@ -217,7 +227,13 @@ export class Executor {
 
   private refused(req: OpRequest, callId: number, mapped: Mapped): OpResult {
     const runAtMs = this.wallClockMs();
-    return this.result(req, callId, mapped, { runAtMs, queueMs: 0, execMs: 0, stdout: "", stderr: "" });
+    return this.result(req, callId, mapped, {
+      runAtMs,
+      queueMs: 0,
+      execMs: 0,
+      stdout: "",
+      stderr: "",
+    });
   }
 
   private result(

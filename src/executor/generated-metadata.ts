@@ -16,9 +16,9 @@ export interface LsbHeader {
 }
 
 const HEADER_KEYS: Record<string, keyof LsbHeader> = {
-  "Provides": "provides",
+  Provides: "provides",
   "Short-Description": "shortDescription",
-  "Description": "description",
+  Description: "description",
   "Required-Start": "requiredStart",
   "Required-Stop": "requiredStop",
   "Default-Start": "defaultStart",
@@ -60,7 +60,9 @@ export function lsbMetadataXml(type: string, script: string): string {
   const h = parseLsbHeader(script);
   const short = h.shortDescription ?? type;
   const long = h.description ?? short;
-  const special = (["provides", "requiredStart", "requiredStop", "defaultStart", "defaultStop"] as const)
+  const special = (
+    ["provides", "requiredStart", "requiredStop", "defaultStart", "defaultStop"] as const
+  )
     .filter((k) => h[k] !== undefined)
     .map((k) => `    <${k}>${escapeText(h[k] ?? "")}</${k}>`);
   return [

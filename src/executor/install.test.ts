@@ -39,12 +39,19 @@ describe("installAgents", () => {
       assert.ok(r.ok);
       assert.ok(r.value.includes(join(root, "resource.d", "pacer", "Dummy")));
       assert.ok(r.value.includes(join(root, "lib", "pacer", "ocf-pacer.sh")));
-      assert.equal(lstatSync(join(root, "resource.d", "pacer", "Stateful")).isSymbolicLink(), mode === "symlink");
+      assert.equal(
+        lstatSync(join(root, "resource.d", "pacer", "Stateful")).isSymbolicLink(),
+        mode === "symlink",
+      );
       // Installing again replaces what is there.
       assert.ok(installAgents({ root, mode }).ok);
       // Found through OCF_ROOT alone, the repository copy out of the way.
       const ex = new Executor({ ocfRoot: root, pacerAgentsRoot: join(s.dir, "none") });
-      const op = { resourceId: `i-${mode}`, agent: { class: "ocf" as const, provider: "pacer", type: "Dummy" }, params: { state: join(s.dir, `${mode}.state`) } };
+      const op = {
+        resourceId: `i-${mode}`,
+        agent: { class: "ocf" as const, provider: "pacer", type: "Dummy" },
+        params: { state: join(s.dir, `${mode}.state`) },
+      };
       assert.equal((await ex.exec({ ...op, action: "start" })).rc, OcfRc.Ok);
       assert.equal((await ex.exec({ ...op, action: "monitor" })).rc, OcfRc.Ok);
       assert.equal((await ex.exec({ ...op, action: "stop" })).rc, OcfRc.Ok);
@@ -75,7 +82,10 @@ describe("pacer agents", () => {
     chmodSync(root, 0o500);
     const t = io();
     assert.equal(await pacerAgents(["install", "--root", root], t), 4);
-    assert.match(t.err.join(""), /^pacer agents: cannot install .*: permission denied; run as root or pass --root DIR\n$/);
+    assert.match(
+      t.err.join(""),
+      /^pacer agents: cannot install .*: permission denied; run as root or pass --root DIR\n$/,
+    );
   });
 
   it("reports a root that cannot be created in one line", async () => {
@@ -83,7 +93,10 @@ describe("pacer agents", () => {
     writeFileSync(file, "");
     const t = io();
     assert.equal(await pacerAgents(["install", "--root", join(file, "ocf")], t), 73);
-    assert.match(t.err.join(""), /^pacer agents: cannot install .*plain-file\/ocf\/resource.d\/pacer: .*\n$/);
+    assert.match(
+      t.err.join(""),
+      /^pacer agents: cannot install .*plain-file\/ocf\/resource.d\/pacer: .*\n$/,
+    );
   });
 
   it("rejects an unknown subcommand with a usage exit code", async () => {

@@ -16,7 +16,7 @@ import {
   symlinkSync,
 } from "node:fs";
 import { join } from "node:path";
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 import { pacerAgentsRoot } from "./locate.js";
 
 export interface InstallOptions {

@@ -3,7 +3,7 @@
  * provider `pacer`, the repository's own agents/ so nothing needs installing or root), LSB
  * scripts under /etc/init.d. Names are checked before they become paths.
  */
-import { constants, accessSync, existsSync, readdirSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,7 +27,9 @@ export type Located =
 
 function executable(path: string): boolean {
   try {
-    return statSync(path).isFile() && (accessSync(path, constants.X_OK), true);
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
   } catch {
     return false;
   }

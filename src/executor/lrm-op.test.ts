@@ -49,7 +49,12 @@ describe("lrmRscOpAttributes", () => {
   });
 
   it("records a timed-out stop as op-status 2 with rc 1", () => {
-    const r = result({ action: "stop", intervalMs: 0, status: ExecStatus.Timeout, transitionKey: "24:7:0:abc" });
+    const r = result({
+      action: "stop",
+      intervalMs: 0,
+      status: ExecStatus.Timeout,
+      transitionKey: "24:7:0:abc",
+    });
     const attrs = new Map(lrmRscOpAttributes(r, "httpd_last_0", { nodeName: "node2" }));
     assert.equal(attrs.get("transition-magic"), "2:1;24:7:0:abc");
     assert.equal(attrs.get("operation_key"), "httpd_stop_0");
@@ -65,7 +70,10 @@ describe("isFailure", () => {
     assert.deepEqual(lrmRscOpIds(probe), ["httpd_last_0"]);
   });
   it("does not count a probe finding the resource running", () => {
-    assert.equal(isFailure(result({ intervalMs: 0, rc: OcfRc.Ok, transitionKey: "3:1:7:u" })), false);
+    assert.equal(
+      isFailure(result({ intervalMs: 0, rc: OcfRc.Ok, transitionKey: "3:1:7:u" })),
+      false,
+    );
   });
   it("counts a promoted monitor returning 0 when 8 was expected", () => {
     assert.equal(isFailure(result({ rc: OcfRc.Ok, transitionKey: "3:1:8:u" })), true);

@@ -34,7 +34,10 @@ describe("parseAgentMetadata", () => {
     assert.ok(ip?.required, "ip is required");
     assert.ok(ip?.unique);
     for (const name of ["nic", "cidr_netmask", "broadcast", "iflabel"]) {
-      assert.ok(value.parameters.some((p) => p.name === name), name);
+      assert.ok(
+        value.parameters.some((p) => p.name === name),
+        name,
+      );
     }
     const start = value.actions.find((a) => a.name === "start");
     assert.equal(start?.timeoutMs, 20_000);
@@ -52,7 +55,10 @@ describe("parseAgentMetadata", () => {
       const md = parseAgentMetadata(r.stdout, `ocf:pacer:${type}`);
       assert.ok(md.ok, md.ok ? "" : md.error.detail);
       assert.equal(md.value.name, type);
-      assert.ok(md.value.actions.some((a) => a.name === "monitor"), type);
+      assert.ok(
+        md.value.actions.some((a) => a.name === "monitor"),
+        type,
+      );
       assert.ok(md.value.shortdesc.length > 0, type);
     }
   });

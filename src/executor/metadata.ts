@@ -2,8 +2,8 @@
  * Reads an agent's OCF meta-data XML (OCF 1.1 § "Metadata"): its parameters (the shell checks
  * configured params against them) and advertised actions with default timeouts. Pure.
  */
-import { type XmlElement, childElements, firstChild, getAttr, parseXml } from "../cib/xml.js";
-import { type Result, err, ok } from "../shared/result.js";
+import { childElements, firstChild, getAttr, parseXml, type XmlElement } from "../cib/xml.js";
+import { err, ok, type Result } from "../shared/result.js";
 
 export interface AgentParameter {
   readonly name: string;
@@ -53,8 +53,17 @@ export function parseDurationMs(text: string): number | undefined {
   const n = Number(m[1]);
   const unit = (m[2] ?? "").toLowerCase();
   const scale: Record<string, number> = {
-    "": 1000, s: 1000, sec: 1000, ms: 1, msec: 1, us: 0.001, usec: 0.001,
-    m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000,
+    "": 1000,
+    s: 1000,
+    sec: 1000,
+    ms: 1,
+    msec: 1,
+    us: 0.001,
+    usec: 0.001,
+    m: 60_000,
+    min: 60_000,
+    h: 3_600_000,
+    hr: 3_600_000,
   };
   const factor = scale[unit];
   return factor === undefined ? undefined : Math.round(n * factor);
@@ -62,7 +71,10 @@ export function parseDurationMs(text: string): number | undefined {
 
 function textOf(el: XmlElement | undefined): string {
   if (!el) return "";
-  return el.children.map((c) => (c.type === "text" ? c.text : "")).join("").trim();
+  return el.children
+    .map((c) => (c.type === "text" ? c.text : ""))
+    .join("")
+    .trim();
 }
 
 function isTrue(v: string | undefined): boolean {
@@ -110,7 +122,10 @@ function parseAction(a: XmlElement): AgentActionInfo | undefined {
  * Parses `<resource-agent>` meta-data.
  * @example const md = parseAgentMetadata(xml, "ocf:heartbeat:IPaddr2"); md.ok && md.value.parameters
  */
-export function parseAgentMetadata(xml: string, source: string): Result<AgentMetadata, MetadataError> {
+export function parseAgentMetadata(
+  xml: string,
+  source: string,
+): Result<AgentMetadata, MetadataError> {
   // Some agents print a DOCTYPE naming a DTD file; the parser needs none of it.
   const parsed = parseXml(xml.replace(/<!DOCTYPE[^>]*>/, ""), source);
   if (!parsed.ok) {
@@ -119,7 +134,10 @@ export function parseAgentMetadata(xml: string, source: string): Result<AgentMet
   }
   const root = parsed.value;
   if (root.name !== "resource-agent") {
-    return err({ kind: "metadata", detail: `${source}: root element is <${root.name}>, expected <resource-agent>` });
+    return err({
+      kind: "metadata",
+      detail: `${source}: root element is <${root.name}>, expected <resource-agent>`,
+    });
   }
   const params = firstChild(root, "parameters");
   const actions = firstChild(root, "actions");
@@ -128,7 +146,9 @@ export function parseAgentMetadata(xml: string, source: string): Result<AgentMet
     version: textOf(firstChild(root, "version")) || (getAttr(root, "version") ?? ""),
     shortdesc: textOf(firstChild(root, "shortdesc")),
     longdesc: textOf(firstChild(root, "longdesc")),
-    parameters: params ? childElements(params, "parameter").flatMap((p) => parseParameter(p) ?? []) : [],
+    parameters: params
+      ? childElements(params, "parameter").flatMap((p) => parseParameter(p) ?? [])
+      : [],
     actions: actions ? childElements(actions, "action").flatMap((a) => parseAction(a) ?? []) : [],
   });
 }

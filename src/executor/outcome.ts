@@ -1,7 +1,7 @@
 /**
  * Turns how a child ended into Pacemaker's pair (rc, op-status) plus an exit reason. Pure.
  */
-import { ExecStatus, OcfRc, lsbToOcf, ocfRcFromExit } from "./codes.js";
+import { ExecStatus, lsbToOcf, OcfRc, ocfRcFromExit } from "./codes.js";
 import type { ChildResult } from "./run-child.js";
 
 export interface Mapped {

@@ -20,7 +20,8 @@ export class Slots {
   }
   release(): void {
     const next = this.waiters.shift();
-    if (next) next(); // the slot passes straight to the next waiter
+    if (next)
+      next(); // the slot passes straight to the next waiter
     else {
       assert(this.used > 0, "release matches an acquire");
       this.used--;

@@ -33,7 +33,13 @@ describe("Executor recurring monitors", () => {
     const params = { state, envfile };
     const start = await ex.exec({ resourceId: "rec", agent: DUMMY, action: "start", params });
     assert.equal(start.rc, OcfRc.Ok);
-    const req: OpRequest = { resourceId: "rec", agent: DUMMY, action: "monitor", intervalMs: 150, params };
+    const req: OpRequest = {
+      resourceId: "rec",
+      agent: DUMMY,
+      action: "monitor",
+      intervalMs: 150,
+      params,
+    };
     const first = await ex.exec(req);
     assert.equal(first.rc, OcfRc.Ok);
     assert.deepEqual(ex.recurringKeys(), ["rec_monitor_150"]);
@@ -65,12 +71,21 @@ describe("Executor recurring monitors", () => {
   it("keeps last-rc-change while the rc does not change", async () => {
     let now = 1_000_000;
     const seen: OpResult[] = [];
-    const ex2 = new Executor({ wallClockMs: () => (now += 1000), onRecurring: (r) => seen.push(r) });
+    const ex2 = new Executor({
+      wallClockMs: () => (now += 1000),
+      onRecurring: (r) => seen.push(r),
+    });
     const state = join(s.dir, "lrc.state");
     const envfile = join(s.dir, "lrc.env");
     const params = { state, envfile };
     await ex2.exec({ resourceId: "lrc", agent: DUMMY, action: "start", params });
-    const first = await ex2.exec({ resourceId: "lrc", agent: DUMMY, action: "monitor", intervalMs: 120, params });
+    const first = await ex2.exec({
+      resourceId: "lrc",
+      agent: DUMMY,
+      action: "monitor",
+      intervalMs: 120,
+      params,
+    });
     await waitFor(() => monitorCalls(envfile) >= 3, 5000);
     writeFileSync(`${state}.rc`, "7");
     await waitFor(() => seen.length >= 2, 5000);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type Scratch, isAlive, scratch, waitFor } from "./_testing.js";
+import { isAlive, type Scratch, scratch, waitFor } from "./_testing.js";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { Executor } from "./executor.js";
 import { executorLimits } from "./limits.js";
@@ -46,7 +46,13 @@ describe("Executor timeouts", () => {
     it(`kills the whole process group of an agent past its timeout (${type})`, async () => {
       const pids = join(s.dir, `${type}.pids`);
       const agent: AgentSpec = { class: "ocf", provider: "test", type };
-      const r = await ex.exec({ resourceId: type, agent, action: "start", timeoutMs: 300, params: { pids } });
+      const r = await ex.exec({
+        resourceId: type,
+        agent,
+        action: "start",
+        timeoutMs: 300,
+        params: { pids },
+      });
       assert.equal(r.status, ExecStatus.Timeout);
       assert.equal(r.rc, OcfRc.Error);
       assert.equal(r.exitReason, TIMEOUT_REASON);
@@ -66,7 +72,12 @@ describe("Executor timeouts", () => {
     const ex2 = new Executor({ ocfRoot: s.ocfRoot });
     const [t, m] = await Promise.all([
       ex2.exec({ resourceId: "r", agent: hang, action: "start", timeoutMs: 200, params: { pids } }),
-      ex2.exec({ resourceId: "r", agent: dummy, action: "monitor", params: { state: join(s.dir, "r.state") } }),
+      ex2.exec({
+        resourceId: "r",
+        agent: dummy,
+        action: "monitor",
+        params: { state: join(s.dir, "r.state") },
+      }),
     ]);
     assert.equal(t?.status, ExecStatus.Timeout);
     assert.equal(m?.rc, OcfRc.NotRunning);

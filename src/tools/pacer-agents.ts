@@ -41,7 +41,9 @@ export async function pacerAgents(argv: readonly string[], io: ToolIo): Promise<
     if (!r.ok) {
       const hint = r.error.detail === "permission denied" ? "; run as root or pass --root DIR" : "";
       io.stderr(`pacer agents: cannot install ${r.error.path}: ${r.error.detail}${hint}\n`);
-      return r.error.detail === "permission denied" ? ExitCode.InsufficientPriv : ExitCode.CantCreate;
+      return r.error.detail === "permission denied"
+        ? ExitCode.InsufficientPriv
+        : ExitCode.CantCreate;
     }
     for (const path of r.value) io.stdout(`${path}\n`);
     return ExitCode.Ok;
