@@ -161,7 +161,7 @@ export class Executor {
   }
 
   private async runRecurring(entry: Recurring): Promise<OpResult> {
-    const fresh = await this.runOnce(entry.req, entry.callId);
+    const fresh = await this.runOnce(entry.req, entry.callId, () => entry.cancelled);
     if (entry.cancelled) return fresh;
     const prev = entry.last;
     const changed = !prev || prev.rc !== fresh.rc || prev.status !== fresh.status;
@@ -177,7 +177,12 @@ export class Executor {
     return result;
   }
 
-  private async runOnce(req: OpRequest, callId: number): Promise<OpResult> {
+  /** `cancelled`: checked once the resource's turn comes, so a cancelled monitor never runs. */
+  private async runOnce(
+    req: OpRequest,
+    callId: number,
+    cancelled: () => boolean = () => false,
+  ): Promise<OpResult> {
     if (this.closed) {
       return this.refused(
         req,
@@ -191,6 +196,9 @@ export class Executor {
     }
     const queuedAt = performance.now();
     return this.perResource.run(req.resourceId, async () => {
+      if (cancelled()) {
+        return this.refused(req, callId, decided(OcfRc.Ok, ExecStatus.Cancelled, ""));
+      }
       await this.slots.acquire();
       try {
         return await this.execute(req, callId, Math.round(performance.now() - queuedAt));

@@ -68,7 +68,7 @@ describe("Executor recurring monitors", () => {
     assert.equal(events.length, 3);
   });
 
-  it("keeps last-rc-change while the rc does not change", async () => {
+  it("stamps last-rc-change with the run that changed the rc", async () => {
     let now = 1_000_000;
     const seen: OpResult[] = [];
     const ex2 = new Executor({
@@ -93,6 +93,24 @@ describe("Executor recurring monitors", () => {
     const changed = seen[1];
     assert.ok(changed && changed.rcChangedAtMs > first.rcChangedAtMs);
     assert.equal(changed?.rcChangedAtMs, changed?.runAtMs);
+  });
+
+  it("never runs a monitor cancelled while it waited for its resource", async () => {
+    const envfile = join(s.dir, "q.env");
+    const params = { state: join(s.dir, "q.state"), envfile, op_sleep: "0.3" };
+    const start = ex.exec({ resourceId: "q", agent: DUMMY, action: "start", params });
+    const mon = ex.exec({
+      resourceId: "q",
+      agent: DUMMY,
+      action: "monitor",
+      intervalMs: 200,
+      params,
+    });
+    assert.equal(ex.stopRecurring("q", "monitor", 200), true);
+    assert.equal((await start).rc, OcfRc.Ok);
+    assert.equal((await mon).status, ExecStatus.Cancelled);
+    assert.equal(monitorCalls(envfile), 0);
+    await ex.exec({ resourceId: "q", agent: DUMMY, action: "stop", params });
   });
 
   it("refuses intervals below the minimum", async () => {
