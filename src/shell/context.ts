@@ -91,8 +91,8 @@ export class Session implements ShellContext {
   }
 
   async confirm(question: string): Promise<boolean> {
-    if (this.force) return true;
-    if (!this.interactive || !this.ask) return false;
+    // crmsh asks only on a terminal; scripts and one-shot commands proceed.
+    if (this.force || !this.interactive || !this.ask) return true;
     const answer = await this.ask(`${question} (y/n)? `);
     return /^y(es)?$/i.test(answer.trim());
   }

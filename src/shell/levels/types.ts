@@ -86,7 +86,7 @@ export interface ShellContext {
   info(text: string): void;
   /** Plain text to stdout; a newline is added when missing. */
   out(text: string): void;
-  /** Asks a yes/no question; yes when forced; no when not interactive. */
+  /** Asks a yes/no question on a terminal; yes when forced or not interactive (as crmsh). */
   confirm(question: string): Promise<boolean>;
   /** Per-session state shared between levels and commands, keyed by the owner's name. */
   readonly state: Map<string, unknown>;

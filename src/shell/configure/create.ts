@@ -1,0 +1,200 @@
+/**
+ * Applying a parsed crm object to the configure session's working CIB, with crmsh's
+ * refusals (`Cannot create group with ID 'x': Found existing group with same ID.`) and
+ * side effects (a clone takes over the constraints of the resource it wraps).
+ */
+import { type XmlElement, childElements, elem, getAttr, printXml, setAttr } from "../../cib/xml.js";
+import {
+  IdAllocator,
+  buildColocation,
+  buildContainer,
+  buildLocation,
+  buildOrder,
+  buildPrimitive,
+  nvpairElement,
+} from "../cib-build.js";
+import type { AttrSet, ContainerDef, CrmObject, NodeDef, NvList, PropertySetDef } from "../crm-ast.js";
+import type { ShellContext } from "../levels/types.js";
+import { agentSpec, primitiveMetadata } from "./checks.js";
+import { type ConfigureState, configuration, findById, markChanged, section } from "./session.js";
+import { retargetConstraints } from "./references.js";
+
+const VALID_ID = /^[A-Za-z_][\w.-]*$/u;
+
+/** The keyword crm uses for an element kind (`rsc_location` -> location, `master` -> ms). */
+export function keywordOf(el: XmlElement): string {
+  const map: Record<string, string> = {
+    rsc_location: "location",
+    rsc_colocation: "colocation",
+    rsc_order: "order",
+    master: "ms",
+    cluster_property_set: "property",
+  };
+  return map[el.name] ?? el.name;
+}
+
+/** Adds an object to the working CIB; false (nothing changed) when crmsh refuses it. */
+export function createObject(ctx: ShellContext, state: ConfigureState, def: CrmObject): boolean {
+  switch (def.type) {
+    case "property":
+    case "rsc_defaults":
+    case "op_defaults":
+      return applyPropertySet(state, def);
+    case "node":
+      return applyNode(state, def);
+    default:
+      break;
+  }
+  const ids = new IdAllocator(configuration(state.work));
+  const existing = findById(state.work, def.id);
+  const keyword = def.type;
+  if (existing) {
+    const theirs = keywordOf(existing.el);
+    ctx.error(null, `Cannot create ${keyword} with ID '${def.id}': Found existing ${theirs} with same ID.`);
+    return false;
+  }
+  switch (def.type) {
+    case "primitive": {
+      const el = buildPrimitive(def, ids);
+      if (!validId(ctx, def.id, keyword, el)) return false;
+      if (primitiveMetadata(ctx, el) === null) {
+        ctx.error(null, `${agentSpec(el)}: got no meta-data, does this RA exist?`);
+      }
+      section(state.work, "resources").children.push(el);
+      markChanged(state, def.id);
+      return true;
+    }
+    case "group":
+    case "clone":
+    case "ms":
+      return createContainer(ctx, state, def, ids);
+    case "location":
+      return addConstraint(ctx, state, def.id, buildLocation(def, ids));
+    case "colocation":
+      return addConstraint(ctx, state, def.id, buildColocation(def, ids));
+    case "order":
+      return addConstraint(ctx, state, def.id, buildOrder(def, ids));
+  }
+}
+
+function validId(ctx: ShellContext, id: string, keyword: string, el: XmlElement): boolean {
+  if (VALID_ID.test(id)) return true;
+  const shallow: XmlElement = { ...el, children: [] };
+  ctx.error(null, `${id}: invalid object id`);
+  ctx.error(null, `No ID found for ${keyword}: ${printXml(shallow, { indent: "" }).trim()}`);
+  return false;
+}
+
+function addConstraint(ctx: ShellContext, state: ConfigureState, id: string, el: XmlElement): boolean {
+  if (!validId(ctx, id, keywordOf(el), el)) return false;
+  section(state.work, "constraints").children.push(el);
+  markChanged(state, id);
+  return true;
+}
+
+/** Removes an element from its parent. */
+export function detach(parent: XmlElement, el: XmlElement): void {
+  parent.children = parent.children.filter((c) => c !== el);
+}
+
+function createContainer(
+  ctx: ShellContext,
+  state: ConfigureState,
+  def: ContainerDef,
+  ids: IdAllocator,
+): boolean {
+  const el = buildContainer(def, ids);
+  const keyword = def.type;
+  if (!validId(ctx, def.id, keyword, el)) return false;
+  const children: { el: XmlElement; parent: XmlElement }[] = [];
+  let ok = true;
+  for (const childId of def.children) {
+    const found = findById(state.work, childId);
+    if (!found || !["primitive", "group", "clone", "master"].includes(found.el.name)) {
+      ctx.error(null, `${def.id} refers to missing object ${childId}`);
+      ok = false;
+      continue;
+    }
+    if (found.parent.name !== "resources") {
+      const pk = keywordOf(found.parent);
+      ctx.error(null, `Cannot create ${keyword}:${def.id}: Child ${keywordOf(found.el)}:${childId} already in ${pk}:${getAttr(found.parent, "id")}`);
+      return false;
+    }
+    children.push(found);
+  }
+  if (!ok) return false;
+  const resources = section(state.work, "resources");
+  for (const c of children) {
+    detach(c.parent, c.el);
+    el.children.push(c.el);
+  }
+  resources.children.push(el);
+  markChanged(state, def.id);
+  if (def.type !== "group") {
+    for (const c of children) retargetConstraints(ctx, state, getAttr(c.el, "id") ?? "", def.id);
+  }
+  return true;
+}
+
+const SETS: Record<PropertySetDef["type"], [string, string, string]> = {
+  property: ["crm_config", "cluster_property_set", "cib-bootstrap-options"],
+  rsc_defaults: ["rsc_defaults", "meta_attributes", "rsc-options"],
+  op_defaults: ["op_defaults", "meta_attributes", "op-options"],
+};
+
+function applyPropertySet(state: ConfigureState, def: PropertySetDef): boolean {
+  const [secName, setName, defaultId] = SETS[def.type];
+  const sec = section(state.work, secName);
+  const sets = childElements(sec, setName);
+  let set = def.setId !== undefined ? sets.find((s) => getAttr(s, "id") === def.setId) : sets[0];
+  if (!set) {
+    set = elem(setName, { id: def.setId ?? defaultId });
+    sec.children.push(set);
+  }
+  mergeNvpairs(state, set, def.nv);
+  markChanged(state, getAttr(set, "id") ?? defaultId);
+  return true;
+}
+
+/** Sets each name to its value in `set`, appending new nvpairs with ids `SETID-NAME`. */
+export function mergeNvpairs(state: ConfigureState, set: XmlElement, nv: NvList): void {
+  const ids = new IdAllocator(configuration(state.work));
+  const setId = getAttr(set, "id") ?? "";
+  for (const [name, value] of nv) {
+    const have = childElements(set, "nvpair").find((n) => getAttr(n, "name") === name);
+    if (have) {
+      if (value !== null) setAttr(have, "value", value);
+      continue;
+    }
+    set.children.push(nvpairElement(setId, name, value, ids));
+  }
+}
+
+const NODE_SET: Record<AttrSet["kind"], string> = {
+  params: "instance_attributes",
+  meta: "meta_attributes",
+  utilization: "utilization",
+};
+
+function applyNode(state: ConfigureState, def: NodeDef): boolean {
+  const nodes = section(state.work, "nodes");
+  let node = childElements(nodes, "node").find((n) => getAttr(n, "uname") === def.uname);
+  if (!node) {
+    node = elem("node", { uname: def.uname, id: def.nodeId ?? def.uname });
+    if (def.nodeType !== undefined) setAttr(node, "type", def.nodeType);
+    nodes.children.push(node);
+  }
+  if (def.description !== undefined) setAttr(node, "description", def.description);
+  for (const part of def.parts) {
+    const name = NODE_SET[part.kind];
+    let set = childElements(node, name)[0];
+    if (!set) {
+      const ids = new IdAllocator(configuration(state.work));
+      set = elem(name, { id: part.id ?? ids.make(`${def.uname}-${name}`) });
+      node.children.push(set);
+    }
+    mergeNvpairs(state, set, part.nv);
+  }
+  markChanged(state, def.uname);
+  return true;
+}

@@ -1,0 +1,139 @@
+/**
+ * configure's editing commands on existing objects: delete, rename, modgroup, erase.
+ */
+import { type XmlElement, childElements, getAttr, setAttr } from "../../cib/xml.js";
+import type { ShellContext } from "../levels/types.js";
+import { objectsOf } from "../printer.js";
+import { detach } from "./create.js";
+import { dropReferences, retargetConstraints } from "./references.js";
+import { type ConfigureState, configuration, findById, markChanged, section } from "./session.js";
+
+const CONTAINERS = new Set(["group", "clone", "master"]);
+
+/** `delete ID...`: every id must exist; constraints follow (see references.ts). */
+export function deleteObjects(ctx: ShellContext, state: ConfigureState, ids: readonly string[]): boolean {
+  const objects = objectsOf(configuration(state.work));
+  for (const id of ids) {
+    if (!objects.some((o) => o.id === id)) {
+      ctx.error(null, `object ${id} does not exist`);
+      return false;
+    }
+  }
+  for (const id of ids) {
+    const obj = objectsOf(configuration(state.work)).find((o) => o.id === id);
+    if (!obj) continue;
+    const found = obj.kind === "node" ? nodeParent(state, obj.el) : findById(state.work, id);
+    if (!found) continue;
+    if (CONTAINERS.has(obj.el.name)) unwrap(ctx, state, found.el, found.parent);
+    else if (obj.el.name === "primitive") deletePrimitive(ctx, state, found.el, found.parent);
+    else detach(found.parent, found.el);
+    state.dirty = true;
+  }
+  return true;
+}
+
+function nodeParent(state: ConfigureState, el: XmlElement): { el: XmlElement; parent: XmlElement } {
+  return { el, parent: section(state.work, "nodes") };
+}
+
+/** Deleting a container keeps its resources; constraints move to the first of them. */
+function unwrap(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent: XmlElement): void {
+  const members = childElements(el).filter((c) => ["primitive", "group", "clone", "master"].includes(c.name));
+  const at = parent.children.indexOf(el);
+  parent.children.splice(at, 1, ...members);
+  const first = members[0];
+  const id = getAttr(el, "id") ?? "";
+  if (first) retargetConstraints(ctx, state, id, getAttr(first, "id") ?? "");
+  else dropReferences(ctx, state, id);
+}
+
+function deletePrimitive(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent: XmlElement): void {
+  detach(parent, el);
+  dropReferences(ctx, state, getAttr(el, "id") ?? "");
+  if (!CONTAINERS.has(parent.name)) return;
+  const left = childElements(parent).filter((c) => c.name === "primitive" || CONTAINERS.has(c.name));
+  if (left.length > 0) return;
+  const outer = findById(state.work, getAttr(parent, "id") ?? "");
+  if (outer) {
+    detach(outer.parent, outer.el);
+    dropReferences(ctx, state, getAttr(parent, "id") ?? "");
+  }
+}
+
+/** `rename OLD NEW`: the id changes, references follow. */
+export function renameObject(ctx: ShellContext, state: ConfigureState, from: string, to: string): boolean {
+  const found = findById(state.work, from);
+  if (!found) {
+    ctx.error(null, `object ${from} does not exist`);
+    return false;
+  }
+  if (findById(state.work, to)) {
+    ctx.error(null, `${to}: id is already in use`);
+    return false;
+  }
+  setAttr(found.el, "id", to);
+  markChanged(state, to);
+  retargetConstraints(ctx, state, from, to);
+  return true;
+}
+
+/** `modgroup GROUP add|remove RSC [after|before RSC2]`. */
+export function modgroup(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
+  const [gid, verb, rid, where, ref] = args;
+  if (gid === undefined || (verb !== "add" && verb !== "remove") || rid === undefined) {
+    ctx.error(ctx.cmdPath, "usage: modgroup <id> add|remove <id> [after <id>|before <id>]");
+    return false;
+  }
+  const group = findById(state.work, gid);
+  if (!group || group.el.name !== "group") {
+    ctx.error(null, `object ${gid} does not exist`);
+    return false;
+  }
+  const rsc = findById(state.work, rid);
+  if (!rsc || rsc.el.name !== "primitive") {
+    ctx.error(null, `object ${rid} does not exist`);
+    return false;
+  }
+  if (verb === "remove") {
+    if (rsc.parent !== group.el) {
+      ctx.error(ctx.cmdPath, `${rid} is not member of ${gid}`);
+      return false;
+    }
+    detach(group.el, rsc.el);
+    const at = group.parent.children.indexOf(group.el);
+    group.parent.children.splice(at + 1, 0, rsc.el);
+  } else {
+    if (rsc.parent.name !== "resources") {
+      ctx.error(ctx.cmdPath, `${rid} already in ${getAttr(rsc.parent, "id")}`);
+      return false;
+    }
+    detach(rsc.parent, rsc.el);
+    insertMember(group.el, rsc.el, where, ref);
+  }
+  markChanged(state, gid);
+  return true;
+}
+
+function insertMember(group: XmlElement, el: XmlElement, where?: string, ref?: string): void {
+  const anchor = ref === undefined ? undefined : childElements(group).find((c) => getAttr(c, "id") === ref);
+  if (anchor === undefined || (where !== "after" && where !== "before")) {
+    group.children.push(el);
+    return;
+  }
+  const at = group.children.indexOf(anchor);
+  group.children.splice(where === "after" ? at + 1 : at, 0, el);
+}
+
+/** `erase [nodes]`: removes resources, constraints and all properties; nodes only if asked. */
+export function eraseAll(state: ConfigureState, withNodes: boolean): void {
+  const conf = configuration(state.work);
+  for (const c of childElements(conf)) {
+    if (["resources", "constraints", "crm_config"].includes(c.name) || (withNodes && c.name === "nodes")) {
+      c.children = [];
+    }
+  }
+  conf.children = conf.children.filter(
+    (c) => !(c.type === "element" && (c.name === "rsc_defaults" || c.name === "op_defaults")),
+  );
+  state.dirty = true;
+}
