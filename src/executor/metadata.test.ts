@@ -45,6 +45,18 @@ describe("parseAgentMetadata", () => {
     assert.equal(monitor?.intervalMs, 10_000);
   });
 
+  it("runs Debian's IPaddr2 unmodified: validate-all and its exit reasons", async () => {
+    const ex = new Executor({ ocfRoot: "/usr/lib/ocf", nodeName: "node1" });
+    const agent: AgentSpec = { class: "ocf", provider: "heartbeat", type: "IPaddr2" };
+    const run = (params: Record<string, string>) =>
+      ex.exec({ resourceId: "vip", agent, action: "validate-all", params, timeoutMs: 20_000 });
+    const good = await run({ ip: "127.0.0.99", cidr_netmask: "8", nic: "lo" });
+    assert.equal(good.rc, OcfRc.Ok, good.stderr);
+    const missing = await run({});
+    assert.equal(missing.rc, OcfRc.NotConfigured);
+    assert.equal(missing.exitReason, "IP address (the ip parameter) is mandatory");
+  });
+
   it("reads every agent pacer ships", async () => {
     const ex = new Executor();
     const types = listOcfAgents("/nonexistent").get("pacer") ?? [];
