@@ -1,0 +1,162 @@
+/**
+ * Actions and the ordering edges between them, with Pacemaker's flags: an edge may make
+ * its `then` required when `first` is (implies-then), make `first` required when `then` is
+ * (implies-first), or make `then` unrunnable when `first` is unrunnable (runnable-left).
+ */
+import type { Resource } from "./model.js";
+
+export const IMPLIES_THEN = 1;
+export const IMPLIES_FIRST = 2;
+export const RUNNABLE_LEFT = 4;
+/** stop -> start of one resource on its current node: a required start needs the stop. */
+export const RESTART = 8;
+/** then is unrunnable only when every first with this flag is unrunnable (clone min). */
+export const ONE_OR_MORE = 16;
+
+export interface Action {
+  readonly uid: number;
+  readonly task: string;
+  readonly rsc: Resource | undefined;
+  /** Resource id used in keys (clones/groups use their own id for pseudo-actions). */
+  readonly rscId: string;
+  readonly node: string | undefined;
+  readonly intervalMs: number;
+  readonly pseudo: boolean;
+  optional: boolean;
+  runnable: boolean;
+  reason: string | undefined;
+  /** Fencing target and why (task "stonith"). */
+  readonly fence?: { readonly node: string; readonly reason: string; readonly action: string };
+  readonly meta: Map<string, string>;
+}
+
+export interface Edge {
+  readonly first: Action;
+  readonly then: Action;
+  readonly flags: number;
+}
+
+export class ActionSet {
+  readonly actions: Action[] = [];
+  readonly edges: Edge[] = [];
+  private readonly byKey = new Map<string, Action>();
+  readonly outEdges = new Map<Action, Edge[]>();
+  readonly inEdges = new Map<Action, Edge[]>();
+
+  static key(rscId: string, task: string, intervalMs: number, node: string | undefined): string {
+    return `${rscId}_${task}_${intervalMs}@${node ?? ""}`;
+  }
+
+  find(rscId: string, task: string, node?: string, intervalMs = 0): Action | undefined {
+    return this.byKey.get(ActionSet.key(rscId, task, intervalMs, node));
+  }
+
+  add(a: Omit<Action, "uid" | "meta"> & { meta?: Map<string, string> }): Action {
+    const k = ActionSet.key(a.rscId, a.task, a.intervalMs, a.node);
+    const existing = this.byKey.get(k);
+    if (existing) return existing;
+    const action: Action = { ...a, uid: this.actions.length, meta: a.meta ?? new Map() };
+    this.actions.push(action);
+    this.byKey.set(k, action);
+    return action;
+  }
+
+  order(first: Action | undefined, then: Action | undefined, flags: number): void {
+    if (!first || !then || first === then) return;
+    const e: Edge = { first, then, flags };
+    this.edges.push(e);
+    const o = this.outEdges.get(first) ?? [];
+    o.push(e);
+    this.outEdges.set(first, o);
+    const i = this.inEdges.get(then) ?? [];
+    i.push(e);
+    this.inEdges.set(then, i);
+  }
+
+  /** Actions of `rsc` with `task` (any node). */
+  ofRsc(rscId: string, task: string): Action[] {
+    return this.actions.filter((a) => a.rscId === rscId && a.task === task && a.intervalMs === 0);
+  }
+}
+
+function describe(a: Action): string {
+  return `${a.rscId} ${a.task}`;
+}
+
+/**
+ * Applies the edge flags until nothing changes. Bounded: each action can only go from
+ * optional to required and from runnable to unrunnable once.
+ */
+export function propagate(set: ActionSet, isActiveOn: (a: Action) => boolean): void {
+  const queue: Action[] = [...set.actions];
+  const queued = new Set<Action>(queue);
+  const push = (a: Action) => {
+    if (!queued.has(a)) {
+      queued.add(a);
+      queue.push(a);
+    }
+  };
+  let steps = 0;
+  const limit = set.actions.length * 64 + 1024;
+  while (queue.length > 0 && steps++ < limit) {
+    const a = queue.shift() as Action;
+    queued.delete(a);
+    for (const e of set.outEdges.get(a) ?? []) if (applyForward(e, isActiveOn, set)) push(e.then);
+    for (const e of set.inEdges.get(a) ?? []) {
+      if (applyForward(e, isActiveOn, set)) push(e.then);
+      if (applyBackward(e, isActiveOn)) push(e.first);
+    }
+    for (const e of set.outEdges.get(a) ?? []) if (applyBackward(e, isActiveOn)) push(e.first);
+  }
+}
+
+function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSet): boolean {
+  const { first, then } = e;
+  let changed = false;
+  if (e.flags & RUNNABLE_LEFT && then.runnable) {
+    const blocked =
+      e.flags & ONE_OR_MORE
+        ? !(set.inEdges.get(then) ?? []).some((x) => x.flags & ONE_OR_MORE && x.first.runnable)
+        : !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
+    if (blocked) {
+      then.runnable = false;
+      then.reason ??= e.flags & ONE_OR_MORE ? undefined : `unrunnable ${describe(first)}`;
+      changed = true;
+    }
+  }
+  if (e.flags & IMPLIES_THEN && !first.optional && then.optional && first.runnable) {
+    then.optional = false;
+    then.reason ??= `required ${describe(first)}`;
+    changed = true;
+  }
+  return changed;
+}
+
+/** An optional, unrunnable first with nothing to do (e.g. a running resource's start). */
+function firstIsNoop(_first: Action, _isActiveOn: (a: Action) => boolean): boolean {
+  return false;
+}
+
+function applyBackward(e: Edge, isActiveOn: (a: Action) => boolean): boolean {
+  const { first, then } = e;
+  let changed = false;
+  if (e.flags & IMPLIES_FIRST && !then.optional && first.optional) {
+    first.optional = false;
+    first.reason ??= `required ${describe(then)}`;
+    changed = true;
+  }
+  if (e.flags & RESTART && first.optional && isActiveOn(first)) {
+    // A resource that must start again where it runs needs a stop first; one that can no
+    // longer run where it is must stop.
+    if (!then.optional && then.runnable) {
+      first.optional = false;
+      first.reason ??= then.reason;
+      changed = true;
+    } else if (!then.runnable && then.node !== undefined) {
+      first.optional = false;
+      first.reason ??= then.reason;
+      changed = true;
+    }
+  }
+  return changed;
+}

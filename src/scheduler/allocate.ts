@@ -1,0 +1,293 @@
+/**
+ * Placement: Pacemaker's greedy allocation. Top-level resources are placed one at a time
+ * (higher priority first, then stronger node preference); placing a resource first places
+ * the resources it is colocated with, and folds in the preferences of those colocated
+ * with it.
+ */
+import {
+  type Colocation,
+  type MergeContext,
+  applyToDependent,
+  mergeDependents,
+} from "./colocation.js";
+import {
+  type ScoreNote,
+  type Weights,
+  applyHistoryScores,
+  currentNodes,
+  initialWeights,
+  nodeCanRunResources,
+} from "./location.js";
+import type { Resource, WorkingSet } from "./model.js";
+import { INFINITY } from "./scores.js";
+import { groupColocations, groupMembers } from "./group.js";
+import { assignClone, cloneColocations, expandCloneColocation } from "./clone.js";
+
+export interface Allocation {
+  /** Chosen node per primitive (undefined = stopped). */
+  readonly assigned: Map<Resource, string | undefined>;
+  /** Scores each primitive had when its node was chosen. */
+  readonly finalWeights: Map<Resource, Weights>;
+  readonly weights: Map<Resource, Weights>;
+  readonly notes: Map<Resource, ScoreNote[]>;
+  /** Why a primitive ended up where it did (or nowhere), in plain words. */
+  readonly reasons: Map<Resource, string>;
+  readonly colocations: Colocation[];
+  /** Promotion decisions for promotable clone instances. */
+  readonly promoted: Set<Resource>;
+}
+
+export function allPrimitives(r: Resource): Resource[] {
+  return r.kind === "primitive" ? [r] : r.children.flatMap(allPrimitives);
+}
+
+export class Allocator {
+  readonly alloc: Allocation;
+  private readonly allocating = new Set<Resource>();
+  private readonly asDependent = new Map<Resource, Colocation[]>();
+  private readonly asPrimary = new Map<Resource, Colocation[]>();
+  readonly mergeCtx: MergeContext;
+
+  constructor(readonly ws: WorkingSet) {
+    this.alloc = {
+      assigned: new Map(),
+      finalWeights: new Map(),
+      weights: new Map(),
+      notes: new Map(),
+      reasons: new Map(),
+      colocations: [],
+      promoted: new Set(),
+    };
+    const prims = ws.resources.flatMap(allPrimitives);
+    for (const p of prims) {
+      const notes: ScoreNote[] = [];
+      const w = initialWeights(ws, p, notes, (id) => this.locationTargets(id));
+      applyHistoryScores(ws, p, w, notes);
+      this.alloc.weights.set(p, w);
+      this.alloc.notes.set(p, notes);
+    }
+    const colos = [...groupColocations(ws), ...cloneColocations(ws), ...this.expandColocations()];
+    for (const c of colos) this.addColocation(c);
+    this.mergeCtx = {
+      nodes: ws.nodeByName,
+      weightsOf: (r) => this.weightsOf(r),
+      dependentsOf: (r) => this.asPrimary.get(r) ?? [],
+      canRun: (n) => this.nodeUsable(n),
+    };
+  }
+
+  private addColocation(c: Colocation): void {
+    this.alloc.colocations.push(c);
+    const d = this.asDependent.get(c.dependent) ?? [];
+    d.push(c);
+    this.asDependent.set(c.dependent, d);
+    const p = this.asPrimary.get(c.primary) ?? [];
+    p.push(c);
+    this.asPrimary.set(c.primary, p);
+  }
+
+  weightsOf(r: Resource): Weights {
+    return this.alloc.weights.get(r) ?? new Map();
+  }
+
+  nodeUsable(node: string): boolean {
+    const n = this.ws.nodeByName.get(node);
+    return n !== undefined && nodeCanRunResources(n);
+  }
+
+  /** Primitives a location constraint on `id` scores. */
+  locationTargets(id: string): Resource[] {
+    const r = this.ws.byId.get(id);
+    if (!r) return [];
+    if (r.kind === "primitive") return [r];
+    if (r.kind === "group") return r.children.slice(0, 1);
+    return r.children.flatMap((inst) => (inst.kind === "group" ? inst.children.slice(0, 1) : [inst]));
+  }
+
+  private expandColocations(): Colocation[] {
+    const out: Colocation[] = [];
+    for (const c of this.ws.colocations) {
+      const dep = this.ws.byId.get(c.dependent);
+      const pri = this.ws.byId.get(c.primary);
+      if (!dep || !pri) continue;
+      if (dep.kind === "clone" || pri.kind === "clone") {
+        out.push(...expandCloneColocation(this.ws, c, dep, pri));
+        continue;
+      }
+      const d = dep.kind === "group" ? dep.children[0] : dep;
+      const members = groupMembers(pri);
+      const p = pri.kind === "group" ? (c.score >= INFINITY ? members[members.length - 1] : members[0]) : pri;
+      if (!d || !p || d === p) continue;
+      out.push({
+        id: c.id,
+        dependent: d,
+        primary: p,
+        score: c.score,
+        nodeAttribute: c.nodeAttribute,
+        dependentRole: c.dependentRole,
+        primaryRole: c.primaryRole,
+        influence: c.influence,
+      });
+    }
+    return out;
+  }
+
+  /** Places every resource. */
+  run(): Allocation {
+    for (const top of this.sortedTops()) this.assignTop(top);
+    return this.alloc;
+  }
+
+  assignTop(top: Resource): void {
+    if (top.kind === "clone") {
+      assignClone(this, top);
+      return;
+    }
+    for (const p of allPrimitives(top)) this.assign(p);
+  }
+
+  private representative(top: Resource): Resource | undefined {
+    if (top.kind === "primitive") return top;
+    if (top.kind === "group") return top.children[0];
+    const inst = top.children[0];
+    return inst ? (inst.kind === "group" ? inst.children[0] : inst) : undefined;
+  }
+
+  private sortedTops(): Resource[] {
+    const keyed = this.ws.resources.map((r, i) => {
+      const rep = this.representative(r);
+      const w = rep ? mergeDependents(rep, this.weightsOf(rep), this.mergeCtx) : new Map();
+      const cur = rep ? currentNodes(rep) : [];
+      return { r, i, w, cur: cur.length === 1 ? w.get(cur[0] as string) : undefined };
+    });
+    keyed.sort((a, b) => {
+      if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
+      if (a.cur !== undefined && b.cur !== undefined && a.cur !== b.cur) return b.cur - a.cur;
+      const nodes = [...this.ws.nodes].sort((x, y) => {
+        const d = (a.w.get(y.uname) ?? -INFINITY) - (a.w.get(x.uname) ?? -INFINITY);
+        return d !== 0 ? d : x.uname < y.uname ? -1 : 1;
+      });
+      for (const n of nodes) {
+        const x = this.nodeUsable(n.uname) ? (a.w.get(n.uname) ?? -INFINITY) : -INFINITY;
+        const y = this.nodeUsable(n.uname) ? (b.w.get(n.uname) ?? -INFINITY) : -INFINITY;
+        if (x !== y) return y - x;
+      }
+      return a.i - b.i;
+    });
+    return keyed.map((k) => k.r);
+  }
+
+  /** Places one primitive (and, first, everything it is colocated with). */
+  assign(rsc: Resource, restrictTo?: ReadonlySet<string>): string | undefined {
+    if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
+    if (rsc.parent?.kind === "clone" || rsc.parent?.parent?.kind === "clone") {
+      const clone = rsc.parent.kind === "clone" ? rsc.parent : rsc.parent.parent;
+      if (clone && !this.allocating.has(clone)) {
+        assignClone(this, clone);
+        if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
+      }
+    }
+    if (this.allocating.has(rsc)) return undefined;
+    this.allocating.add(rsc);
+    const w = this.weightsOf(rsc);
+    const sorted = [...(this.asDependent.get(rsc) ?? [])].sort(
+      (a, b) => b.primary.priority - a.primary.priority,
+    );
+    for (const c of sorted) {
+      const primaryNode = this.assign(c.primary);
+      if (!this.alloc.assigned.has(c.primary)) continue;
+      const archive = new Map(w);
+      const why = applyToDependent(w, c, primaryNode, this.ws.nodeByName);
+      if (why) this.alloc.reasons.set(rsc, why);
+      if (c.score < 0 && c.score > -INFINITY && ![...w].some(([n, s]) => s >= 0 && this.nodeUsable(n))) {
+        w.clear();
+        for (const [k, v] of archive) w.set(k, v);
+      }
+    }
+    const merged = mergeDependents(rsc, w, this.mergeCtx);
+    const node = this.choose(rsc, merged, restrictTo);
+    this.allocating.delete(rsc);
+    this.place(rsc, node, merged);
+    return node;
+  }
+
+  place(rsc: Resource, node: string | undefined, merged: Weights): void {
+    this.alloc.assigned.set(rsc, node);
+    this.alloc.finalWeights.set(rsc, merged);
+    if (node !== undefined) {
+      const n = this.ws.nodeByName.get(node);
+      if (n) n.allocatedCount++;
+    }
+  }
+
+  /** Picks the best usable node, or undefined with a recorded reason. */
+  choose(rsc: Resource, w: Weights, restrictTo?: ReadonlySet<string>): string | undefined {
+    const current = currentNodes(rsc);
+    const fixed = this.fixedPlacement(rsc, current);
+    if (fixed !== false) return fixed;
+    const candidates = [...w]
+      .filter(([n, s]) => s >= 0 && this.nodeUsable(n) && (!restrictTo || restrictTo.has(n)))
+      .filter(([n]) => this.quorumAllows(rsc, n, current));
+    if (candidates.length === 0) {
+      if (!this.alloc.reasons.has(rsc)) this.alloc.reasons.set(rsc, this.noNodeReason(rsc, w));
+      return undefined;
+    }
+    candidates.sort(([na, sa], [nb, sb]) => {
+      if (sa !== sb) return sb - sa;
+      const ca = this.ws.nodeByName.get(na)?.allocatedCount ?? 0;
+      const cb = this.ws.nodeByName.get(nb)?.allocatedCount ?? 0;
+      if (ca !== cb) return ca - cb;
+      const ia = current.includes(na);
+      const ib = current.includes(nb);
+      if (ia !== ib) return ia ? -1 : 1;
+      return na < nb ? -1 : na > nb ? 1 : 0;
+    });
+    const best = candidates[0] as [string, number];
+    return best[0];
+  }
+
+  /** Resources that do not move: disabled, unmanaged, blocked. false = choose normally. */
+  private fixedPlacement(rsc: Resource, current: string[]): string | undefined | false {
+    const blocked = [...rsc.history.values()].some((h) => h.blocked && h.role !== "Stopped");
+    if (!rsc.managed || blocked) {
+      this.alloc.reasons.set(rsc, !rsc.managed ? "it is unmanaged" : "a failure with on-fail=block froze it");
+      return current.length === 1 ? current[0] : undefined;
+    }
+    if (this.ws.options.stopAllResources) {
+      this.alloc.reasons.set(rsc, "stop-all-resources is set");
+      return undefined;
+    }
+    if (rsc.targetRole === "Stopped" || (rsc.parent && isDisabled(rsc.parent))) {
+      this.alloc.reasons.set(rsc, "its target-role is Stopped");
+      return undefined;
+    }
+    return false;
+  }
+
+  quorumAllows(rsc: Resource, node: string, current: string[]): boolean {
+    const o = this.ws.options;
+    if (o.haveQuorum || o.noQuorumPolicy === "ignore" || rsc.requires === "nothing") return true;
+    if (o.noQuorumPolicy === "freeze") return current.includes(node);
+    return false;
+  }
+
+  private noNodeReason(rsc: Resource, w: Weights): string {
+    const o = this.ws.options;
+    if (!o.haveQuorum && o.noQuorumPolicy !== "ignore" && rsc.requires !== "nothing") {
+      return `the cluster has no quorum (no-quorum-policy=${o.noQuorumPolicy})`;
+    }
+    const usable = [...w].filter(([n]) => this.nodeUsable(n));
+    if (usable.length === 0) return "no node is available to run it (offline, standby or unclean)";
+    return "every available node has a negative score for it";
+  }
+}
+
+export function isDisabled(r: Resource): boolean {
+  for (let x: Resource | undefined = r; x; x = x.parent) if (x.targetRole === "Stopped") return true;
+  return false;
+}
+
+/** @example const alloc = allocate(ws); alloc.assigned.get(rsc) */
+export function allocate(ws: WorkingSet): Allocation {
+  return new Allocator(ws).run();
+}

@@ -1,0 +1,139 @@
+/**
+ * Colocation arithmetic. Before a primary is placed, the preferences of resources that
+ * depend on it are folded into its scores ("merge"), scaled by score/INFINITY at each
+ * link of a chain; once placed, each dependent's scores are adjusted relative to where
+ * its primary went ("apply").
+ */
+import type { Weights } from "./location.js";
+import type { Resource } from "./model.js";
+import { addScores, INFINITY, type Score } from "./scores.js";
+import type { NodeInfo, Role } from "./model.js";
+
+/** A colocation between two primitives (groups and clones already resolved). */
+export interface Colocation {
+  readonly id: string;
+  readonly dependent: Resource;
+  readonly primary: Resource;
+  readonly score: Score;
+  readonly nodeAttribute: string;
+  readonly dependentRole: Role | undefined;
+  readonly primaryRole: Role | undefined;
+  readonly influence: boolean;
+}
+
+/** Scales a dependent's node score by a colocation factor, rounding half away from zero. */
+export function scaleScore(score: Score, factor: number): Score {
+  if (score >= INFINITY || score <= -INFINITY) {
+    if (factor === 0) return 0;
+    const signed = Math.sign(score) * Math.sign(factor);
+    if (Math.abs(factor) >= 1) return signed * INFINITY;
+  }
+  const raw = score * factor;
+  let v = raw < 0 ? -Math.floor(-raw + 0.5) : Math.floor(raw + 0.5);
+  // A preference never vanishes entirely: it survives as ±1 in the direction of the factor.
+  if (v === 0 && score !== 0) v = factor > 0 ? 1 : -1;
+  if (v >= INFINITY) return INFINITY;
+  if (v <= -INFINITY) return -INFINITY;
+  return v;
+}
+
+function attrOf(nodes: Map<string, NodeInfo>, node: string, attr: string): string | undefined {
+  return nodes.get(node)?.attrs.get(attr);
+}
+
+/** Best score of `w` over nodes whose `attr` equals that of `node`. */
+function bestMatching(
+  w: Weights,
+  nodes: Map<string, NodeInfo>,
+  node: string,
+  attr: string,
+): Score | undefined {
+  if (attr === "#uname") return w.get(node);
+  const value = attrOf(nodes, node, attr);
+  let best: Score | undefined;
+  for (const [n, s] of w) {
+    if (attrOf(nodes, n, attr) !== value || value === undefined) continue;
+    if (best === undefined || s > best) best = s;
+  }
+  return best;
+}
+
+export interface MergeContext {
+  readonly nodes: Map<string, NodeInfo>;
+  weightsOf(r: Resource): Weights;
+  dependentsOf(r: Resource): readonly Colocation[];
+  canRun(node: string): boolean;
+}
+
+/**
+ * Folds the preferences of `rsc`'s dependents (recursively) into `base`. A dependent whose
+ * contribution would leave no usable node is rolled back.
+ */
+export function mergeDependents(
+  rsc: Resource,
+  base: Weights,
+  ctx: MergeContext,
+  visiting: Set<Resource> = new Set(),
+): Weights {
+  visiting.add(rsc);
+  let work = new Map(base);
+  for (const c of ctx.dependentsOf(rsc)) {
+    if (!c.influence || visiting.has(c.dependent)) continue;
+    const factor = c.score / INFINITY;
+    work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting);
+  }
+  visiting.delete(rsc);
+  return work;
+}
+
+function mergeOne(
+  dep: Resource,
+  nodes: Weights,
+  factor: number,
+  attr: string,
+  ctx: MergeContext,
+  visiting: Set<Resource>,
+): Weights {
+  const depWeights = ctx.weightsOf(dep);
+  const work = new Map(nodes);
+  for (const [n, cur] of work) {
+    const s = bestMatching(depWeights, ctx.nodes, n, attr);
+    if (s === undefined) continue;
+    if (factor < 0 && s < 0) continue;
+    work.set(n, addScores(cur, scaleScore(s, factor)));
+  }
+  if (!anyAvailable(work, ctx)) return nodes;
+  return mergeDependents(dep, work, ctx, visiting);
+}
+
+export function anyAvailable(w: Weights, ctx: { canRun(node: string): boolean }): boolean {
+  for (const [n, s] of w) if (s >= 0 && ctx.canRun(n)) return true;
+  return false;
+}
+
+/**
+ * Adjusts a dependent's scores once its primary is placed at `primaryNode` (undefined when
+ * the primary cannot run). Returns a note describing the effect for explanations.
+ */
+export function applyToDependent(
+  w: Weights,
+  c: Colocation,
+  primaryNode: string | undefined,
+  nodes: Map<string, NodeInfo>,
+): string | undefined {
+  if (primaryNode === undefined) {
+    if (c.score < INFINITY) return undefined;
+    for (const n of w.keys()) w.set(n, -INFINITY);
+    return `${c.primary.id} cannot run anywhere and ${c.id} requires being with it`;
+  }
+  const value = attrOf(nodes, primaryNode, c.nodeAttribute);
+  for (const [n, s] of w) {
+    const same = value !== undefined && attrOf(nodes, n, c.nodeAttribute) === value;
+    if (same) {
+      if (c.score < INFINITY) w.set(n, addScores(s, c.score));
+    } else if (c.score >= INFINITY) {
+      w.set(n, -INFINITY);
+    }
+  }
+  return undefined;
+}

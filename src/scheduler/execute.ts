@@ -1,0 +1,174 @@
+/**
+ * Simulated execution of a transition (crm_simulate -S): every required, runnable action
+ * "succeeds" in a topological order of the graph, and its result is written into a copy of
+ * the CIB's status section as the controller would record it.
+ */
+import {
+  type XmlElement,
+  childElements,
+  cloneElement,
+  elem,
+  firstChild,
+  getAttr,
+  setAttr,
+} from "../cib/xml.js";
+import type { Action } from "./actions.js";
+import { operationDigest } from "./digest.js";
+import type { Resource } from "./model.js";
+import type { Transition } from "./schedule.js";
+
+/** Actions that will be executed (required and runnable), in a valid execution order. */
+export function executionOrder(t: Transition): Action[] {
+  const included = t.actions.actions.filter((a) => !a.optional && a.runnable);
+  const inSet = new Set(included);
+  const indeg = new Map<Action, number>();
+  for (const a of included) indeg.set(a, 0);
+  for (const e of t.actions.edges) {
+    if (inSet.has(e.first) && inSet.has(e.then)) indeg.set(e.then, (indeg.get(e.then) ?? 0) + 1);
+  }
+  const out: Action[] = [];
+  let wave = included.filter((a) => indeg.get(a) === 0);
+  const done = new Set<Action>();
+  while (wave.length > 0) {
+    const next: Action[] = [];
+    for (const a of wave) {
+      out.push(a);
+      done.add(a);
+      for (const e of t.actions.outEdges.get(a) ?? []) {
+        if (!inSet.has(e.then)) continue;
+        const d = (indeg.get(e.then) ?? 0) - 1;
+        indeg.set(e.then, d);
+        if (d === 0) next.push(e.then);
+      }
+    }
+    wave = next.sort((x, y) => x.uid - y.uid);
+  }
+  // Cycles (should not happen) still execute, after everything else.
+  for (const a of included) if (!done.has(a)) out.push(a);
+  return out;
+}
+
+export function actionLine(a: Action): string {
+  if (a.fence) return `* Fencing ${a.fence.node} (${a.fence.action})`;
+  if (a.pseudo) return `* Pseudo action:   ${a.rscId}_${a.task}_${a.intervalMs}`;
+  const what = a.task === "monitor" && a.intervalMs > 0 ? `monitor=${a.intervalMs}` : a.task;
+  return `* Resource action: ${a.rscId.padEnd(15)} ${what} on ${a.node ?? ""}`;
+}
+
+interface ExecState {
+  callId: number;
+  readonly statusEl: XmlElement;
+}
+
+/** Returns a copy of `cib` with the results of `executed` recorded in its status. */
+export function applyTransition(cib: XmlElement, t: Transition, executed: Action[]): XmlElement {
+  const out = cloneElement(cib);
+  let statusEl = firstChild(out, "status");
+  if (!statusEl) {
+    statusEl = elem("status");
+    out.children.push(statusEl);
+  }
+  const st: ExecState = { callId: maxCallId(statusEl), statusEl };
+  for (const a of executed) {
+    if (a.fence) fenceNode(t, st, a.fence.node);
+    else if (!a.pseudo && a.rsc && a.node !== undefined) recordOp(t, st, a);
+  }
+  return out;
+}
+
+function maxCallId(status: XmlElement): number {
+  let max = 0;
+  const stack = [status];
+  while (stack.length > 0) {
+    const el = stack.pop() as XmlElement;
+    if (el.name === "lrm_rsc_op") max = Math.max(max, Number(getAttr(el, "call-id") ?? "0") || 0);
+    for (const c of el.children) if (c.type === "element") stack.push(c);
+  }
+  return max;
+}
+
+function nodeStateEl(t: Transition, st: ExecState, uname: string): XmlElement | undefined {
+  const node = t.ws.nodeByName.get(uname);
+  if (!node) return undefined;
+  let ns = childElements(st.statusEl, "node_state").find((n) => getAttr(n, "id") === node.id);
+  if (!ns) {
+    ns = elem("node_state", { id: node.id, uname });
+    st.statusEl.children.push(ns);
+  }
+  return ns;
+}
+
+function fenceNode(t: Transition, st: ExecState, uname: string): void {
+  const ns = nodeStateEl(t, st, uname);
+  if (!ns) return;
+  setAttr(ns, "in_ccm", "false");
+  setAttr(ns, "crmd", "offline");
+  setAttr(ns, "join", "down");
+  setAttr(ns, "expected", "down");
+  ns.children = ns.children.filter((c) => c.type !== "element" || (c.name !== "lrm" && c.name !== "transient_attributes"));
+}
+
+function lrmResourceEl(ns: XmlElement, rsc: Resource, id: string): XmlElement {
+  let lrm = firstChild(ns, "lrm");
+  if (!lrm) {
+    lrm = elem("lrm", { id: getAttr(ns, "id") ?? "" });
+    ns.children.push(lrm);
+  }
+  let lrs = firstChild(lrm, "lrm_resources");
+  if (!lrs) {
+    lrs = elem("lrm_resources");
+    lrm.children.push(lrs);
+  }
+  let lr = childElements(lrs, "lrm_resource").find((e) => getAttr(e, "id") === id);
+  if (!lr) {
+    const attrs: Record<string, string> = { id, class: rsc.cls, type: rsc.type };
+    if (rsc.provider !== undefined) attrs.provider = rsc.provider;
+    lr = elem("lrm_resource", attrs);
+    lrs.children.push(lr);
+  }
+  return lr;
+}
+
+/** The id a resource's history is recorded under on `node`. */
+function historyId(rsc: Resource, node: string): string {
+  const h = rsc.history.get(node);
+  const existing = h?.ops[0] ? getAttr(h.ops[0].xml, "id") : undefined;
+  void existing;
+  return rsc.id;
+}
+
+function recordOp(t: Transition, st: ExecState, a: Action): void {
+  const rsc = a.rsc as Resource;
+  const node = a.node as string;
+  const ns = nodeStateEl(t, st, node);
+  if (!ns) return;
+  const id = historyId(rsc, node);
+  const lr = lrmResourceEl(ns, rsc, id);
+  const role = t.nextRole.get(rsc);
+  const probe = a.task === "monitor" && a.intervalMs === 0;
+  const rc = probe ? 7 : a.task === "monitor" && role === "Promoted" ? 8 : 0;
+  const opId = a.intervalMs > 0 ? `${id}_monitor_${a.intervalMs}` : `${id}_last_0`;
+  st.callId++;
+  const key = `${a.uid}:0:${rc}:00000000-0000-0000-0000-000000000000`;
+  const op = elem("lrm_rsc_op", {
+    id: opId,
+    operation_key: `${id}_${a.task}_${a.intervalMs}`,
+    operation: a.task,
+    "crm-debug-origin": "crm_simulate",
+    "crm_feature_set": "3.16.2",
+    "transition-key": key,
+    "transition-magic": `0:${rc};${key}`,
+    "exit-reason": "",
+    "on_node": node,
+    "call-id": String(st.callId),
+    "rc-code": String(rc),
+    "op-status": "0",
+    interval: String(a.intervalMs),
+    "last-rc-change": String(t.ws.now),
+    "exec-time": "0",
+    "queue-time": "0",
+    "op-digest": operationDigest(rsc, a.task, a.intervalMs),
+  });
+  lr.children = lr.children.filter((c) => c.type !== "element" || getAttr(c, "id") !== opId);
+  lr.children.push(op);
+}

@@ -1,0 +1,330 @@
+/**
+ * Reads the status section: each node's lrm_resource entries become a NodeHistory on the
+ * matching resource (anonymous clone entries are mapped onto instances), entries for
+ * resources no longer configured become orphans.
+ */
+import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
+import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
+import type { BuildContext } from "./unpack.js";
+import { INFINITY } from "./scores.js";
+
+export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildContext): void {
+  const byBase = indexPrimitivesByBase(ws.resources);
+  for (const ns of childElements(status, "node_state")) {
+    const node = ws.nodes.find((n) => n.id === getAttr(ns, "id"));
+    if (!node) continue;
+    const lrm = firstChild(ns, "lrm");
+    const lrmRes = lrm ? firstChild(lrm, "lrm_resources") : undefined;
+    if (!lrmRes) continue;
+    const entries = childElements(lrmRes, "lrm_resource");
+    const anon = new Map<Resource, Map<string, number>>();
+    // Entries with recorded activity are placed first so they claim instance numbers.
+    const sorted = [...entries].sort((a, b) => activeRank(b) - activeRank(a));
+    for (const lr of sorted) {
+      const id = getAttr(lr, "id") ?? "";
+      const ops = readOps(lr);
+      const rsc = resolve(ws, byBase, id, node.uname, anon, ops) ?? makeOrphan(ws, lr, id, ctx);
+      rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, ops, ws));
+    }
+  }
+}
+
+function activeRank(lr: XmlElement): number {
+  const ops = readOps(lr);
+  return roleFromOps(ops) === "Stopped" ? 0 : 1;
+}
+
+function indexPrimitivesByBase(tops: Resource[]): Map<string, Resource[]> {
+  const idx = new Map<string, Resource[]>();
+  const walk = (r: Resource) => {
+    if (r.kind === "primitive") {
+      const l = idx.get(r.baseId) ?? [];
+      l.push(r);
+      idx.set(r.baseId, l);
+    }
+    for (const c of r.children) walk(c);
+  };
+  for (const r of tops) walk(r);
+  return idx;
+}
+
+function cloneOf(r: Resource): Resource | undefined {
+  for (let p = r.parent; p; p = p.parent) if (p.kind === "clone") return p;
+  return undefined;
+}
+
+function instanceRoot(r: Resource): Resource {
+  let x = r;
+  while (x.parent && x.parent.kind !== "clone") x = x.parent;
+  return x;
+}
+
+function resolve(
+  ws: WorkingSet,
+  byBase: Map<string, Resource[]>,
+  id: string,
+  node: string,
+  anon: Map<Resource, Map<string, number>>,
+  ops: OpRecord[],
+): Resource | undefined {
+  const direct = ws.byId.get(id);
+  if (direct && direct.kind === "primitive") {
+    const c = cloneOf(direct);
+    if (!c || c.clone?.unique) return direct;
+  }
+  const m = /^(.*?)(?::(\d+))?$/.exec(id);
+  const base = m?.[1] ?? id;
+  const tag = m?.[2] ?? "";
+  const candidates = byBase.get(base);
+  if (!candidates || candidates.length === 0) return undefined;
+  const first = candidates[0] as Resource;
+  const clone = cloneOf(first);
+  if (!clone) return tag === "" ? first : undefined;
+  if (clone.clone?.unique) return candidates.find((c) => c.id === id);
+  let tags = anon.get(clone);
+  if (!tags) {
+    tags = new Map();
+    anon.set(clone, tags);
+  }
+  let inst = tags.get(tag);
+  if (inst === undefined) {
+    inst = pickInstance(clone, node, tag, [...tags.values()], roleFromOps(ops) !== "Stopped");
+    tags.set(tag, inst);
+  }
+  return candidates.find((c) => instanceRoot(c).instance === inst);
+}
+
+function pickInstance(
+  clone: Resource,
+  node: string,
+  tag: string,
+  taken: number[],
+  active: boolean,
+): number {
+  const activeElsewhere = (i: number) =>
+    clone.children[i] !== undefined && isActiveSomewhere(clone.children[i] as Resource, node);
+  const free = (i: number) => !taken.includes(i) && !activeElsewhere(i);
+  const wanted = tag === "" ? undefined : Number(tag);
+  if (wanted !== undefined && wanted < clone.children.length && free(wanted) && active) return wanted;
+  for (let i = 0; i < clone.children.length; i++) if (free(i) && !hasHistoryOn(clone.children[i] as Resource, node)) return i;
+  return clone.children.length > 0 ? clone.children.length - 1 : 0;
+}
+
+function allPrimitives(r: Resource): Resource[] {
+  return r.kind === "primitive" ? [r] : r.children.flatMap(allPrimitives);
+}
+
+function isActiveSomewhere(inst: Resource, except: string): boolean {
+  return allPrimitives(inst).some((p) =>
+    [...p.history.values()].some((h) => h.node !== except && h.role !== "Stopped"),
+  );
+}
+
+function hasHistoryOn(inst: Resource, node: string): boolean {
+  return allPrimitives(inst).some((p) => p.history.has(node));
+}
+
+function makeOrphan(ws: WorkingSet, lr: XmlElement, id: string, ctx: BuildContext): Resource {
+  const existing = ws.byId.get(id);
+  if (existing) return existing;
+  const r: Resource = {
+    id,
+    kind: "primitive",
+    parent: undefined,
+    children: [],
+    xml: undefined,
+    meta: new Map(),
+    params: new Map(),
+    cls: getAttr(lr, "class") ?? "",
+    provider: getAttr(lr, "provider"),
+    type: getAttr(lr, "type") ?? "",
+    ops: [],
+    orphan: true,
+    baseId: id,
+    instance: undefined,
+    priority: 0,
+    stickiness: 0,
+    targetRole: "Stopped",
+    managed: ctx.options.stopOrphanResources,
+    migrationThreshold: INFINITY,
+    requires: "quorum",
+    history: new Map(),
+    clone: undefined,
+  };
+  ws.byId.set(id, r);
+  ws.resources.push(r);
+  return r;
+}
+
+function readOps(lr: XmlElement): OpRecord[] {
+  const out: OpRecord[] = [];
+  for (const op of childElements(lr, "lrm_rsc_op")) {
+    const key = getAttr(op, "transition-key") ?? getAttr(op, "transition-magic") ?? "";
+    const keyPart = key.includes(";") ? (key.split(";")[1] ?? "") : key;
+    const target = Number(keyPart.split(":")[2] ?? "0");
+    out.push({
+      id: getAttr(op, "id") ?? "",
+      task: getAttr(op, "operation") ?? "",
+      intervalMs: Number(getAttr(op, "interval") ?? "0") || 0,
+      callId: Number(getAttr(op, "call-id") ?? "0"),
+      rc: Number(getAttr(op, "rc-code") ?? "0"),
+      opStatus: Number(getAttr(op, "op-status") ?? "0"),
+      targetRc: Number.isFinite(target) ? target : 0,
+      digest: getAttr(op, "op-digest"),
+      restartDigest: getAttr(op, "op-restart-digest"),
+      lastRcChange: Number(getAttr(op, "last-rc-change") ?? "0"),
+      xml: op,
+    });
+  }
+  // Pending operations (call-id -1) are the newest.
+  const rank = (o: OpRecord) => (o.callId < 0 ? Number.MAX_SAFE_INTEGER : o.callId);
+  out.sort((a, b) => rank(a) - rank(b));
+  return out;
+}
+
+function roleFromOps(ops: OpRecord[]): Role {
+  let role: Role = "Stopped";
+  for (const op of ops) {
+    const next = successRole(op, role);
+    if (next !== undefined) role = next;
+    else if (isFailure(op) && op.task !== "stop") role = op.rc === 8 ? "Promoted" : "Started";
+  }
+  return role;
+}
+
+function isFailure(op: OpRecord): boolean {
+  if (op.opStatus === 1 || op.callId < 0 || op.opStatus === -1) return false;
+  if (op.intervalMs === 0 && op.task === "monitor") {
+    return op.opStatus !== 0 || ![0, 7, 8].includes(op.rc);
+  }
+  return op.opStatus !== 0 || op.rc !== op.targetRc;
+}
+
+/** The role an operation leaves the resource in when it succeeded, if it decides one. */
+function successRole(op: OpRecord, current: Role): Role | undefined {
+  if (op.opStatus === 1) return undefined;
+  if (op.callId < 0 || op.opStatus === -1) {
+    if (op.task === "start" || op.task === "stop" || op.task === "migrate_from") return "Started";
+    if (op.task === "promote" || op.task === "demote") return "Promoted";
+    return undefined;
+  }
+  if (isFailure(op)) return undefined;
+  switch (op.task) {
+    case "start":
+    case "migrate_from":
+      return "Started";
+    case "stop":
+      return "Stopped";
+    case "promote":
+      return "Promoted";
+    case "demote":
+      return "Unpromoted";
+    case "monitor":
+      if (op.rc === 7) return op.intervalMs === 0 ? "Stopped" : undefined;
+      if (op.rc === 8) return "Promoted";
+      if (op.rc === 0) return current === "Promoted" && op.intervalMs > 0 ? current : "Started";
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function configuredOnFail(rsc: Resource, op: OpRecord, ws: WorkingSet): OnFail {
+  const def = rsc.ops.find(
+    (o) => o.name === op.task && o.intervalMs === op.intervalMs,
+  );
+  if (def?.onFail) return def.onFail;
+  if (op.task === "stop") return ws.options.stonithEnabled ? "fence" : "block";
+  if (op.task === "demote") return "restart";
+  return "restart";
+}
+
+function buildNodeHistory(
+  rsc: Resource,
+  node: string,
+  ops: OpRecord[],
+  ws: WorkingSet,
+): NodeHistory {
+  const h: NodeHistory = {
+    node,
+    role: "Stopped",
+    failed: false,
+    blocked: false,
+    failureIgnored: false,
+    notInstalled: false,
+    probed: ops.length > 0,
+    pendingTask: undefined,
+    onFail: undefined,
+    failedTask: undefined,
+    ops,
+    lastStart: undefined,
+  };
+  for (const op of ops) applyOp(rsc, h, op, ws);
+  return h;
+}
+
+function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): void {
+  if (op.opStatus === 1 || op.task === "notify") return;
+  if (op.callId < 0 || op.opStatus === -1) {
+    h.pendingTask = op.task;
+    const r = successRole(op, h.role);
+    if (r) h.role = r;
+    return;
+  }
+  if (op.intervalMs === 0 && op.task === "monitor" && op.rc === 5) {
+    h.notInstalled = true;
+    h.role = "Stopped";
+    return;
+  }
+  if (!isFailure(op)) {
+    const next = successRole(op, h.role);
+    if (next === undefined) return;
+    if (["start", "stop", "promote", "demote"].includes(op.task) || op.intervalMs === 0) {
+      if (h.onFail !== "block" && !(op.intervalMs === 0 && op.task === "monitor")) {
+        h.failed = false;
+        h.failedTask = undefined;
+        h.onFail = undefined;
+      } else if (op.intervalMs === 0 && next === "Stopped") {
+        h.failed = false;
+      }
+    }
+    if (op.task === "start" || op.task === "promote" || op.task === "demote") h.lastStart ??= op;
+    if (op.task === "start") h.lastStart = op;
+    if (op.task === "stop") h.lastStart = undefined;
+    h.role = next;
+    return;
+  }
+  const onFail = configuredOnFail(rsc, op, ws);
+  if (onFail === "ignore") {
+    h.failureIgnored = true;
+    if (op.task === "start" || op.task === "monitor") h.role = op.rc === 8 ? "Promoted" : h.role === "Stopped" && op.task === "start" ? "Started" : h.role;
+    return;
+  }
+  h.failed = true;
+  h.failedTask = op.task;
+  h.onFail = worstOnFail(h.onFail, onFail);
+  if (onFail === "block") h.blocked = true;
+  if (op.task === "stop") {
+    h.role = "Started";
+    return;
+  }
+  if (op.rc === 8) h.role = "Promoted";
+  else if (op.task === "demote" || op.task === "promote") h.role = "Promoted";
+  else if (op.rc === 7 && op.task === "monitor" && op.intervalMs > 0) h.role = h.role === "Stopped" ? "Started" : h.role;
+  else if (h.role === "Stopped") h.role = "Started";
+}
+
+const ONFAIL_RANK: Record<OnFail, number> = {
+  ignore: 0,
+  restart: 1,
+  demote: 2,
+  stop: 3,
+  standby: 4,
+  block: 5,
+  fence: 6,
+};
+
+function worstOnFail(a: OnFail | undefined, b: OnFail): OnFail {
+  if (a === undefined) return b;
+  return ONFAIL_RANK[a] >= ONFAIL_RANK[b] ? a : b;
+}

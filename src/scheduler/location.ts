@@ -1,0 +1,84 @@
+/**
+ * Initial node scores of each primitive: the cluster's symmetry, location constraints,
+ * stickiness on the current node and bans after too many failures. Each contribution is
+ * recorded so `--explain` can name it.
+ */
+import type { NodeInfo, Resource, WorkingSet } from "./model.js";
+import { failCount } from "./failcount.js";
+import { addScores, INFINITY, type Score } from "./scores.js";
+
+export interface ScoreNote {
+  readonly node: string;
+  readonly score: Score;
+  readonly why: string;
+}
+
+export type Weights = Map<string, Score>;
+
+/** Whether a node may host resources at all in this transition. */
+export function nodeCanRunResources(n: NodeInfo): boolean {
+  return n.online && !n.standby && !n.unclean && !n.shutdown && !n.pending && !n.maintenance;
+}
+
+export function initialWeights(
+  ws: WorkingSet,
+  rsc: Resource,
+  notes: ScoreNote[],
+  locationTarget: (rscId: string) => Resource[],
+): Weights {
+  const w: Weights = new Map();
+  if (ws.options.symmetricCluster) for (const n of ws.nodes) w.set(n.uname, 0);
+  for (const loc of ws.locations) {
+    if (loc.role !== undefined) continue;
+    if (!locationTarget(loc.rsc).includes(rsc)) continue;
+    for (const [node, s] of loc.scores) {
+      w.set(node, addScores(w.get(node) ?? 0, s));
+      notes.push({ node, score: s, why: `location constraint ${loc.id}` });
+    }
+  }
+  return w;
+}
+
+/** Stickiness and failure bans depend on history; applied after constraints. */
+export function applyHistoryScores(
+  ws: WorkingSet,
+  rsc: Resource,
+  w: Weights,
+  notes: ScoreNote[],
+): void {
+  const current = currentNodes(rsc);
+  if (rsc.managed && rsc.stickiness !== 0 && current.length === 1) {
+    const node = current[0] as string;
+    if (w.has(node)) {
+      w.set(node, addScores(w.get(node) ?? 0, rsc.stickiness));
+      notes.push({ node, score: rsc.stickiness, why: "resource-stickiness (currently active there)" });
+    }
+  }
+  for (const n of ws.nodes) {
+    const fc = failCount(rsc, n);
+    if (fc <= 0 || rsc.migrationThreshold <= 0) continue;
+    if (fc >= rsc.migrationThreshold) {
+      w.set(n.uname, -INFINITY);
+      notes.push({
+        node: n.uname,
+        score: -INFINITY,
+        why: `fail count ${fc >= INFINITY ? "INFINITY" : fc} reached migration-threshold ${
+          rsc.migrationThreshold >= INFINITY ? "INFINITY" : rsc.migrationThreshold
+        }`,
+      });
+    }
+  }
+  for (const h of rsc.history.values()) {
+    if (h.notInstalled) {
+      w.set(h.node, -INFINITY);
+      notes.push({ node: h.node, score: -INFINITY, why: "agent not installed there" });
+    }
+  }
+}
+
+/** Nodes where the history says the resource is active. */
+export function currentNodes(rsc: Resource): string[] {
+  const out: string[] = [];
+  for (const h of rsc.history.values()) if (h.role !== "Stopped") out.push(h.node);
+  return out;
+}

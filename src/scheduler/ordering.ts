@@ -1,0 +1,121 @@
+/**
+ * Ordering: rsc_order constraints and the implicit orders of groups become edges between
+ * actions. A group (or clone) is represented by pseudo-actions: `start`/`stop` before its
+ * members act, `running`/`stopped` once they all have.
+ */
+import {
+  type Action,
+  type ActionSet,
+  IMPLIES_FIRST,
+  IMPLIES_THEN,
+  ONE_OR_MORE,
+  RUNNABLE_LEFT,
+} from "./actions.js";
+import type { OrderConstraint, Resource, WorkingSet } from "./model.js";
+
+const COMPLETION: Record<string, string> = {
+  start: "running",
+  stop: "stopped",
+  promote: "promoted",
+  demote: "demoted",
+};
+
+const INVERSE: Record<string, string> = {
+  start: "stop",
+  stop: "start",
+  promote: "demote",
+  demote: "promote",
+};
+
+/** The pseudo-action of a collective resource (group/clone). */
+export function pseudoAction(set: ActionSet, rsc: Resource, task: string): Action {
+  return (
+    set.find(rsc.id, task) ??
+    set.add({
+      task,
+      rsc,
+      rscId: rsc.id,
+      node: undefined,
+      intervalMs: 0,
+      pseudo: true,
+      optional: true,
+      runnable: true,
+      reason: undefined,
+    })
+  );
+}
+
+/** Actions standing for `task` of `rsc` when it is the earlier side of an order. */
+export function firstActions(set: ActionSet, rsc: Resource, task: string): Action[] {
+  if (rsc.kind === "primitive") return set.ofRsc(rsc.id, task);
+  return [pseudoAction(set, rsc, COMPLETION[task] ?? task)];
+}
+
+/** Actions standing for `task` of `rsc` when it is the later side of an order. */
+export function thenActions(set: ActionSet, rsc: Resource, task: string): Action[] {
+  if (rsc.kind === "primitive") return set.ofRsc(rsc.id, task);
+  return [pseudoAction(set, rsc, task)];
+}
+
+export function orderResources(
+  set: ActionSet,
+  first: Resource,
+  firstTask: string,
+  then: Resource,
+  thenTask: string,
+  flags: number,
+): void {
+  for (const f of firstActions(set, first, firstTask)) {
+    for (const t of thenActions(set, then, thenTask)) set.order(f, t, flags);
+  }
+}
+
+export function applyOrderConstraints(set: ActionSet, ws: WorkingSet): void {
+  for (const o of ws.orders) applyOrder(set, ws, o);
+}
+
+function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
+  const first = ws.byId.get(o.first);
+  const then = ws.byId.get(o.then);
+  if (!first || !then) return;
+  const mandatory = o.kind === "Mandatory";
+  const oneOrMore = !o.requireAll && first.kind === "clone" ? ONE_OR_MORE : 0;
+  const thenAct = o.thenAction;
+  const flags = mandatory
+    ? (thenAct === "stop" || thenAct === "demote" ? IMPLIES_THEN : IMPLIES_THEN | RUNNABLE_LEFT) |
+      oneOrMore
+    : 0;
+  orderResources(set, first, o.firstAction, then, thenAct, flags);
+  if (!o.symmetrical) return;
+  const fi = INVERSE[o.firstAction];
+  const ti = INVERSE[thenAct];
+  if (!fi || !ti) return;
+  const rflags = mandatory ? IMPLIES_FIRST | (ti === "stop" || ti === "demote" ? RUNNABLE_LEFT : 0) : 0;
+  orderResources(set, then, ti, first, fi, rflags);
+}
+
+/** Implicit orders of a group: members start in order and stop in reverse. */
+export function orderGroup(set: ActionSet, g: Resource): void {
+  const start = pseudoAction(set, g, "start");
+  const running = pseudoAction(set, g, "running");
+  const stop = pseudoAction(set, g, "stop");
+  const stopped = pseudoAction(set, g, "stopped");
+  set.order(stop, start, 0);
+  set.order(stopped, start, 0);
+  let prev: Resource | undefined;
+  for (const m of g.children) {
+    for (const s of set.ofRsc(m.id, "start")) {
+      set.order(start, s, IMPLIES_THEN | RUNNABLE_LEFT);
+      set.order(s, running, IMPLIES_THEN | RUNNABLE_LEFT);
+    }
+    for (const s of set.ofRsc(m.id, "stop")) {
+      set.order(stop, s, IMPLIES_THEN);
+      set.order(s, stopped, IMPLIES_THEN);
+    }
+    if (prev) {
+      orderResources(set, prev, "start", m, "start", IMPLIES_THEN | RUNNABLE_LEFT);
+      orderResources(set, m, "stop", prev, "stop", IMPLIES_FIRST | RUNNABLE_LEFT);
+    }
+    prev = m;
+  }
+}

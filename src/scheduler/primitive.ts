@@ -1,0 +1,77 @@
+/**
+ * Actions of one primitive: stop where it runs and should not (or must restart), start
+ * where it was placed, and the internal stop-before-start edge.
+ */
+import { type Action, type ActionSet, IMPLIES_THEN, RESTART } from "./actions.js";
+import type { Allocation } from "./allocate.js";
+import { definitionChanged } from "./digest.js";
+import { currentNodes } from "./location.js";
+import type { Resource, WorkingSet } from "./model.js";
+
+export interface PrimitivePlan {
+  readonly rsc: Resource;
+  readonly current: string[];
+  readonly next: string | undefined;
+  readonly starts: Action[];
+  readonly stops: Action[];
+  /** Why the resource must restart where it is (definition change), if it must. */
+  readonly restartReason: string | undefined;
+}
+
+/** Nodes whose history counts: online nodes, and unclean nodes awaiting fencing. */
+export function activeNodes(ws: WorkingSet, rsc: Resource): string[] {
+  return currentNodes(rsc).filter((n) => {
+    const node = ws.nodeByName.get(n);
+    return node !== undefined && (node.online || node.unclean);
+  });
+}
+
+export function createPrimitiveActions(
+  set: ActionSet,
+  ws: WorkingSet,
+  alloc: Allocation,
+  rsc: Resource,
+): PrimitivePlan {
+  const current = activeNodes(ws, rsc);
+  const next = alloc.assigned.get(rsc);
+  const plan = { rsc, current, next, starts: [] as Action[], stops: [] as Action[] };
+  const blocked = [...rsc.history.values()].some((h) => h.blocked && h.role !== "Stopped");
+  if (!rsc.managed || blocked) return { ...plan, restartReason: undefined };
+  const failedOn = (n: string) => rsc.history.get(n)?.failed === true;
+  const changed =
+    next !== undefined && current.length === 1 && current[0] === next
+      ? definitionChanged(ws, rsc, next)
+      : undefined;
+  for (const c of current) {
+    const node = ws.nodeByName.get(c);
+    const stays = c === next && current.length === 1 && !failedOn(c) && changed === undefined;
+    plan.stops.push(
+      set.add({
+        task: "stop",
+        rsc,
+        rscId: rsc.id,
+        node: c,
+        intervalMs: 0,
+        pseudo: node?.unclean === true,
+        optional: stays,
+        runnable: true,
+        reason: changed,
+      }),
+    );
+  }
+  const stays = next !== undefined && current.length === 1 && current[0] === next && !failedOn(next);
+  const start = set.add({
+    task: "start",
+    rsc,
+    rscId: rsc.id,
+    node: next,
+    intervalMs: 0,
+    pseudo: false,
+    optional: next === undefined || (stays && changed === undefined),
+    runnable: next !== undefined,
+    reason: changed,
+  });
+  plan.starts.push(start);
+  for (const s of plan.stops) set.order(s, start, IMPLIES_THEN | (s.node === next ? RESTART : 0));
+  return { ...plan, restartReason: changed };
+}

@@ -1,0 +1,117 @@
+/**
+ * The scheduler's entry point: a pure function from a CIB (configuration + status) and
+ * "now" to placement, scores and the transition (actions + orderings). No I/O, no clock.
+ */
+import type { XmlElement } from "../cib/xml.js";
+import { type Action, ActionSet, propagate } from "./actions.js";
+import { type Allocation, allPrimitives, Allocator } from "./allocate.js";
+import { orderClone } from "./clone-actions.js";
+import { canFence, createFencing } from "./fencing.js";
+import type { Resource, Role, WorkingSet } from "./model.js";
+import { applyOrderConstraints, orderGroup } from "./ordering.js";
+import { createPrimitiveActions, type PrimitivePlan } from "./primitive.js";
+import { createProbes } from "./probes.js";
+import { createRecurring } from "./recurring.js";
+import { unpack } from "./unpack.js";
+
+export interface ScheduleOptions {
+  /** Seconds since the epoch; defaults to the CIB's execution-date, else 0. */
+  readonly now?: number;
+}
+
+export interface Transition {
+  readonly ws: WorkingSet;
+  readonly alloc: Allocation;
+  readonly actions: ActionSet;
+  readonly plans: Map<Resource, PrimitivePlan>;
+  readonly fencing: Map<string, Action>;
+  /** Role each primitive will have after the transition. */
+  readonly nextRole: Map<Resource, Role>;
+}
+
+/** @example const t = schedule(cib, { now: 1700000000 }); t.alloc.assigned */
+export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transition {
+  const now = opts.now ?? 0;
+  const ws = unpack(cib, { now });
+  const allocator = new Allocator(ws);
+  const alloc = allocator.run();
+  const set = new ActionSet();
+  const fencing = createFencing(set, ws);
+  const plans = new Map<Resource, PrimitivePlan>();
+  const prims = ws.resources.flatMap(allPrimitives);
+  for (const p of prims) plans.set(p, createPrimitiveActions(set, ws, alloc, p));
+  orderFencing(set, ws, plans, fencing);
+  for (const g of allOfKind(ws.resources, "group")) orderGroup(set, g);
+  for (const c of allOfKind(ws.resources, "clone")) orderClone(set, ws, alloc, c);
+  applyOrderConstraints(set, ws);
+  propagate(set, (a) => a.task === "stop");
+  const nextRole = new Map<Resource, Role>();
+  for (const p of prims) {
+    const plan = plans.get(p) as PrimitivePlan;
+    const start = plan.starts[0];
+    const role = roleAfter(alloc, p, plan);
+    nextRole.set(p, role);
+    createProbes(set, ws, p);
+    if (role !== "Stopped") createRecurring(set, p, plan.next, role, start);
+  }
+  markPseudo(set);
+  return { ws, alloc, actions: set, plans, fencing, nextRole };
+}
+
+function roleAfter(alloc: Allocation, p: Resource, plan: PrimitivePlan): Role {
+  if (!p.managed || plan.starts.length === 0) {
+    return plan.current.length > 0 ? (p.history.get(plan.current[0] as string)?.role ?? "Started") : "Stopped";
+  }
+  const start = plan.starts[0] as Action;
+  if (plan.next === undefined || !start.runnable) return "Stopped";
+  if (alloc.promoted.has(p)) return "Promoted";
+  return p.parent?.kind === "clone" && p.parent.clone?.promotable ? "Unpromoted" : "Started";
+}
+
+function allOfKind(rs: readonly Resource[], kind: Resource["kind"]): Resource[] {
+  const out: Resource[] = [];
+  const walk = (r: Resource) => {
+    if (r.kind === kind) out.push(r);
+    for (const c of r.children) walk(c);
+  };
+  for (const r of rs) walk(r);
+  return out;
+}
+
+function orderFencing(
+  set: ActionSet,
+  ws: WorkingSet,
+  plans: Map<Resource, PrimitivePlan>,
+  fencing: Map<string, Action>,
+): void {
+  for (const plan of plans.values()) {
+    let needsFence = false;
+    for (const s of plan.stops) {
+      const node = s.node === undefined ? undefined : ws.nodeByName.get(s.node);
+      if (!node?.unclean) continue;
+      const f = fencing.get(node.uname);
+      needsFence = true;
+      if (f) {
+        set.order(f, s, 0);
+        s.optional = false;
+      } else {
+        s.runnable = false;
+      }
+    }
+    if (!needsFence && plan.rsc.requires !== "fencing") continue;
+    for (const f of fencing.values()) for (const st of plan.starts) set.order(f, st, 0);
+  }
+  void canFence;
+}
+
+/** A pseudo-action is part of the transition when any action it orders is. */
+function markPseudo(set: ActionSet): void {
+  for (const a of set.actions) {
+    if (!a.pseudo || a.rsc?.kind === "primitive") continue;
+    const related = [...(set.inEdges.get(a) ?? []), ...(set.outEdges.get(a) ?? [])];
+    const other = (e: { first: Action; then: Action }) => (e.first === a ? e.then : e.first);
+    if (related.some((e) => other(e).rsc?.kind === "primitive" && !other(e).optional && other(e).runnable)) {
+      a.optional = false;
+    }
+  }
+}
