@@ -38,7 +38,7 @@ export interface TotemConfig {
 }
 
 export interface NodeConfig {
-  readonly nodeId?: number;
+  readonly nodeId: number;
   readonly name?: string;
   /** ringX_addr by link number X. */
   readonly ringAddrs: ReadonlyMap<number, string>;

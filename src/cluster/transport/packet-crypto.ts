@@ -6,7 +6,8 @@
  *   0    1     magic 0x50 ("P")
  *   1    1     envelope version (1)
  *   2    1     link number the sender used
- *   3    1     reserved, 0
+ *   3    1     links on which the sender hears the destination (bit i = link i; unicast only,
+ *               0xff = "no report", as on multicast where one datagram serves every node)
  *   4    4     sender node id (u32 BE)
  *   8    4     destination node id, 0 = every node (multicast carries unicast too)
  *   12   8     sender incarnation (u64 BE; strictly larger on every start of the sender)
@@ -31,6 +32,8 @@ export const sessionKeysMax = 4096;
 
 export interface EnvelopeHeader {
   readonly link: number;
+  /** Bit i: the sender hears the destination on link i (0xff: no report). */
+  readonly hearMask: number;
   readonly sender: number;
   readonly dest: number;
   readonly incarnation: number;
@@ -82,7 +85,7 @@ function writeHeader(h: EnvelopeHeader): Buffer {
   b[0] = envelopeMagic;
   b[1] = envelopeVersion;
   b[2] = h.link;
-  b[3] = 0;
+  b[3] = h.hearMask;
   b.writeUInt32BE(h.sender, 4);
   b.writeUInt32BE(h.dest, 8);
   b.writeBigUInt64BE(BigInt(h.incarnation), 12);
@@ -92,7 +95,7 @@ function writeHeader(h: EnvelopeHeader): Buffer {
 
 /**
  * Seals a plaintext (an encoded Wire) into a datagram.
- * @example const datagram = sealPacket(keys, { link: 0, sender: 1, dest: 0, incarnation, seq: 1 }, bytes);
+ * @example sealPacket(keys, { link: 0, hearMask: 0xff, sender: 1, dest: 0, incarnation, seq: 1 }, bytes);
  */
 export function sealPacket(
   keys: EnvelopeKeys,
@@ -116,7 +119,7 @@ export function readHeader(datagram: Uint8Array): EnvelopeHeader | undefined {
   if (datagram.length < headerBytes + tagBytes || datagram.length > packetBytesMax)
     return undefined;
   const b = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.length);
-  if (b[0] !== envelopeMagic || b[1] !== envelopeVersion || b[3] !== 0) return undefined;
+  if (b[0] !== envelopeMagic || b[1] !== envelopeVersion) return undefined;
   const incarnation = b.readBigUInt64BE(12);
   const seq = b.readBigUInt64BE(20);
   const sender = b.readUInt32BE(4);
@@ -125,6 +128,7 @@ export function readHeader(datagram: Uint8Array): EnvelopeHeader | undefined {
     return undefined;
   return {
     link: b[2] ?? 0,
+    hearMask: b[3] ?? 0xff,
     sender,
     dest: b.readUInt32BE(8),
     incarnation: Number(incarnation),

@@ -40,6 +40,7 @@ function packet(opts: {
     opts.keys ?? keyA,
     {
       link: 0,
+      hearMask: 0xff,
       sender: from,
       dest: opts.dest ?? 0,
       incarnation: opts.incarnation ?? inc,

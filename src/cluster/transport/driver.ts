@@ -1,0 +1,287 @@
+/**
+ * The driver: the one place where the protocol core meets real time and real sockets. It owns
+ * the clock (a tick every `tickMs`), the link sockets, the packet envelope and link failover,
+ * and feeds the pure core (`step`) with ticks, authentic packets and application broadcasts,
+ * executing the core's outputs in order (persist before the sends after it).
+ *
+ * Keeping heartbeats on time: everything on the send and receive path is small and bounded
+ * (one AES-GCM operation per datagram, one `step` per input, the core's own per-tick send
+ * limits), inputs raised from inside a callback are queued rather than nested, and the
+ * application gets deliveries through callbacks it must keep short (the daemon hands them to
+ * its own queues). `maxTickGapMs` shows how late the event loop let the ticks run.
+ */
+import { assert } from "../../shared/assert.js";
+import { err, ok, type Result } from "../../shared/result.js";
+import type {
+  CreateNode,
+  Input,
+  NodeId,
+  NodeStart,
+  NodeState,
+  Output,
+  ProtocolConfig,
+  QuorumState,
+  Step,
+  View,
+} from "../protocol/api.js";
+import { resolveConfig } from "../protocol/config.js";
+import { encodeWire, type Wire } from "../protocol/wire.js";
+import { LinkHealth, type LinkSpec } from "./links.js";
+import { EnvelopeKeys, sealPacket } from "./packet-crypto.js";
+import { PacketReceiver, type TransportCounters } from "./receive.js";
+import { type LinkSocket, openLink } from "./udp-link.js";
+
+export interface Clock {
+  /** Monotonic milliseconds (never goes backwards). */
+  monotonicMs(): number;
+}
+export const systemClock: Clock = { monotonicMs: () => performance.now() };
+
+export interface ProtocolCore {
+  readonly createNode: CreateNode;
+  readonly step: Step;
+}
+
+export type Delivery = Extract<Output, { kind: "deliver" }>;
+
+export interface DriverOptions {
+  readonly core: ProtocolCore;
+  readonly protocol: ProtocolConfig;
+  readonly self: NodeId;
+  readonly start: NodeStart;
+  readonly links: readonly LinkSpec[];
+  /** From `deriveClusterKey(authkey, { clusterName })`. */
+  readonly clusterKey: Buffer;
+  /** Must be durable when it returns (the core relies on it before its next sends). */
+  readonly persist: (ringSeq: number) => void;
+  readonly onDeliver?: (d: Delivery) => void;
+  readonly onView?: (v: View) => void;
+  readonly onQuorum?: (q: QuorumState) => void;
+  readonly clock?: Clock;
+  /** Tick period; the core asks for ≤ 10 ms. */
+  readonly tickMs?: number;
+}
+
+export const tickMsDefault = 5;
+/** Inputs raised by callbacks while a step runs, queued at most (a bug if exceeded). */
+export const pendingInputsMax = 100_000;
+
+export interface LinkPeerState {
+  readonly nodeId: number;
+  readonly addr: string | undefined;
+  readonly up: boolean;
+}
+
+export class ClusterDriver {
+  private state: NodeState;
+  private readonly keys: EnvelopeKeys;
+  private readonly receiver: PacketReceiver;
+  private readonly health: LinkHealth;
+  private readonly clock: Clock;
+  private readonly peers: readonly number[];
+  private sockets: LinkSocket[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private busy = false;
+  private readonly pending: Input[] = [];
+  private lastTickMs = Number.NaN;
+  private currentView: View | null = null;
+  private currentQuorum: QuorumState | null = null;
+  private stopped = false;
+  /** Longest gap between two ticks seen (event-loop delay + tickMs). */
+  maxTickGapMs = 0;
+
+  private constructor(private readonly opts: DriverOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.keys = new EnvelopeKeys(opts.clusterKey);
+    const members = opts.protocol.nodes.map((n) => n.nodeid);
+    this.peers = members.filter((n) => n !== opts.self);
+    this.receiver = new PacketReceiver(this.keys, opts.self, new Set(members));
+    const resolved = resolveConfig(opts.protocol);
+    // A link is down for a peer after missing about half a token's worth of heartbeats.
+    const downAfterMs = Math.max(3 * resolved.heartbeatMs, resolved.tokenMs / 2);
+    this.health = new LinkHealth(
+      opts.links.map((l) => l.linkNumber),
+      downAfterMs,
+    );
+    this.state = opts.core.createNode(opts.protocol, opts.self, opts.start);
+  }
+
+  /**
+   * Opens every link, then starts ticking.
+   * @example const d = await ClusterDriver.start({ core: { createNode, step }, ... });
+   */
+  static async start(opts: DriverOptions): Promise<Result<ClusterDriver, string>> {
+    assert(opts.links.length > 0, "a driver needs at least one link");
+    const d = new ClusterDriver(opts);
+    for (const spec of opts.links) {
+      const s = await openLink(spec, (bytes) => d.onDatagram(spec.linkNumber, bytes));
+      if (!s.ok) {
+        d.stop();
+        return err(s.error);
+      }
+      d.sockets.push(s.value);
+    }
+    const tickMs = opts.tickMs ?? tickMsDefault;
+    d.timer = setInterval(() => d.tick(), tickMs);
+    d.tick();
+    return ok(d);
+  }
+
+  get counters(): Readonly<TransportCounters> {
+    return this.receiver.counters;
+  }
+  get view(): View | null {
+    return this.currentView;
+  }
+  get quorum(): QuorumState | null {
+    return this.currentQuorum;
+  }
+
+  /** Broadcasts an application message in agreed order to the current (or next) view. */
+  broadcast(payload: Uint8Array): void {
+    this.feed({ kind: "broadcast", payload });
+  }
+
+  /** Tells the members we leave (so they need not wait for the token timeout), then stops. */
+  leave(): void {
+    this.feed({ kind: "leave" });
+    this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const s of this.sockets) s.close();
+    this.sockets = [];
+  }
+
+  /** Per link, each peer's address and whether the link to it is up now. */
+  linkStates(): { linkNumber: number; localAddr: string; peers: LinkPeerState[] }[] {
+    const now = this.clock.monotonicMs();
+    return this.opts.links.map((l) => ({
+      linkNumber: l.linkNumber,
+      localAddr: l.localAddr,
+      peers: this.peers.map((p) => ({
+        nodeId: p,
+        addr: l.peers.get(p),
+        up: this.health.isUp(l.linkNumber, p, now),
+      })),
+    }));
+  }
+
+  private tick(): void {
+    const now = this.clock.monotonicMs();
+    if (!Number.isNaN(this.lastTickMs))
+      this.maxTickGapMs = Math.max(this.maxTickGapMs, now - this.lastTickMs);
+    this.lastTickMs = now;
+    this.feed({ kind: "tick" });
+  }
+
+  private onDatagram(link: number, bytes: Buffer): void {
+    if (this.stopped) return;
+    const r = this.receiver.receive(bytes);
+    if (r === undefined) return;
+    this.health.heard(link, r.header.sender, this.clock.monotonicMs(), r.header.hearMask);
+    this.feed({ kind: "packet", wire: r.wire });
+  }
+
+  /** Runs one input through the core; inputs raised meanwhile (callbacks) wait their turn. */
+  private feed(input: Input): void {
+    if (this.busy) {
+      assert(this.pending.length < pendingInputsMax, "driver input queue overflow");
+      this.pending.push(input);
+      return;
+    }
+    this.busy = true;
+    try {
+      let next: Input | undefined = input;
+      while (next !== undefined) {
+        const r = this.opts.core.step(this.state, next, this.clock.monotonicMs());
+        this.state = r.state;
+        for (const out of r.outputs) this.execute(out);
+        next = this.pending.shift();
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private execute(out: Output): void {
+    switch (out.kind) {
+      case "persist":
+        this.opts.persist(out.ringSeq);
+        return;
+      case "send":
+        this.sendWire(out.wire, [out.to]);
+        return;
+      case "broadcast":
+        this.sendWire(out.wire, this.peers);
+        return;
+      case "deliver":
+        this.opts.onDeliver?.(out);
+        return;
+      case "view":
+        this.currentView = out.view;
+        this.opts.onView?.(out.view);
+        return;
+      case "quorum":
+        this.currentQuorum = out.quorum;
+        this.opts.onQuorum?.(out.quorum);
+        return;
+    }
+  }
+
+  /** Seals and sends `wire` to `targets` (one peer, or every peer), choosing links. */
+  private sendWire(wire: Wire, targets: readonly number[]): void {
+    if (this.stopped || targets.length === 0) return;
+    const bytes = encodeWire(wire);
+    const now = this.clock.monotonicMs();
+    const everyLink = wire.kind === "heartbeat" || wire.kind === "leave";
+    const dest = targets.length === 1 ? (targets[0] ?? 0) : 0;
+    for (const socket of this.sockets) {
+      const link = socket.spec;
+      if (link.mode === "multicast") {
+        const wanted = everyLink || this.health.linksForAll(targets, now).includes(link.linkNumber);
+        if (wanted) this.sendOne(socket, bytes, dest, undefined);
+        continue;
+      }
+      for (const peer of targets) {
+        const addr = link.peers.get(peer);
+        if (addr === undefined) continue;
+        if (!everyLink && !this.health.linksFor(peer, now).includes(link.linkNumber)) continue;
+        this.sendOne(socket, bytes, peer, addr);
+      }
+    }
+  }
+
+  private sendOne(
+    socket: LinkSocket,
+    bytes: Uint8Array,
+    dest: number,
+    addr: string | undefined,
+  ): void {
+    this.seq++;
+    const now = this.clock.monotonicMs();
+    const hearMask =
+      dest === 0 || socket.spec.mode === "multicast" ? 0xff : this.health.hearMask(dest, now);
+    const datagram = sealPacket(
+      this.keys,
+      {
+        link: socket.spec.linkNumber,
+        hearMask,
+        sender: this.opts.self,
+        dest,
+        incarnation: this.opts.start.incarnation,
+        seq: this.seq,
+      },
+      bytes,
+    );
+    const c = this.receiver.counters;
+    c.txDatagrams++;
+    socket.send(datagram, addr, () => {
+      c.txErrors++;
+    });
+  }
+}
