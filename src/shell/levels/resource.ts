@@ -1,0 +1,372 @@
+/**
+ * The crm `resource` level, as crmsh 4.4 implements it: status/locate/move/ban/clear and
+ * the attribute commands run crm_resource (in-process; its output passes through), while
+ * start/stop/manage/unmanage/maintenance/promote/demote edit the resource's meta
+ * attributes in the session's CIB directly.
+ */
+import { childElements, firstChild, getAttr, type XmlElement, walkElements } from "../../cib/xml.js";
+import { findNvpair, setNvpair } from "../../tools/_nvset.js";
+import { crmResource } from "../../tools/crm_resource.js";
+import { expectArgs } from "./_args.js";
+import { cibNodes, clusterMembers, readSessionCib, runTool } from "./_tools.js";
+import type { Command, Level, ShellContext } from "./types.js";
+
+const RESOURCE_TAGS = new Set(["primitive", "group", "clone", "master", "bundle"]);
+
+function findResourceEl(cib: XmlElement, id: string): XmlElement | undefined {
+  const resources = firstChild(firstChild(cib, "configuration") ?? cib, "resources");
+  if (resources === undefined) return undefined;
+  for (const el of walkElements(resources)) {
+    if (RESOURCE_TAGS.has(el.name) && getAttr(el, "id") === id) return el;
+  }
+  return undefined;
+}
+
+/** Sets meta attribute `name` on each resource; one CIB update for all of them. */
+async function setMeta(
+  ctx: ShellContext,
+  ids: readonly string[],
+  name: string,
+  value: string,
+): Promise<boolean> {
+  const session = await readSessionCib(ctx);
+  if (session === undefined) return false;
+  const targets: XmlElement[] = [];
+  for (const id of ids) {
+    const el = findResourceEl(session.cib, id);
+    if (el === undefined) {
+      ctx.error(null, `Resource not found: ${id}`);
+      return false;
+    }
+    targets.push(el);
+  }
+  let changed = false;
+  for (const el of targets) {
+    const id = getAttr(el, "id") ?? "";
+    const found = findNvpair(el, "meta_attributes", name);
+    if (found !== undefined && getAttr(found.nvpair, "value") === value) continue;
+    const firstSet = childElements(el, "meta_attributes")[0];
+    const defaultSetId = (firstSet && getAttr(firstSet, "id")) ?? `${id}-meta_attributes`;
+    setNvpair(el, "meta_attributes", name, value, { defaultSetId, root: session.cib });
+    changed = true;
+  }
+  return changed ? session.commit() : true;
+}
+
+function metaCommand(
+  name: string,
+  summary: string,
+  attr: string,
+  value: string,
+  extra: Partial<Command> = {},
+): Command {
+  return {
+    name,
+    summary,
+    help: `usage: ${name} <rsc> [<rsc> ...]\n\n${summary}.`,
+    ...extra,
+    async handler(ctx, args) {
+      if (args.length === 0) {
+        ctx.error(ctx.cmdPath, "Expected at least one resource as argument");
+        return false;
+      }
+      return setMeta(ctx, args, attr, value);
+    },
+  };
+}
+
+function singleMetaCommand(name: string, summary: string, attr: string, value: string): Command {
+  return {
+    name,
+    summary,
+    help: `usage: ${name} <rsc>\n\n${summary}.`,
+    async handler(ctx, args) {
+      if (!expectArgs(ctx, args, { min: 1, max: 1, usage: "rsc" })) return false;
+      return setMeta(ctx, args, attr, value);
+    },
+  };
+}
+
+const statusCommand: Command = {
+  name: "status",
+  deprecated: ["list"],
+  summary: "Show status of resources",
+  help: "usage: status [<rsc> ...]\n\nShow the status of all resources, or where the named ones run.",
+  async handler(ctx, args) {
+    if (args.length === 0) return (await runTool(ctx, crmResource, ["--list"])).code === 0;
+    for (const rsc of args) {
+      const r = await runTool(ctx, crmResource, ["--locate", "--resource", rsc]);
+      if (r.code !== 0) return false;
+    }
+    return true;
+  },
+};
+
+const locateCommand: Command = {
+  name: "locate",
+  summary: "Show the location of resources",
+  help: "usage: locate <rsc> [<rsc> ...]\n\nShow the nodes the resources run on.",
+  async handler(ctx, args) {
+    if (args.length === 0) {
+      ctx.error(ctx.cmdPath, "Expected at least one resource as argument");
+      return false;
+    }
+    // crmsh reports the last resource's result.
+    let code = 0;
+    for (const rsc of args) code = (await runTool(ctx, crmResource, ["--resource", rsc, "--locate"])).code;
+    return code === 0;
+  },
+};
+
+const ISO_DURATION = /^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$/;
+
+interface MoveArgs {
+  readonly rsc: string;
+  readonly node: string | undefined;
+  readonly lifetime: string | undefined;
+  readonly force: boolean;
+  readonly unknown: readonly string[];
+}
+
+/** `RSC [NODE] [LIFETIME] [force]`: words are told apart by what they look like. */
+async function parseMoveArgs(ctx: ShellContext, args: readonly string[]): Promise<MoveArgs | undefined> {
+  const session = await readSessionCib(ctx);
+  if (session === undefined) return undefined;
+  const nodes = new Set(cibNodes(session.cib).map((n) => getAttr(n, "uname") ?? ""));
+  let node: string | undefined;
+  let lifetime: string | undefined;
+  let force = false;
+  const unknown: string[] = [];
+  for (const a of args.slice(1)) {
+    if (a === "force") force = true;
+    else if (ISO_DURATION.test(a)) lifetime = a;
+    else if (node === undefined && nodes.has(a)) node = a;
+    else unknown.push(a);
+  }
+  return { rsc: args[0] as string, node, lifetime, force, unknown };
+}
+
+function toolArgs(m: MoveArgs): string[] {
+  const out = ["--resource", m.rsc];
+  if (m.node !== undefined) out.push("--node", m.node);
+  if (m.lifetime !== undefined) out.push("--lifetime", m.lifetime);
+  if (m.force) out.push("--force");
+  return out;
+}
+
+const moveCommand: Command = {
+  name: "move",
+  deprecated: ["migrate"],
+  summary: "Move a resource to another node",
+  help: "usage: move <rsc> [<node>] [<lifetime>] [force]\n\nMove a resource away from its node, or to <node>.",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 4, usage: "rsc [node] [lifetime] [force]" })) {
+      return false;
+    }
+    const m = await parseMoveArgs(ctx, args);
+    if (m === undefined) return false;
+    // The first unrecognised word was meant as a node.
+    if (m.node === undefined && !m.force) {
+      ctx.error(ctx.cmdPath, "No target node: Move requires either a target node or 'force'");
+      return false;
+    }
+    const r = await runTool(ctx, crmResource, ["--quiet", "--move", ...toolArgs(m)]);
+    if (r.code !== 0) return false;
+    ctx.info(`Move constraint created for ${m.rsc}${m.node !== undefined ? ` to ${m.node}` : ""}`);
+    ctx.info(`Use \`crm resource clear ${m.rsc}\` to remove this constraint`);
+    return true;
+  },
+};
+
+const banCommand: Command = {
+  name: "ban",
+  summary: "Ban a resource from a node",
+  help: "usage: ban <rsc> [<node>] [<lifetime>] [force]\n\nKeep a resource off <node> (default: the node it runs on).",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 4, usage: "rsc [node] [lifetime] [force]" })) {
+      return false;
+    }
+    const m = await parseMoveArgs(ctx, args);
+    if (m === undefined) return false;
+    const r = await runTool(ctx, crmResource, ["--ban", ...toolArgs(m)]);
+    if (r.code !== 0) return false;
+    ctx.info(`Ban constraint created for ${m.rsc}${m.node !== undefined ? ` to ${m.node}` : ""}`);
+    ctx.info(`Use \`crm resource clear ${m.rsc}\` to remove this constraint`);
+    return true;
+  },
+};
+
+const clearCommand: Command = {
+  name: "clear",
+  deprecated: ["unmigrate", "unmove"],
+  summary: "Clear any relocation constraint",
+  help: "usage: clear <rsc>\n\nRemove the constraints that move and ban created for <rsc>.",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 1, usage: "rsc" })) return false;
+    const rsc = args[0] as string;
+    const r = await runTool(ctx, crmResource, ["--quiet", "--clear", "--resource", rsc]);
+    if (r.code !== 0) return false;
+    ctx.info(`Removed migration constraints for ${rsc}`);
+    return true;
+  },
+};
+
+const maintenanceCommand: Command = {
+  name: "maintenance",
+  summary: "Enable/disable per-resource maintenance mode",
+  help: "usage: maintenance <rsc> [on|off|true|false]\n\nSet the resource's maintenance meta attribute.",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 2, usage: "resource [on_off]" })) return false;
+    const flag = (args[1] ?? "on").toLowerCase();
+    if (!["on", "off", "true", "false"].includes(flag)) {
+      ctx.error(ctx.cmdPath, "Expected <resource> [on|off|true|false]");
+      return false;
+    }
+    const value = flag === "on" || flag === "true" ? "true" : "false";
+    return setMeta(ctx, [args[0] as string], "maintenance", value);
+  },
+};
+
+function attributeCommand(name: string, summary: string, usage: string, flags: string[]): Command {
+  return {
+    name,
+    summary,
+    help: `usage: ${name} <rsc> set|delete|show <${usage}> [<value>]\n\n${summary}.`,
+    async handler(ctx, args) {
+      if (!expectArgs(ctx, args, { min: 3, max: 4, usage: `rsc cmd ${usage} [value]` })) return false;
+      const [rsc, cmd, attr, value] = args as [string, string, string, string | undefined];
+      const line = `${name} ${args.join(" ")}`;
+      const bad = (why: string): boolean => {
+        ctx.error(null, `Bad usage: ${why}, command: '${line}'`);
+        return false;
+      };
+      let argv: string[];
+      if (cmd === "set") {
+        if (value === undefined) return bad("Missing value argument to set");
+        argv = ["--resource", rsc, "--set-parameter", attr, "--parameter-value", value];
+      } else if (cmd === "delete" || cmd === "show") {
+        if (value !== undefined) return bad(`Too many arguments to ${cmd}`);
+        const op = cmd === "delete" ? "--delete-parameter" : "--get-parameter";
+        argv = ["--resource", rsc, op, attr];
+      } else {
+        return bad(`'${cmd}'`);
+      }
+      return (await runTool(ctx, crmResource, [...flags, ...argv])).code === 0;
+    },
+  };
+}
+
+function promoteCommand(name: "promote" | "demote"): Command {
+  return {
+    name,
+    summary: `${name === "promote" ? "Promote" : "Demote"} a promotable resource`,
+    help: `usage: ${name} <rsc>\n\nSet target-role of a promotable clone.`,
+    async handler(ctx, args) {
+      if (!expectArgs(ctx, args, { min: 1, max: 1, usage: "rsc" })) return false;
+      const rsc = args[0] as string;
+      const session = await readSessionCib(ctx);
+      if (session === undefined) return false;
+      const el = findResourceEl(session.cib, rsc);
+      if (el === undefined || !isPromotable(el)) {
+        ctx.error(null, `${rsc} is not a promotable resource`);
+        return false;
+      }
+      return setMeta(ctx, [rsc], "target-role", name === "promote" ? "Promoted" : "Unpromoted");
+    },
+  };
+}
+
+function isPromotable(el: XmlElement): boolean {
+  if (el.name === "master") return true;
+  if (el.name !== "clone") return false;
+  const v = findNvpair(el, "meta_attributes", "promotable");
+  return /^(true|yes|on|1)$/i.test((v && getAttr(v.nvpair, "value")) ?? "");
+}
+
+function toolPassThrough(name: string, summary: string, usage: string,
+  build: (args: readonly string[]) => string[] | undefined): Command {
+  return {
+    name,
+    summary,
+    help: `usage: ${name} ${usage}\n\n${summary}.`,
+    async handler(ctx, args) {
+      const argv = build(args);
+      if (argv === undefined) {
+        ctx.error(ctx.cmdPath, `Expected (${usage})`);
+        return false;
+      }
+      return (await runTool(ctx, crmResource, argv)).code === 0;
+    },
+  };
+}
+
+function rscNodeArgs(flag: string): (args: readonly string[]) => string[] | undefined {
+  return (args) => {
+    const words = args.filter((a) => a !== "force");
+    if (words.length > 2) return undefined;
+    const out = [flag];
+    if (words[0] !== undefined) out.push("--resource", words[0]);
+    if (words[1] !== undefined) out.push("--node", words[1]);
+    if (args.includes("force")) out.push("--force");
+    return out;
+  };
+}
+
+const failcountCommand: Command = {
+  name: "failcount",
+  summary: "Manage failcounts",
+  help: "usage: failcount <rsc> set <node> <value> | delete <node> | show <node>\n\nShow or change a resource's fail count on a node.",
+  async handler(ctx, args) {
+    const usage = "rsc cmd node [value] [operation] [interval]";
+    if (!expectArgs(ctx, args, { min: 3, max: 6, usage })) return false;
+    const [rsc, cmd, node, value] = args as [string, string, string, string | undefined];
+    const members = await clusterMembers(ctx);
+    if (members === undefined || !members.includes(node)) {
+      ctx.error(ctx.cmdPath, `Node ${node} not in this cluster`);
+      return false;
+    }
+    const { crmAttribute } = await import("../../tools/crm_attribute.js");
+    const base = ["-t", "status", "-N", node, "-n", `fail-count-${rsc}`];
+    if (cmd === "show") return (await runTool(ctx, crmAttribute, ["-G", ...base, "-d", "0"])).code === 0;
+    if (cmd === "delete" || (cmd === "set" && value === "0")) {
+      return (await runTool(ctx, crmAttribute, ["-D", ...base])).code === 0;
+    }
+    if (cmd === "set" && value !== undefined) {
+      return (await runTool(ctx, crmAttribute, ["-v", value, ...base])).code === 0;
+    }
+    ctx.error(null, `Bad usage: '${cmd}', command: 'failcount ${args.join(" ")}'`);
+    return false;
+  },
+};
+
+export const level: Level = {
+  name: "resource",
+  summary: "Resource management",
+  help:
+    "Resource management\n\nAt this level resources may be managed.\n\n" +
+    "All (or almost all) commands are implemented with the CRM tools\nsuch as crm_resource(8).",
+  commands: [
+    banCommand,
+    toolPassThrough("cleanup", "Cleanup resource status", "[<rsc>] [<node>] [force]",
+      rscNodeArgs("--cleanup")),
+    clearCommand,
+    promoteCommand("demote"),
+    failcountCommand,
+    locateCommand,
+    maintenanceCommand,
+    singleMetaCommand("manage", "Put a resource into managed mode", "is-managed", "true"),
+    attributeCommand("meta", "Manage a meta attribute", "attr", ["--meta"]),
+    moveCommand,
+    toolPassThrough("operations", "Show active resource operations", "[<rsc>] [<node>]",
+      rscNodeArgs("--list-operations")),
+    attributeCommand("param", "Manage a parameter of a resource", "param", []),
+    promoteCommand("promote"),
+    toolPassThrough("refresh", "Recheck current resource status and drop failure history",
+      "[<rsc>] [<node>] [force]", rscNodeArgs("--refresh")),
+    metaCommand("start", "Start resources", "target-role", "Started"),
+    statusCommand,
+    metaCommand("stop", "Stop resources", "target-role", "Stopped"),
+    singleMetaCommand("unmanage", "Put a resource into unmanaged mode", "is-managed", "false"),
+    attributeCommand("utilization", "Manage a utilization attribute", "attr", ["--utilization"]),
+  ],
+};
