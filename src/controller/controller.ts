@@ -2,7 +2,7 @@
  * The controller of one node (Pacemaker's controld + attrd roles), as a sans-IO state
  * machine: `step(event, now)` returns the effects to run, in order. Every node runs the same
  * code; the member elected DC for the current view (election.ts) is the only writer of the
- * CIB, runs the scheduler and executes transitions. See docs/decisions/0005..0007.
+ * CIB, runs the scheduler and executes transitions. See docs/decisions/0050..0053.
  */
 import type { CibVersion } from "../cib/backend.js";
 import { type XmlElement, childElements, cloneElement, elem, printXml, setAttr } from

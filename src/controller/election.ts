@@ -1,7 +1,7 @@
 /**
  * DC election and the join winner. Both are deterministic functions of what every member
  * of a view has seen in the same agreed order, so no election messages are needed: every
- * node computes the same DC and the same winning CIB (docs/decisions/0005-dc-election.md).
+ * node computes the same DC and the same winning CIB (docs/decisions/0050-dc-election-and-join.md).
  */
 import type { CibVersion } from "../cib/backend.js";
 import { assert } from "../shared/assert.js";
