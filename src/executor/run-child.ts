@@ -95,10 +95,27 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
 }
 
 /**
+ * Node's spawn forks on the calling thread: a few milliseconds each, more on a loaded host.
+ * Heartbeats share this thread, so spawns take turns, one per event-loop iteration: timers
+ * and sockets get their turn between two forks instead of after a burst of them.
+ */
+let spawnGate: Promise<void> = Promise.resolve();
+function spawnTurn(): Promise<void> {
+  const turn = spawnGate.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  spawnGate = turn;
+  return turn;
+}
+
+/**
  * Runs the child to completion or timeout. Never rejects: every failure is a ChildOutcome.
  * @example const r = await runChild({ file: "/bin/true", args: [], env: {}, timeoutMs: 1000 });
  */
-export function runChild(spec: ChildSpec): Promise<ChildResult> {
+export async function runChild(spec: ChildSpec): Promise<ChildResult> {
+  await spawnTurn();
+  return startChild(spec);
+}
+
+function startChild(spec: ChildSpec): Promise<ChildResult> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const out = new BoundedCapture(executorLimits.outputBytesMax);
