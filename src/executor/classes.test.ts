@@ -111,3 +111,58 @@ describe("Executor (LSB, systemd, stonith classes)", () => {
     assert.equal(missing.status, ExecStatus.NotInstalled);
   });
 });
+
+// A stand-in for systemctl: units listed in $UNITS_DIR/<unit> are active.
+const FAKE_SYSTEMCTL = `#!/bin/sh
+verb=$1; unit=$2
+case "$verb" in
+  start) [ "$unit" = broken.service ] && { echo "Job for $unit failed." >&2; exit 1; }
+         [ "$unit" = missing.service ] && { echo "Unit $unit not found." >&2; exit 5; }
+         touch "$UNITS_DIR/$unit" ;;
+  stop) [ "$unit" = missing.service ] && exit 5; rm -f "$UNITS_DIR/$unit" ;;
+  is-active) if [ -f "$UNITS_DIR/$unit" ]; then echo active; else echo inactive; exit 3; fi ;;
+  *) exit 1 ;;
+esac
+`;
+
+describe("Executor (systemd class through systemctl)", () => {
+  let s: Scratch;
+  let ex: Executor;
+  before(() => {
+    s = scratch();
+    const bin = join(s.dir, "systemctl");
+    writeFileSync(bin, FAKE_SYSTEMCTL);
+    chmodSync(bin, 0o755);
+    mkdirSync(join(s.dir, "units"));
+    ex = new Executor({
+      systemdRunning: true,
+      systemctl: bin,
+      baseEnv: { PATH: process.env.PATH, UNITS_DIR: join(s.dir, "units") },
+    });
+  });
+  after(() => s.cleanup());
+
+  const op = (type: string, action: OpRequest["action"]): OpRequest => ({
+    resourceId: type,
+    agent: { class: "systemd", type },
+    action,
+  });
+
+  it("maps start, is-active and stop onto OCF results", async () => {
+    const rcs: number[] = [];
+    for (const a of ["monitor", "start", "monitor", "stop", "monitor"] as const) {
+      rcs.push((await ex.exec(op("demo", a))).rc);
+    }
+    assert.deepEqual(rcs, [7, 0, 0, 0, 7]);
+    assert.equal((await ex.exec(op("demo", "promote"))).status, ExecStatus.NotSupported);
+  });
+
+  it("reports a failed start with systemctl's message, a missing unit as not installed", async () => {
+    const broken = await ex.exec(op("broken", "start"));
+    assert.equal(broken.rc, OcfRc.Error);
+    assert.equal(broken.exitReason, "Job for broken.service failed.");
+    const missing = await ex.exec(op("missing", "start"));
+    assert.equal(missing.rc, OcfRc.NotInstalled);
+    assert.equal((await ex.exec(op("missing", "stop"))).rc, OcfRc.Ok);
+  });
+});

@@ -14,6 +14,8 @@ export interface EnvironmentOptions {
   readonly ocfRoot: string;
   /** Fills `CRM_meta_on_node` when the request's meta lacks it. */
   readonly nodeName?: string;
+  /** Fills `CRM_meta_on_node_uuid` (the node id in the CIB) when the request's meta lacks it. */
+  readonly nodeUuid?: string;
   /** Directories put in front of PATH (pacer's bin/, so agents find pacer's crm_attribute). */
   readonly pathPrefix?: readonly string[];
   /**
@@ -87,6 +89,7 @@ function metaFor(
 ): Record<string, string> {
   const meta: Record<string, string> = {};
   if (opts.nodeName !== undefined) meta.on_node = opts.nodeName;
+  if (opts.nodeUuid !== undefined) meta.on_node_uuid = opts.nodeUuid;
   Object.assign(meta, req.meta ?? {});
   meta.name = req.action;
   meta.interval = String(req.intervalMs ?? 0);

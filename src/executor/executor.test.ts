@@ -37,6 +37,7 @@ describe("Executor (OCF agents)", () => {
     s = scratch({ Exit: EXIT_AGENT, Rendezvous: RENDEZVOUS_AGENT });
     ex = new Executor({
       nodeName: "node1",
+      nodeUuid: "1",
       baseEnv: { PATH: process.env.PATH, OCF_RESKEY_leak: "x" },
     });
   });
@@ -91,7 +92,7 @@ describe("Executor (OCF agents)", () => {
     const r = await ex.exec(
       dummyOp("monitor", {
         params: { state: join(s.dir, "env.state"), envfile, fake: "abc", OCF_CHECK_LEVEL: "0" },
-        meta: { "clone-max": "3", notify: "true", CRM_meta_on_node_uuid: "1" },
+        meta: { "clone-max": "3", notify: "true", CRM_meta_on_node_uuid: "7" },
         timeoutMs: 15_000,
       }),
     );
@@ -113,12 +114,18 @@ describe("Executor (OCF agents)", () => {
       OCF_RESKEY_CRM_meta_clone_max: "3",
       OCF_RESKEY_CRM_meta_notify: "true",
       OCF_RESKEY_CRM_meta_on_node: "node1",
-      OCF_RESKEY_CRM_meta_on_node_uuid: "1",
+      OCF_RESKEY_CRM_meta_on_node_uuid: "7",
       OCF_EXIT_REASON_PREFIX: "ocf-exit-reason:",
       HA_LOGFACILITY: "none",
     };
     for (const [k, v] of Object.entries(want)) assert.equal(env.get(k), v, k);
     assert.equal(env.get("OCF_RESKEY_leak"), undefined, "OCF_* of the daemon do not leak");
+    const params = { state: join(s.dir, "env.state"), envfile };
+    await ex.exec({ resourceId: "d1", agent: PACER_DUMMY, action: "monitor", params });
+    const next = lastEnvBlock(readFileSync(envfile, "utf8"));
+    assert.equal(next.get("OCF_RESKEY_CRM_meta_on_node_uuid"), "1", "the executor's node id");
+    assert.equal(next.get("OCF_RESKEY_CRM_meta_clone_max"), undefined, "nothing carries over");
+    assert.equal(next.get("OCF_RESKEY_CRM_meta_timeout"), "20000", "the default timeout");
   });
 
   it("maps exit codes and keeps the exit reason", async () => {

@@ -18,6 +18,8 @@ import type { OpRequest, OpResult, RecurringListener } from "./types.js";
 export interface ExecutorOptions {
   /** This node's name (`CRM_meta_on_node` default). Default: the host name. */
   readonly nodeName?: string;
+  /** This node's id in the CIB (`CRM_meta_on_node_uuid` default), e.g. the corosync nodeid. */
+  readonly nodeUuid?: string;
   /** Default: `$OCF_ROOT` of `baseEnv`, else /usr/lib/ocf. */
   readonly ocfRoot?: string;
   /** Where provider `pacer` agents are found besides `$OCF_ROOT`. Default: the repo's agents/. */
@@ -71,6 +73,7 @@ export class Executor {
         base,
         ocfRoot,
         nodeName: opts.nodeName ?? hostname(),
+        ...(opts.nodeUuid !== undefined ? { nodeUuid: opts.nodeUuid } : {}),
         ...(opts.pathPrefix ? { pathPrefix: opts.pathPrefix } : {}),
         ...(opts.haVars ? { haVars: opts.haVars } : {}),
         ...(opts.crmFeatureSet ? { crmFeatureSet: opts.crmFeatureSet } : {}),
