@@ -4,7 +4,7 @@
  * parse/print round trip changes nothing but insignificant whitespace between elements.
  */
 import { SaxesParser } from "saxes";
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 
 export interface XmlElement {
   readonly type: "element";
@@ -95,7 +95,19 @@ export function cloneElement(el: XmlElement): XmlElement {
  * dropped (the CIB has no mixed content); other text and comments are kept.
  * @example const r = parseXml("<cib/>", "cib.xml"); if (r.ok) r.value.name === "cib";
  */
-export function parseXml(text: string, file: string): Result<XmlElement, XmlSyntaxError> {
+export interface ParseOptions {
+  /**
+   * When given, filled with each element's source line (where its start tag ends, as libxml2
+   * reports it), so validators can say `file:line` without the tree carrying positions.
+   */
+  readonly lines?: WeakMap<XmlElement, number>;
+}
+
+export function parseXml(
+  text: string,
+  file: string,
+  opts: ParseOptions = {},
+): Result<XmlElement, XmlSyntaxError> {
   const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
@@ -113,6 +125,7 @@ export function parseXml(text: string, file: string): Result<XmlElement, XmlSynt
   });
   parser.on("opentag", (tag) => {
     const el: XmlElement = { type: "element", name: tag.name, attrs: [], children: [] };
+    opts.lines?.set(el, parser.line);
     for (const [k, v] of Object.entries(tag.attributes)) el.attrs.push([k, String(v)]);
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
