@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { baseEnvironment, type EnvironmentOptions, ocfEnvironment } from "./environment.js";
 import { lsbMetadataXml, systemdMetadataXml } from "./generated-metadata.js";
+import { executorLimits } from "./limits.js";
 import { isSafeAgentName, locateLsbScript, locateOcfAgent } from "./locate.js";
 import { decided, type Mapped, mapLsb, mapOcf, notSupported } from "./outcome.js";
 import type { ChildResult, ChildSpec } from "./run-child.js";
@@ -79,11 +80,14 @@ function planOcf(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
     };
   }
   const env = ocfEnvironment(req, ctx.env, timeoutMs);
-  return {
-    kind: "run",
-    child: { file: found.path, args: [req.action], env, timeoutMs },
-    map: mapOcf,
-  };
+  const child: ChildSpec = { file: found.path, args: [req.action], env, timeoutMs };
+  return { kind: "run", child: withMetadataRoom(req, child), map: mapOcf };
+}
+
+/** meta-data output is the answer itself: keep more of it than of an agent's chatter. */
+function withMetadataRoom(req: OpRequest, child: ChildSpec): ChildSpec {
+  if (req.action !== "meta-data") return child;
+  return { ...child, stdoutBytesMax: executorLimits.metadataBytesMax };
 }
 
 /** LSB action names for Pacemaker's actions; absent = not supported by the class. */
@@ -204,7 +208,8 @@ function planStonith(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan
   }
   const env = baseEnvironment(ctx.env);
   if (req.action === "meta-data") {
-    return { kind: "run", child: { file, args: ["-o", "metadata"], env, timeoutMs }, map: mapOcf };
+    const child: ChildSpec = { file, args: ["-o", "metadata"], env, timeoutMs };
+    return { kind: "run", child: withMetadataRoom(req, child), map: mapOcf };
   }
   const started = ctx.stonithStarted;
   if (req.action === "stop") {

@@ -20,6 +20,17 @@ esac
 exit "$OCF_RESKEY_rc"
 `;
 
+// Prints 200 KB on stdout and stderr; the exit reason comes last, after what is kept.
+const CHATTY_AGENT = `#!/bin/sh
+i=0
+while [ $i -lt 2000 ]; do
+  echo "line $i: ....................................................................................."
+  i=$((i + 1))
+done | tee /dev/stderr
+echo "ocf-exit-reason:said at the very end" >&2
+exit 1
+`;
+
 // Two resources each wait for the other's marker: only parallel execution lets both finish.
 const RENDEZVOUS_AGENT = `#!/bin/sh
 touch "$OCF_RESKEY_dir/$OCF_RESOURCE_INSTANCE"
@@ -34,7 +45,7 @@ describe("Executor (OCF agents)", () => {
   let s: Scratch;
   let ex: Executor;
   before(() => {
-    s = scratch({ Exit: EXIT_AGENT, Rendezvous: RENDEZVOUS_AGENT });
+    s = scratch({ Exit: EXIT_AGENT, Rendezvous: RENDEZVOUS_AGENT, Chatty: CHATTY_AGENT });
     ex = new Executor({
       nodeName: "node1",
       nodeUuid: "1",
@@ -166,6 +177,18 @@ describe("Executor (OCF agents)", () => {
     });
     assert.equal(killed.status, ExecStatus.Error);
     assert.equal(killed.rc, OcfRc.Error);
+  });
+
+  it("bounds captured output but finds the exit reason after the bound", async () => {
+    const exT = new Executor({ ocfRoot: s.ocfRoot });
+    const agent: AgentSpec = { class: "ocf", provider: "test", type: "Chatty" };
+    const r = await exT.exec({ resourceId: "chatty", agent, action: "start" });
+    assert.equal(r.rc, OcfRc.Error);
+    assert.equal(r.exitReason, "said at the very end");
+    assert.ok(r.stdout.length < 70 * 1024, `stdout kept ${r.stdout.length}`);
+    assert.match(r.stdout, /\[pacer: \d+ more bytes dropped\]\n$/);
+    const md = await exT.exec({ resourceId: "chatty", agent, action: "meta-data" });
+    assert.ok(md.stdout.length > 190_000, "meta-data output is kept whole");
   });
 
   it("reports missing agents and unsafe names as not installed", async () => {

@@ -9,6 +9,9 @@ export const executorLimits = {
   opsQueuedPerResourceMax: 64,
   /** Bytes of stdout and of stderr kept per operation; the rest is counted and dropped. */
   outputBytesMax: 64 * 1024,
+  /** stdout kept of a `meta-data` call, which is the answer itself (the largest of Debian's
+   * agents print about 13 KiB). */
+  metadataBytesMax: 1024 * 1024,
   /** A partial stderr line longer than this is not scanned for an exit reason. */
   lineBytesMax: 4096,
   /** Characters kept of an `ocf-exit-reason:` message. */

@@ -16,6 +16,8 @@ export interface ChildSpec {
   /** Written to the child's stdin, then closed (fence agents read key=value lines). */
   readonly stdin?: string;
   readonly cwd?: string;
+  /** stdout bytes kept; default `executorLimits.outputBytesMax`. */
+  readonly stdoutBytesMax?: number;
 }
 
 export type ChildOutcome =
@@ -118,7 +120,7 @@ export async function runChild(spec: ChildSpec): Promise<ChildResult> {
 function startChild(spec: ChildSpec): Promise<ChildResult> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const out = new BoundedCapture(executorLimits.outputBytesMax);
+    const out = new BoundedCapture(spec.stdoutBytesMax ?? executorLimits.outputBytesMax);
     const errOut = new BoundedCapture(executorLimits.outputBytesMax);
     const reasons = new ExitReasonScanner();
     // detached: the child leads a new process group, so a timeout can kill its descendants too.
