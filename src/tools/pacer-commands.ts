@@ -22,3 +22,18 @@ registerSubcommand("agents", {
   summary: "pacer's OCF agents: install [--root DIR] [--copy] | list",
   load: async () => (await import("./pacer-agents.js")).pacerAgents,
 });
+
+registerSubcommand("sim", {
+  summary: "run the deterministic cluster simulator (--seeds N [--from S] [--nodes K] | --seed S --trace)",
+  load: async () => (await import("../sim/cli.js")).simCli,
+});
+
+registerSubcommand("cluster-node", {
+  summary: "only the cluster layer (Corosync's role): --config F --authkey K --state-dir D --api-socket S [--nodeid N]",
+  load: async () => (await import("../cluster/transport/standalone.js")).clusterNodeCli,
+});
+
+registerSubcommand("node", {
+  summary: "the node daemon: cluster membership, CIB, controller, executor (corosync + pacemaker)",
+  load: async () => (await import("../daemon/cli.js")).pacerNode,
+});

@@ -61,6 +61,7 @@ const floodCore: ProtocolCore = {
         ringId: ring,
         sender: w.from,
         senderIncarnation: w.inc,
+        seq: w.senderSeq,
         payload: w.payload,
       });
     }

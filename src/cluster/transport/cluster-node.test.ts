@@ -1,0 +1,304 @@
+/**
+ * Multi-process tests of the cluster layer: real `pacer cluster-node` processes on loopback,
+ * real sockets, the real protocol core. Figures (view formation, failure detection) are
+ * printed, not asserted (timings depend on the machine; bench/ measures them).
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { type ClusterStatus, queryClusterStatus } from "./status-api.js";
+
+const pacerBin = new URL("../../../bin/pacer", import.meta.url).pathname;
+const root = mkdtempSync(join(tmpdir(), "pacer-cluster-node-"));
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  rmSync(root, { recursive: true, force: true });
+});
+
+interface Cluster {
+  readonly dir: string;
+  readonly port: number;
+  readonly procs: Map<number, ChildProcess>;
+}
+
+function confText(opts: { port: number; ids: number[]; multicast?: string }): string {
+  const nodes = opts.ids
+    .map((i) => `\tnode {\n\t\tname: node${i}\n\t\tnodeid: ${i}\n\t\tring0_addr: 127.0.0.${i}\n\t}`)
+    .join("\n");
+  const iface = opts.multicast
+    ? `\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 127.0.0.0\n\t\tmcastaddr: ${opts.multicast}\n\t\tmcastport: ${opts.port}\n\t}`
+    : `\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ${opts.port}\n\t}`;
+  const transport = opts.multicast ? "udp" : "udpu";
+  return (
+    `totem {\n\tversion: 2\n\tcluster_name: t${opts.port}\n\ttransport: ${transport}\n${iface}\n}\n` +
+    `nodelist {\n${nodes}\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n`
+  );
+}
+
+function makeCluster(name: string, ids: number[], multicast?: string): Cluster {
+  const dir = join(root, name);
+  mkdirSync(dir);
+  const port = 21_000 + Math.floor(Math.random() * 30_000);
+  writeFileSync(
+    join(dir, "corosync.conf"),
+    confText({ port, ids, ...(multicast ? { multicast } : {}) }),
+  );
+  writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
+  writeFileSync(join(dir, "wrongkey"), randomBytes(256), { mode: 0o400 });
+  return { dir, port, procs: new Map() };
+}
+
+const sock = (c: Cluster, id: number): string => join(c.dir, `api${id}.sock`);
+
+function startNode(c: Cluster, id: number, key = "authkey"): ChildProcess {
+  const args = [
+    pacerBin,
+    "cluster-node",
+    "--config",
+    join(c.dir, "corosync.conf"),
+    "--authkey",
+    join(c.dir, key),
+    "--state-dir",
+    join(c.dir, `state${id}`),
+    "--api-socket",
+    sock(c, id),
+    "--nodeid",
+    String(id),
+    "--deliver-log",
+    join(c.dir, `deliver${id}.log`),
+  ];
+  const p = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
+  p.stderr?.on("data", () => {});
+  children.add(p);
+  c.procs.set(id, p);
+  return p;
+}
+
+function killNode(c: Cluster, id: number): void {
+  c.procs.get(id)?.kill("SIGKILL");
+  c.procs.delete(id);
+}
+
+function request(path: string, req: object): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const s = createConnection(path);
+    let buf = "";
+    s.on("connect", () => s.write(`${JSON.stringify(req)}\n`));
+    s.on("data", (d) => {
+      buf += d.toString();
+      if (buf.includes("\n")) {
+        s.destroy();
+        resolve(JSON.parse(buf) as Record<string, unknown>);
+      }
+    });
+    s.on("error", reject);
+  });
+}
+
+async function status(c: Cluster, id: number): Promise<ClusterStatus | undefined> {
+  const r = await queryClusterStatus(sock(c, id), { timeoutMs: 500 });
+  return r.ok ? r.value : undefined;
+}
+
+/** Polls until every node in `ids` reports the same ring with exactly `ids` as members. */
+async function untilOneView(
+  c: Cluster,
+  ids: number[],
+  timeoutMs: number,
+): Promise<{ ms: number; ring: string }> {
+  const t0 = performance.now();
+  for (;;) {
+    const all = await Promise.all(ids.map((id) => status(c, id)));
+    const rings = all.map((s) => (s?.ringId ? `${s.ringId.rep}.${s.ringId.seq}` : "none"));
+    const sameMembers = all.every(
+      (s) => s !== undefined && s.members.map((m) => m.nodeId).join() === ids.join(),
+    );
+    if (sameMembers && new Set(rings).size === 1)
+      return { ms: performance.now() - t0, ring: rings[0] ?? "" };
+    if (performance.now() - t0 > timeoutMs)
+      assert.fail(`no common view of [${ids}] after ${timeoutMs} ms: ${rings}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function deliveries(c: Cluster, id: number): string[] {
+  try {
+    return readFileSync(join(c.dir, `deliver${id}.log`), "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+  } catch {
+    return [];
+  }
+}
+const payloadOf = (line: string): string => line.split(" ").slice(4).join(" ");
+
+describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
+  const c = makeCluster("udpu", [1, 2, 3]);
+
+  it("forms one view, survives kill -9 with an agreed order of 1000 messages", async () => {
+    for (const id of [1, 2, 3]) startNode(c, id);
+    const formed = await untilOneView(c, [1, 2, 3], 10_000);
+    console.log(
+      `cluster-node: 3 processes formed view ${formed.ring} ${formed.ms.toFixed(0)} ms after the last start`,
+    );
+
+    const batch = (id: number, from: number, n: number) =>
+      request(sock(c, id), {
+        op: "cluster-broadcast",
+        payloads: Array.from({ length: n }, (_, k) => `m${id}-${from + k}`),
+      });
+    await Promise.all([batch(1, 0, 200), batch(2, 0, 200), batch(3, 0, 100)]);
+    await new Promise((r) => setTimeout(r, 50));
+    const killedAt = performance.now();
+    killNode(c, 3);
+    const survivors = await untilOneView(c, [1, 2], 10_000);
+    const detectMs = performance.now() - killedAt;
+    console.log(
+      `cluster-node: after kill -9 of node 3, nodes 1 and 2 installed view ${survivors.ring} in ${detectMs.toFixed(0)} ms`,
+    );
+    await Promise.all([batch(1, 200, 250), batch(2, 200, 250)]);
+
+    const expected = 200 + 200 + 250 + 250;
+    const t0 = performance.now();
+    while (
+      (deliveries(c, 1).length < expected || deliveries(c, 2).length < expected) &&
+      performance.now() - t0 < 10_000
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const d1 = deliveries(c, 1);
+    const d2 = deliveries(c, 2);
+    assert.deepEqual(d1, d2, "survivors delivered the same messages in the same order");
+    const seen = d1.map(payloadOf);
+    assert.equal(new Set(seen).size, seen.length, "no duplicates");
+    for (const id of [1, 2]) {
+      const mine = seen.filter((p) => p.startsWith(`m${id}-`));
+      assert.deepEqual(
+        mine,
+        Array.from({ length: 450 }, (_, k) => `m${id}-${k}`),
+        `node ${id}: all, FIFO`,
+      );
+    }
+    const fromDead = seen.filter((p) => p.startsWith("m3-"));
+    console.log(
+      `cluster-node: ${d1.length} messages delivered identically on both survivors (${fromDead.length} of node 3's 100 before it died)`,
+    );
+    assert.ok(d1.length >= expected);
+  });
+
+  it("keeps a node with another authkey out and counts its packets as rejected", async () => {
+    const before = (await request(sock(c, 1), { op: "cluster-counters" })).counters as Record<
+      string,
+      number
+    >;
+    startNode(c, 3, "wrongkey");
+    await new Promise((r) => setTimeout(r, 1500));
+    const s = await status(c, 1);
+    assert.deepEqual(
+      s?.members.map((m) => m.nodeId),
+      [1, 2],
+    );
+    const after = (await request(sock(c, 1), { op: "cluster-counters" })).counters as Record<
+      string,
+      number
+    >;
+    const rejected = (after.rxAuthFailed ?? 0) - (before.rxAuthFailed ?? 0);
+    console.log(
+      `cluster-node: node 1 rejected ${rejected} packets of the node with another authkey`,
+    );
+    assert.ok(rejected > 0);
+    killNode(c, 3);
+  });
+
+  it("survives 100,000 fuzzed datagrams and counts them", async () => {
+    const before = (await request(sock(c, 1), { op: "cluster-counters" })).counters as Record<
+      string,
+      number
+    >;
+    const s = createSocket("udp4");
+    const total = 100_000;
+    for (let i = 0; i < total; i += 500) {
+      for (let j = 0; j < 500; j++) {
+        const len = 1 + Math.floor(Math.random() * 600);
+        const bytes = randomBytes(len);
+        if (j % 2 === 0 && len > 44) bytes[0] = 0x50; // some look like our envelope
+        if (j % 2 === 0 && len > 44) bytes[1] = 1;
+        s.send(bytes, c.port, "127.0.0.1");
+      }
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    s.close();
+    const after = (await request(sock(c, 1), { op: "cluster-counters" })).counters as Record<
+      string,
+      number
+    >;
+    const counted = [
+      "rxMalformed",
+      "rxAuthFailed",
+      "rxUnknownSender",
+      "rxLoopback",
+      "rxNotForUs",
+    ].reduce((n, k) => n + (after[k] ?? 0) - (before[k] ?? 0), 0);
+    console.log(
+      `cluster-node: ${counted} of ${total} fuzzed datagrams reached node 1 and were counted and dropped`,
+    );
+    assert.equal(
+      (after.rxAccepted ?? 0) - (before.rxAccepted ?? 0) > 0,
+      true,
+      "still hears its peer",
+    );
+    assert.ok(counted > total * 0.5, "the kernel may drop some, most must arrive and be counted");
+    await untilOneView(c, [1, 2], 2000);
+    for (const id of [1, 2]) killNode(c, id);
+  });
+});
+
+describe("pacer cluster-node (multicast on loopback, the tutorial's interface block)", () => {
+  const group = `239.255.${1 + Math.floor(Math.random() * 250)}.${1 + Math.floor(Math.random() * 250)}`;
+  const c = makeCluster("mcast", [1, 2, 3], group);
+
+  it("forms one view and rejects a captured packet replayed to the group", async () => {
+    const capture = createSocket({ type: "udp4", reuseAddr: true });
+    const captured: Buffer[] = [];
+    await new Promise<void>((r) => capture.bind({ port: c.port, address: group }, () => r()));
+    capture.addMembership(group, "127.0.0.1");
+    capture.on("message", (m) => {
+      if (captured.length < 50) captured.push(m);
+    });
+    for (const id of [1, 2, 3]) startNode(c, id);
+    const formed = await untilOneView(c, [1, 2, 3], 10_000);
+    console.log(
+      `cluster-node: 3 processes formed view ${formed.ring} over multicast ${group} in ${formed.ms.toFixed(0)} ms`,
+    );
+    const before = (await request(sock(c, 2), { op: "cluster-counters" })).counters as Record<
+      string,
+      number
+    >;
+    capture.setMulticastInterface("127.0.0.1");
+    for (const p of captured) capture.send(p, c.port, group);
+    await new Promise((r) => setTimeout(r, 300));
+    const after = (await request(sock(c, 2), { op: "cluster-counters" })).counters as Record<
+      string,
+      number
+    >;
+    const replayed = ["rxReplayed", "rxTooOld", "rxStaleIncarnation"].reduce(
+      (n, k) => n + (after[k] ?? 0) - (before[k] ?? 0),
+      0,
+    );
+    console.log(
+      `cluster-node: node 2 rejected ${replayed} of ${captured.length} replayed packets (others were its own or addressed elsewhere)`,
+    );
+    assert.ok(captured.length > 0);
+    assert.ok(replayed > 0);
+    capture.close();
+    for (const id of [1, 2, 3]) killNode(c, id);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * `pacer cluster-node`: just the cluster layer (Corosync's role) as a process, reading
+ * corosync.conf and authkey, with a local status socket that corosync-quorumtool/-cfgtool/
+ * -cmapctl query. Several of them form a cluster on loopback without root (udpu on 127.0.0.x)
+ * or over multicast. The full `pacer node` daemon embeds the same driver.
+ *
+ * Api socket ops (one JSON line each way): `cluster-status` (the tools'), `cluster-broadcast`
+ * `{payloads: string[]}` (agreed-order messages, for tests and demos) and `cluster-counters`.
+ */
+import { createWriteStream, readFileSync, rmSync, type WriteStream } from "node:fs";
+import { createConnection, createServer, type Server } from "node:net";
+import { hostname, networkInterfaces } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { deriveClusterKey, describeAuthkeyError, readAuthkey } from "../config/authkey.js";
+import { parseCorosyncConf } from "../config/corosync-conf.js";
+import { findLocalNode, type LocalAddress } from "../config/local-node.js";
+import { toProtocolConfig } from "../config/protocol-config.js";
+import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
+import { createNode, nodeId, step } from "../protocol/api.js";
+import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
+import { ClusterDriver } from "./driver.js";
+import { planLinks } from "./links.js";
+import { readNumberFile, writeNumberFileSync } from "./state-files.js";
+import { apiSocketPath, handleStatusRequest } from "./status-api.js";
+
+interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** Messages accepted by one `cluster-broadcast` request at most. */
+export const broadcastBatchMax = 10_000;
+
+export function localAddresses(): LocalAddress[] {
+  const out: LocalAddress[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? [])
+      out.push({ address: a.address, netmask: a.netmask, family: a.family });
+  }
+  return out;
+}
+
+/**
+ * @example await clusterNodeCli(["--config", "c.conf", "--state-dir", "/tmp/s"], io)
+ */
+export async function clusterNodeCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      config: { type: "string", default: "/etc/corosync/corosync.conf" },
+      authkey: { type: "string" },
+      "state-dir": { type: "string", default: "/var/lib/pacer/cluster" },
+      "api-socket": { type: "string" },
+      nodeid: { type: "string" },
+      "deliver-log": { type: "string" },
+    },
+  });
+  const configPath = values.config;
+  let text: string;
+  try {
+    text = readFileSync(configPath, "utf8");
+  } catch (e) {
+    io.stderr(
+      `pacer cluster-node: cannot read ${configPath}: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+    return 66;
+  }
+  const parsed = parseCorosyncConf(text, configPath);
+  if (!parsed.ok) {
+    for (const i of parsed.error) io.stderr(`${formatConfIssue(i)}\n`);
+    return 78;
+  }
+  for (const w of parsed.value.warnings) io.stderr(`${formatConfIssue(w)}\n`);
+  const config = parsed.value.config;
+  const self = chooseSelf(config, values.nodeid);
+  if (self === undefined) {
+    io.stderr(
+      `pacer cluster-node: this host (${hostname()}) is not in ${configPath}'s nodelist; pass --nodeid N\n`,
+    );
+    return 78;
+  }
+  const keyPath = values.authkey ?? config.totem.keyfile ?? "/etc/corosync/authkey";
+  const key = readAuthkey(keyPath);
+  if (!key.ok) {
+    io.stderr(`pacer cluster-node: ${describeAuthkeyError(key.error)}\n`);
+    return 66;
+  }
+  return run(config, {
+    self,
+    authkey: key.value,
+    stateDir: values["state-dir"],
+    socketPath: values["api-socket"] ?? apiSocketPath(io.env),
+    deliverLog: values["deliver-log"],
+    io,
+  });
+}
+
+function chooseSelf(config: CorosyncConfig, given: string | undefined): number | undefined {
+  if (given !== undefined) return /^\d+$/.test(given) ? Number(given) : undefined;
+  return findLocalNode(config, { hostname: hostname(), addresses: localAddresses() })?.nodeId;
+}
+
+async function run(
+  config: CorosyncConfig,
+  o: {
+    self: number;
+    authkey: Buffer;
+    stateDir: string;
+    socketPath: string;
+    deliverLog: string | undefined;
+    io: CliIo;
+  },
+): Promise<number> {
+  const links = planLinks(config, { self: o.self, addresses: localAddresses() });
+  if (!links.ok) {
+    o.io.stderr(`pacer cluster-node: ${links.error}\n`);
+    return 78;
+  }
+  const incFile = join(o.stateDir, "incarnation");
+  const seqFile = join(o.stateDir, "ring-seq");
+  const incarnation = Math.max((readNumberFile(incFile) ?? 0) + 1, Date.now());
+  writeNumberFileSync(incFile, incarnation);
+  const history = new MemberHistory();
+  const log: WriteStream | undefined =
+    o.deliverLog === undefined ? undefined : createWriteStream(o.deliverLog, { flags: "a" });
+  const driver = await ClusterDriver.start({
+    core: { createNode, step },
+    protocol: toProtocolConfig(config),
+    self: nodeId(o.self),
+    start: { incarnation, ringSeq: readNumberFile(seqFile) ?? 0 },
+    links: links.value,
+    clusterKey: deriveClusterKey(o.authkey, { clusterName: config.totem.clusterName ?? "" }),
+    persist: (ringSeq) => writeNumberFileSync(seqFile, ringSeq),
+    onView: (v) => {
+      history.observe(v);
+      o.io.stderr(
+        `pacer cluster-node[${o.self}]: view ${v.ringId.rep}.${v.ringId.seq.toString(16)} members [${v.members.join(",")}]\n`,
+      );
+    },
+    onDeliver: (d) =>
+      log?.write(
+        `${d.ringId.rep}.${d.ringId.seq} ${d.seq} ${d.sender} ${d.senderIncarnation} ${Buffer.from(d.payload).toString("utf8")}\n`,
+      ),
+  });
+  if (!driver.ok) {
+    o.io.stderr(`pacer cluster-node: ${driver.error}\n`);
+    return 71;
+  }
+  const d = driver.value;
+  await removeStaleSocket(o.socketPath);
+  const server = serveApi(o.socketPath, { config, self: o.self, driver: d, history });
+  return new Promise<number>((resolve) => {
+    const shutdown = (): void => {
+      d.leave();
+      server.close();
+      log?.end();
+      resolve(0);
+    };
+    process.once("SIGTERM", shutdown);
+    process.once("SIGINT", shutdown);
+  });
+}
+
+/** A socket file left by a killed node answers nothing: remove it so listen() can succeed. */
+function removeStaleSocket(path: string): Promise<void> {
+  return new Promise((resolve) => {
+    const probe = createConnection(path);
+    probe.on("connect", () => {
+      probe.destroy();
+      resolve(); // a live node owns it: listen() will report EADDRINUSE
+    });
+    probe.on("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "ECONNREFUSED") rmSync(path, { force: true });
+      resolve();
+    });
+  });
+}
+
+function serveApi(
+  socketPath: string,
+  live: { config: CorosyncConfig; self: number; driver: ClusterDriver; history: MemberHistory },
+): Server {
+  const status = () => buildClusterStatus(live.config, live);
+  const server = createServer((conn) => {
+    let buf = "";
+    conn.on("error", () => conn.destroy());
+    conn.on("data", (chunk: Buffer) => {
+      buf += chunk.toString("utf8");
+      if (buf.length > 16 * 1024 * 1024) conn.destroy();
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) conn.end(answer(buf.slice(0, nl), live.driver, status));
+    });
+  });
+  server.on("error", (e) =>
+    process.stderr.write(`pacer cluster-node: api socket ${socketPath}: ${e.message}\n`),
+  );
+  server.listen(socketPath);
+  return server;
+}
+
+function answer(
+  line: string,
+  driver: ClusterDriver,
+  status: () => ReturnType<typeof buildClusterStatus>,
+): string {
+  let req: unknown;
+  try {
+    req = JSON.parse(line);
+  } catch {
+    req = undefined;
+  }
+  const r = typeof req === "object" && req !== null ? (req as Record<string, unknown>) : {};
+  if (
+    r.op === "cluster-broadcast" &&
+    Array.isArray(r.payloads) &&
+    r.payloads.length <= broadcastBatchMax
+  ) {
+    for (const p of r.payloads) driver.broadcast(Buffer.from(String(p), "utf8"));
+    return `${JSON.stringify({ ok: true, queued: r.payloads.length })}\n`;
+  }
+  if (r.op === "cluster-counters") {
+    return `${JSON.stringify({ ok: true, counters: driver.counters, maxTickGapMs: driver.maxTickGapMs, view: driver.view })}\n`;
+  }
+  return handleStatusRequest(line, status);
+}
