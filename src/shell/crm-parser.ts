@@ -199,10 +199,10 @@ function parsePrimitive(c: Cursor): PrimitiveDef {
   const agent = parseAgent(c.next() as string);
   const parts: PrimitivePart[] = [];
   let description: string | undefined;
-  const stop = (w: string) => PRIMITIVE_KEYWORDS.has(w) || w.startsWith("description=");
+  const stop = (w: string) => PRIMITIVE_KEYWORDS.has(w);
   while (!c.done()) {
     const w = c.peek() as string;
-    if (w.startsWith("description=")) {
+    if (w.startsWith("description=") && parts.length === 0) {
       description = (c.next() as string).slice("description=".length);
     } else if (w === "op") {
       c.next();
@@ -230,10 +230,10 @@ function parseContainer(type: "group" | "clone" | "ms", c: Cursor): ContainerDef
   while (!c.done() && !isKw(c.peek() as string)) children.push(c.next() as string);
   const parts: AttrSet[] = [];
   let description: string | undefined;
-  const stop = (w: string) => w in SET_KEYWORDS || w.startsWith("description=");
+  const stop = (w: string) => w in SET_KEYWORDS;
   while (!c.done()) {
     const w = c.peek() as string;
-    if (w.startsWith("description=")) {
+    if (w.startsWith("description=") && parts.length === 0) {
       description = (c.next() as string).slice("description=".length);
       continue;
     }

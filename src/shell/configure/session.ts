@@ -92,7 +92,8 @@ export async function commitState(
   opts: { force?: boolean } = {},
 ): Promise<boolean> {
   if (!state.dirty) return true;
-  const verified = await relayVerify(ctx, state.work);
+  // crmsh runs crm_verify on a commit only when the new configuration has resources.
+  const verified = hasResources(state.work) ? await relayVerify(ctx, state.work) : true;
   const checked = semanticChecks(ctx, state);
   const force = opts.force === true || ctx.force;
   if ((!verified || !checked) && !force) return false;
@@ -125,4 +126,9 @@ export function findById(
     return undefined;
   };
   return walk(configuration(cib));
+}
+
+function hasResources(cib: XmlElement): boolean {
+  const resources = firstChild(configuration(cib), "resources");
+  return resources !== undefined && childElements(resources).length > 0;
 }

@@ -10,7 +10,6 @@ import type { ShellContext } from "../levels/types.js";
 /** Relays crm_verify's findings for `cib`; returns false when it found errors. */
 export async function relayVerify(ctx: ShellContext, cib: XmlElement): Promise<boolean> {
   const lines = await verifyLines(cib);
-  if (lines === undefined) return true;
   let errors = false;
   for (const l of lines) {
     if (l.severity === "error") {
@@ -29,22 +28,12 @@ export interface VerifyLine {
   readonly text: string;
 }
 
-/** crm_verify's findings in crmsh's relayed form; undefined when no verifier is built. */
-export async function verifyLines(cib: XmlElement): Promise<VerifyLine[] | undefined> {
-  const specifier = "../../cib/verify.js";
-  let mod: unknown;
-  try {
-    mod = await import(specifier);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
-    throw e;
-  }
-  const verifyCib = (mod as { verifyCib?: unknown }).verifyCib;
-  if (typeof verifyCib !== "function") return undefined;
-  const report: unknown = await verifyCib(cib);
-  return toLines(report);
-}
-
-function toLines(_report: unknown): VerifyLine[] {
-  return [];
+/** crm_verify's findings in crmsh's relayed form (`crm_verify -VV` on a piped CIB). */
+export async function verifyLines(cib: XmlElement): Promise<VerifyLine[]> {
+  const { formatVerifyReport, verifyCib } = await import("../../cib/verify.js");
+  const report = verifyCib(cib);
+  return formatVerifyReport(report, { verbosity: 2, source: { kind: "pipe" } }).map((text) => ({
+    severity: /^\([^)]*\) \twarning:/.test(text) ? "warning" : "error",
+    text,
+  }));
 }
