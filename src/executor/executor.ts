@@ -6,14 +6,16 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
+import { err, ok, type Result } from "../shared/result.js";
 import { type ClassContext, type Plan, planOperation } from "./classes.js";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { executorLimits } from "./limits.js";
 import { DEFAULT_LSB_DIR, DEFAULT_OCF_ROOT, pacerAgentsRoot } from "./locate.js";
+import { type AgentMetadata, type MetadataError, parseAgentMetadata } from "./metadata.js";
 import { decided, type Mapped } from "./outcome.js";
 import { KeyedSerializer, Slots } from "./queue.js";
 import { runChild } from "./run-child.js";
-import type { OpRequest, OpResult, RecurringListener } from "./types.js";
+import type { AgentSpec, OpRequest, OpResult, RecurringListener } from "./types.js";
 
 export interface ExecutorOptions {
   /** This node's name (`CRM_meta_on_node` default). Default: the host name. */
@@ -64,6 +66,7 @@ export class Executor {
   private readonly wallClockMs: () => number;
   private readonly onRecurring: RecurringListener;
   private closed = false;
+  private readonly metadataCache = new Map<string, AgentMetadata>();
 
   constructor(opts: ExecutorOptions = {}) {
     const base = opts.baseEnv ?? process.env;
@@ -148,6 +151,30 @@ export class Executor {
       }
     }
     return n;
+  }
+
+  /**
+   * An agent's parsed meta-data, from a cache or by running its `meta-data` action (generated
+   * for LSB and systemd). Failures are not cached.
+   * @example const md = await ex.metadata({ class: "ocf", provider: "heartbeat", type: "IPaddr2" });
+   */
+  async metadata(agent: AgentSpec): Promise<Result<AgentMetadata, MetadataError>> {
+    const name = [agent.class, agent.provider, agent.type].filter((p) => p !== undefined).join(":");
+    const hit = this.metadataCache.get(name);
+    if (hit) return ok(hit);
+    const r = await this.exec({ resourceId: agent.type, agent, action: "meta-data" });
+    if (r.rc !== OcfRc.Ok) {
+      const why = r.exitReason || `rc ${r.rc}`;
+      return err({ kind: "metadata", detail: `${name}: meta-data failed: ${why}` });
+    }
+    const md = parseAgentMetadata(r.stdout, name);
+    if (!md.ok) return md;
+    if (this.metadataCache.size >= executorLimits.metadataCacheMax) {
+      const oldest = this.metadataCache.keys().next();
+      if (!oldest.done) this.metadataCache.delete(oldest.value);
+    }
+    this.metadataCache.set(name, md.value);
+    return md;
   }
 
   /** Keys (`rsc_action_interval`) of the recurring operations in effect. */

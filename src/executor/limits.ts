@@ -24,6 +24,8 @@ export const executorLimits = {
   defaultTimeoutMs: 20_000,
   /** Longest timeout accepted for one operation (a day); larger requests are clamped. */
   timeoutMsMax: 24 * 3600 * 1000,
+  /** Agents whose parsed meta-data is kept (least recently added dropped first). */
+  metadataCacheMax: 512,
   /** Recurring operations held at once. */
   recurringMax: 10_000,
   /** Smallest recurring interval accepted; tests use sub-second monitors, clusters use seconds. */

@@ -62,6 +62,25 @@ describe("lrmRscOpAttributes", () => {
   });
 });
 
+describe("lrmRscOpAttributes reload fields", () => {
+  it("appends restart and secure parameter lists in Pacemaker's format", () => {
+    const r = result({ action: "start", intervalMs: 0, rc: OcfRc.Ok });
+    const attrs = lrmRscOpAttributes(r, "httpd_last_0", {
+      nodeName: "node1",
+      opDigest: "d1",
+      forceRestart: { params: ["state", "envfile"], digest: "d2" },
+      secure: { params: ["passwd"], digest: "d3" },
+    });
+    assert.deepEqual(attrs.slice(-5), [
+      ["op-digest", "d1"],
+      ["op-force-restart", "  envfile state  "],
+      ["op-restart-digest", "d2"],
+      ["op-secure-params", "  passwd  "],
+      ["op-secure-digest", "d3"],
+    ]);
+  });
+});
+
 describe("isFailure", () => {
   it("uses the transition key's target rc", () => {
     const probe = result({ intervalMs: 0, rc: OcfRc.NotRunning, transitionKey: "3:1:7:u" });

@@ -18,6 +18,17 @@ export interface LrmOpContext {
   readonly crmFeatureSet?: string;
   /** `crm-debug-origin`; Pacemaker writes `do_update_resource` for executor results. */
   readonly debugOrigin?: string;
+  /**
+   * Reload support (written only when given): parameters whose change forces a restart and
+   * the digest of the others, then secure parameters and the digest without them.
+   */
+  readonly forceRestart?: { readonly params: readonly string[]; readonly digest: string };
+  readonly secure?: { readonly params: readonly string[]; readonly digest: string };
+}
+
+/** Pacemaker's parameter-list format: sorted, space-separated, two spaces at both ends. */
+export function paramList(params: readonly string[]): string {
+  return `  ${[...params].sort().join(" ")}  `;
 }
 
 /** `rsc_action_interval`, Pacemaker's operation key. */
@@ -67,7 +78,7 @@ export function lrmRscOpAttributes(
   ctx: LrmOpContext,
 ): Array<[string, string]> {
   const key = r.transitionKey ?? "";
-  return [
+  const attrs: Array<[string, string]> = [
     ["id", id],
     ["operation_key", lrmOperationKey(r)],
     ["operation", r.action],
@@ -86,4 +97,13 @@ export function lrmRscOpAttributes(
     ["queue-time", String(r.queueMs)],
     ["op-digest", ctx.opDigest ?? ""],
   ];
+  if (ctx.forceRestart) {
+    attrs.push(["op-force-restart", paramList(ctx.forceRestart.params)]);
+    attrs.push(["op-restart-digest", ctx.forceRestart.digest]);
+  }
+  if (ctx.secure) {
+    attrs.push(["op-secure-params", paramList(ctx.secure.params)]);
+    attrs.push(["op-secure-digest", ctx.secure.digest]);
+  }
+  return attrs;
 }

@@ -75,6 +75,18 @@ describe("parseAgentMetadata", () => {
     }
   });
 
+  it("caches meta-data per agent and reports agents that have none", async () => {
+    const ex = new Executor();
+    const agent: AgentSpec = { class: "ocf", provider: "pacer", type: "Stateful" };
+    const a = await ex.metadata(agent);
+    const b = await ex.metadata(agent);
+    assert.ok(a.ok && b.ok);
+    assert.equal(a.value, b.value, "the second answer comes from the cache");
+    assert.ok(a.value.actions.some((x) => x.name === "promote"));
+    const none = await ex.metadata({ class: "ocf", provider: "pacer", type: "Nope" });
+    assert.ok(!none.ok && /ocf:pacer:Nope: meta-data failed/.test(none.error.detail));
+  });
+
   it("reports malformed meta-data with a position", () => {
     const md = parseAgentMetadata("<resource-agent><parameters>", "ocf:x:y");
     assert.equal(md.ok, false);
