@@ -3,7 +3,7 @@
  * the child's ending is read back. The Executor owns queues and timing; this file owns the
  * differences between OCF, LSB, systemd and stonith.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { baseEnvironment, type EnvironmentOptions, ocfEnvironment } from "./environment.js";
@@ -33,10 +33,15 @@ export type Plan =
       readonly kind: "run";
       readonly child: ChildSpec;
       readonly map: (r: ChildResult) => Mapped;
-      /** What the answer becomes beyond rc/status (e.g. meta-data goes to stdout). */
+      /** Runs once the result is known (a started stonith device is remembered). */
       readonly after?: (m: Mapped) => void;
     }
   | { readonly kind: "answer"; readonly mapped: Mapped; readonly stdout?: string };
+
+function answer(rc: OcfRc, status: ExecStatus, reason: string, stdout?: string): Plan {
+  const mapped = decided(rc, status, reason);
+  return stdout === undefined ? { kind: "answer", mapped } : { kind: "answer", mapped, stdout };
+}
 
 /**
  * Plans one operation.
@@ -63,21 +68,11 @@ export function planOperation(req: OpRequest, ctx: ClassContext, timeoutMs: numb
 function planOcf(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   const provider = req.agent.provider ?? "";
   if (provider === "") {
-    return {
-      kind: "answer",
-      mapped: decided(
-        OcfRc.NotConfigured,
-        ExecStatus.ErrorFatal,
-        "ocf resource without a provider",
-      ),
-    };
+    return answer(OcfRc.NotConfigured, ExecStatus.ErrorFatal, "ocf resource without a provider");
   }
   const found = locateOcfAgent(ctx.ocfRoot, provider, req.agent.type, ctx.pacerAgentsRoot);
   if (!found.ok) {
-    return {
-      kind: "answer",
-      mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason),
-    };
+    return answer(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason);
   }
   const env = ocfEnvironment(req, ctx.env, timeoutMs);
   const child: ChildSpec = { file: found.path, args: [req.action], env, timeoutMs };
@@ -88,6 +83,18 @@ function planOcf(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
 function withMetadataRoom(req: OpRequest, child: ChildSpec): ChildSpec {
   if (req.action !== "meta-data") return child;
   return { ...child, stdoutBytesMax: executorLimits.metadataBytesMax };
+}
+
+/** The first `bytes` of a file: enough for an LSB header, bounded for a huge script. */
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** LSB action names for Pacemaker's actions; absent = not supported by the class. */
@@ -101,14 +108,11 @@ const LSB_ACTIONS: Partial<Record<OpRequest["action"], string>> = {
 function planLsb(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   const found = locateLsbScript(ctx.lsbDir, req.agent.type);
   if (!found.ok) {
-    return {
-      kind: "answer",
-      mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason),
-    };
+    return answer(OcfRc.NotInstalled, ExecStatus.NotInstalled, found.reason);
   }
   if (req.action === "meta-data") {
-    const xml = lsbMetadataXml(req.agent.type, readFileSync(found.path, "utf8"));
-    return { kind: "answer", mapped: decided(OcfRc.Ok, ExecStatus.Done, ""), stdout: xml };
+    const xml = lsbMetadataXml(req.agent.type, readHead(found.path, 64 * 1024));
+    return answer(OcfRc.Ok, ExecStatus.Done, "", xml);
   }
   const action = LSB_ACTIONS[req.action];
   if (action === undefined) return { kind: "answer", mapped: notSupported(`lsb ${req.action}`) };
@@ -135,26 +139,19 @@ export function systemdUnitName(type: string): string {
 
 function planSystemd(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   if (!isSafeAgentName(req.agent.type)) {
-    return {
-      kind: "answer",
-      mapped: decided(
-        OcfRc.NotInstalled,
-        ExecStatus.NotInstalled,
-        `invalid unit name ${req.agent.type}`,
-      ),
-    };
+    return answer(
+      OcfRc.NotInstalled,
+      ExecStatus.NotInstalled,
+      `invalid unit name ${req.agent.type}`,
+    );
   }
   const unit = systemdUnitName(req.agent.type);
   if (req.action === "meta-data") {
-    return {
-      kind: "answer",
-      mapped: decided(OcfRc.Ok, ExecStatus.Done, ""),
-      stdout: systemdMetadataXml(unit),
-    };
+    return answer(OcfRc.Ok, ExecStatus.Done, "", systemdMetadataXml(unit));
   }
   if (!ctx.systemdRunning) {
     const why = `systemd is not running on this host, so systemd:${req.agent.type} cannot be managed; use an ocf: or lsb: agent`;
-    return { kind: "answer", mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, why) };
+    return answer(OcfRc.NotInstalled, ExecStatus.NotInstalled, why);
   }
   const verb = SYSTEMD_ACTIONS[req.action];
   if (verb === undefined) return { kind: "answer", mapped: notSupported(`systemd ${req.action}`) };
@@ -190,21 +187,11 @@ function lastLine(text: string): string {
 function planStonith(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan {
   const type = req.agent.type;
   if (!isSafeAgentName(type)) {
-    return {
-      kind: "answer",
-      mapped: decided(
-        OcfRc.NotInstalled,
-        ExecStatus.NotInstalled,
-        `invalid fence agent name ${type}`,
-      ),
-    };
+    return answer(OcfRc.NotInstalled, ExecStatus.NotInstalled, `invalid fence agent name ${type}`);
   }
   const file = join(ctx.fenceDir, type);
   if (!existsSync(file)) {
-    return {
-      kind: "answer",
-      mapped: decided(OcfRc.NotInstalled, ExecStatus.NotInstalled, `fence agent ${file} not found`),
-    };
+    return answer(OcfRc.NotInstalled, ExecStatus.NotInstalled, `fence agent ${file} not found`);
   }
   const env = baseEnvironment(ctx.env);
   if (req.action === "meta-data") {
@@ -214,10 +201,10 @@ function planStonith(req: OpRequest, ctx: ClassContext, timeoutMs: number): Plan
   const started = ctx.stonithStarted;
   if (req.action === "stop") {
     started.delete(req.resourceId);
-    return { kind: "answer", mapped: decided(OcfRc.Ok, ExecStatus.Done, "") };
+    return answer(OcfRc.Ok, ExecStatus.Done, "");
   }
   if (req.action === "monitor" && !started.has(req.resourceId)) {
-    return { kind: "answer", mapped: decided(OcfRc.NotRunning, ExecStatus.Done, "") };
+    return answer(OcfRc.NotRunning, ExecStatus.Done, "");
   }
   // start = the device answers (Pacemaker registers it with the fencer); fencing itself is
   // the fencer's job, never an executor action.
