@@ -1,0 +1,172 @@
+/**
+ * As root: three `pacer cluster-node` processes, each in its own network namespace, joined by a
+ * bridge, talking multicast with the tutorial's corosync.conf interface block
+ * (bindnetaddr 192.168.50.0, mcastaddr 239.255.1.1, mcastport 5405). The addresses exist only
+ * inside the namespaces this test creates and removes. Skipped when not root or without `ip`.
+ */
+import assert from "node:assert/strict";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { queryClusterStatus } from "./status-api.js";
+
+const isRoot = process.getuid?.() === 0;
+const hasIp = spawnSync("ip", ["-V"]).status === 0;
+const canRun = isRoot && hasIp && spawnSync("ip", ["netns", "list"]).status === 0;
+
+const pacerBin = new URL("../../../bin/pacer", import.meta.url).pathname;
+const tag = `pcx${randomBytes(2).toString("hex")}`;
+const ids = [1, 2, 3];
+const ns = (id: number): string => `${tag}-n${id}`;
+const sw = `${tag}-sw`;
+const addr = (id: number): string => `192.168.50.${id + 2}`;
+const dir = mkdtempSync(join(tmpdir(), "pacer-netns-"));
+const procs = new Map<number, ChildProcess>();
+
+function ip(...args: string[]): void {
+  execFileSync("ip", args, { stdio: "pipe" });
+}
+
+function setUp(): void {
+  ip("netns", "add", sw);
+  ip("-n", sw, "link", "add", "br0", "type", "bridge", "mcast_snooping", "0");
+  ip("-n", sw, "link", "set", "br0", "up");
+  for (const id of ids) {
+    ip("netns", "add", ns(id));
+    ip("-n", ns(id), "link", "set", "lo", "up");
+    ip(
+      "link",
+      "add",
+      `${tag}a${id}`,
+      "netns",
+      ns(id),
+      "type",
+      "veth",
+      "peer",
+      "name",
+      `${tag}b${id}`,
+      "netns",
+      sw,
+    );
+    ip("-n", ns(id), "link", "set", `${tag}a${id}`, "name", "eth1");
+    ip("-n", ns(id), "addr", "add", `${addr(id)}/24`, "dev", "eth1");
+    ip("-n", ns(id), "link", "set", "eth1", "up");
+    ip("-n", sw, "link", "set", `${tag}b${id}`, "master", "br0");
+    ip("-n", sw, "link", "set", `${tag}b${id}`, "up");
+  }
+}
+
+function tearDown(): void {
+  for (const p of procs.values()) if (p.exitCode === null) p.kill("SIGKILL");
+  for (const n of [...ids.map(ns), sw]) spawnSync("ip", ["netns", "del", n]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The tutorial's block (section 4 of the walkthrough), plus what a 3-node cluster needs. */
+function tutorialConf(): string {
+  const nodes = ids.map(
+    (id) => `\tnode {\n\t\tname: node${id}\n\t\tnodeid: ${id}\n\t\tring0_addr: ${addr(id)}\n\t}`,
+  );
+  return `totem {
+\tversion: 2
+\tcluster_name: ${tag}
+        interface {
+                ringnumber: 0
+                bindnetaddr: 192.168.50.0
+                mcastaddr: 239.255.1.1
+                mcastport: 5405
+        }
+}
+nodelist {
+${nodes.join("\n")}
+}
+quorum {
+\tprovider: corosync_votequorum
+}
+`;
+}
+
+function start(id: number): void {
+  const args = [
+    "netns",
+    "exec",
+    ns(id),
+    process.execPath,
+    pacerBin,
+    "cluster-node",
+    "--config",
+    join(dir, "corosync.conf"),
+    "--authkey",
+    join(dir, "authkey"),
+    "--state-dir",
+    join(dir, `state${id}`),
+    "--api-socket",
+    join(dir, `api${id}.sock`),
+  ];
+  const p = spawn("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
+  let log = "";
+  p.stderr?.on("data", (d: Buffer) => {
+    log += d.toString();
+    writeFileSync(join(dir, `log${id}`), log);
+  });
+  procs.set(id, p);
+}
+
+async function untilView(members: number[], timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const all = await Promise.all(
+      members.map((id) => queryClusterStatus(join(dir, `api${id}.sock`), { timeoutMs: 300 })),
+    );
+    const views = all.map((r) =>
+      r.ok ? `${r.value.ringId?.seq}:${r.value.members.map((m) => m.nodeId)}` : "-",
+    );
+    if (views.every((v) => v === views[0] && v.endsWith(`:${members.join(",")}`)))
+      return performance.now() - t0;
+    if (performance.now() - t0 > timeoutMs) {
+      const logs = ids.map((id) => {
+        try {
+          return readFileSync(join(dir, `log${id}`), "utf8");
+        } catch {
+          return "";
+        }
+      });
+      assert.fail(`no common view of [${members}]: ${views.join(" | ")}\n${logs.join("\n")}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("pacer cluster-node in network namespaces (root)", {
+  skip: canRun ? false : "needs root and iproute2",
+}, () => {
+  after(tearDown);
+
+  it("forms a cluster over multicast with the tutorial's interface block, and survives kill -9", async () => {
+    setUp();
+    writeFileSync(join(dir, "corosync.conf"), tutorialConf());
+    writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
+    for (const id of ids) start(id);
+    const formedMs = await untilView(ids, 10_000);
+    console.log(
+      `cluster-netns: 3 namespaces formed one view over 239.255.1.1:5405 in ${formedMs.toFixed(0)} ms`,
+    );
+    const s = await queryClusterStatus(join(dir, "api1.sock"));
+    assert.ok(s.ok);
+    assert.equal(s.value.transport, "udp");
+    assert.equal(
+      s.value.links[0]?.localAddr,
+      addr(1),
+      "bindnetaddr 192.168.50.0 picked the namespace's address",
+    );
+    const killedAt = performance.now();
+    procs.get(3)?.kill("SIGKILL");
+    await untilView([1, 2], 10_000);
+    console.log(
+      `cluster-netns: survivors installed a new view ${(performance.now() - killedAt).toFixed(0)} ms after kill -9`,
+    );
+  });
+});
