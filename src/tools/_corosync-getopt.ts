@@ -70,7 +70,7 @@ function parseLong(
 ): { ok: true; option: ParsedOption; consumed: number } | { ok: false; message: string } {
   const eq = arg.indexOf("=");
   const name = arg.slice(2, eq < 0 ? undefined : eq);
-  const matches = specs.filter((s) => s.long !== undefined && s.long.startsWith(name));
+  const matches = specs.filter((s) => s.long?.startsWith(name) === true);
   const spec =
     matches.find((s) => s.long === name) ?? (matches.length === 1 ? matches[0] : undefined);
   if (spec === undefined || name === "") {

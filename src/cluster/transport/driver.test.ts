@@ -151,7 +151,9 @@ describe("ClusterDriver", () => {
     try {
       await until("heartbeats", () => nodes.every((n) => n.driver.counters.rxAccepted >= 4));
       for (let k = 0; k < 100; k++)
-        nodes.forEach((n, i) => n.driver.broadcast(Buffer.from(`${ids[i]}:${k}`)));
+        nodes.forEach((n, i) => {
+          n.driver.broadcast(Buffer.from(`${ids[i]}:${k}`));
+        });
       await until("deliveries", () => nodes.every((n) => n.got.length >= 200));
       checkAllDelivered(nodes, ids, 100);
       for (const n of nodes) assert.equal(n.driver.counters.rxAuthFailed, 0);
@@ -176,7 +178,9 @@ describe("ClusterDriver", () => {
     const nodes = await Promise.all(ids.map((id) => startNode({ id, ids, links: [link(id)] })));
     try {
       for (let k = 0; k < 50; k++)
-        nodes.forEach((n, i) => n.driver.broadcast(Buffer.from(`${ids[i]}:${k}`)));
+        nodes.forEach((n, i) => {
+          n.driver.broadcast(Buffer.from(`${ids[i]}:${k}`));
+        });
       await until("deliveries", () => nodes.every((n) => n.got.length >= 100));
       checkAllDelivered(nodes, ids, 50);
       for (const n of nodes)
