@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { lastEnvBlock, type Scratch, scratch } from "./_testing.js";
@@ -128,6 +129,7 @@ describe("Executor (OCF agents)", () => {
       OCF_RESKEY_CRM_meta_on_node_uuid: "7",
       OCF_EXIT_REASON_PREFIX: "ocf-exit-reason:",
       HA_LOGFACILITY: "none",
+      OCF_RESKEY_crm_feature_set: "3.16.1",
     };
     for (const [k, v] of Object.entries(want)) assert.equal(env.get(k), v, k);
     assert.equal(env.get("OCF_RESKEY_leak"), undefined, "OCF_* of the daemon do not leak");
@@ -137,6 +139,33 @@ describe("Executor (OCF agents)", () => {
     assert.equal(next.get("OCF_RESKEY_CRM_meta_on_node_uuid"), "1", "the executor's node id");
     assert.equal(next.get("OCF_RESKEY_CRM_meta_clone_max"), undefined, "nothing carries over");
     assert.equal(next.get("OCF_RESKEY_CRM_meta_timeout"), "20000", "the default timeout");
+  });
+
+  it("sets every OCF variable Pacemaker's own services library sets", {
+    skip: !existsSync("/usr/sbin/crm_resource"),
+  }, async () => {
+    // crm_resource --validate runs the agent through Pacemaker's libcrmservice, as execd does.
+    const theirs = join(s.dir, "pcmk-env.txt");
+    const ours = join(s.dir, "our-env.txt");
+    const state = join(s.dir, "cmp.state");
+    const args = ["--validate", "--class", "ocf", "--provider", "pacemaker", "--agent", "Dummy"];
+    const opts = ["--option", `state=${state}`, "--option", `envfile=${theirs}`];
+    const run = spawnSync("/usr/sbin/crm_resource", [...args, ...opts], { encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    const agent: AgentSpec = { class: "ocf", provider: "pacemaker", type: "Dummy" };
+    const params = { state, envfile: ours };
+    await ex.exec({ resourceId: "test", agent, action: "validate-all", params });
+    const pcmk = lastEnvBlock(readFileSync(theirs, "utf8"));
+    const mine = lastEnvBlock(readFileSync(ours, "utf8"));
+    // crm_resource's own extras: validate output format and agent tracing to its stderr.
+    const toolOnly = new Set(["OCF_OUTPUT_FORMAT", "OCF_TRACE_FILE"]);
+    for (const [name, value] of pcmk) {
+      if (!name.startsWith("OCF_") || toolOnly.has(name)) continue;
+      assert.ok(mine.has(name), `${name} is set`);
+      if (!name.startsWith("OCF_RESKEY_CRM_meta_") && name !== "OCF_RESKEY_envfile") {
+        assert.equal(mine.get(name), value, name);
+      }
+    }
   });
 
   it("maps exit codes and keeps the exit reason", async () => {

@@ -11,6 +11,7 @@ import { type ClassContext, type Plan, planOperation } from "./classes.js";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { executorLimits } from "./limits.js";
 import { DEFAULT_LSB_DIR, DEFAULT_OCF_ROOT, pacerAgentsRoot } from "./locate.js";
+import { CRM_FEATURE_SET } from "./lrm-op.js";
 import { type AgentMetadata, type MetadataError, parseAgentMetadata } from "./metadata.js";
 import { decided, type Mapped } from "./outcome.js";
 import { KeyedSerializer, Slots } from "./queue.js";
@@ -36,6 +37,7 @@ export interface ExecutorOptions {
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   readonly pathPrefix?: readonly string[];
   readonly haVars?: Readonly<Record<string, string>>;
+  /** `OCF_RESKEY_crm_feature_set`; default Pacemaker 2.1.5's, 3.16.1. */
   readonly crmFeatureSet?: string;
   readonly opsInFlightMax?: number;
   /** Recurring results worth reporting: the first one of each recurring op, then changes. */
@@ -79,7 +81,8 @@ export class Executor {
         ...(opts.nodeUuid !== undefined ? { nodeUuid: opts.nodeUuid } : {}),
         ...(opts.pathPrefix ? { pathPrefix: opts.pathPrefix } : {}),
         ...(opts.haVars ? { haVars: opts.haVars } : {}),
-        ...(opts.crmFeatureSet ? { crmFeatureSet: opts.crmFeatureSet } : {}),
+        // Pacemaker passes its feature set to every agent as a parameter.
+        crmFeatureSet: opts.crmFeatureSet ?? CRM_FEATURE_SET,
       },
       ocfRoot,
       pacerAgentsRoot: opts.pacerAgentsRoot ?? pacerAgentsRoot(),
