@@ -4,6 +4,7 @@
  * crm_shadow in-process as crmsh runs the real one.
  */
 import { randomBytes } from "node:crypto";
+import { unlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { parseCibText } from "../../cib/load.js";
@@ -16,6 +17,7 @@ import {
   listShadows,
   readShadow,
   resetShadow,
+  shadowPath,
 } from "../../cib/shadow.js";
 import { crmShadow } from "../../tools/crm_shadow.js";
 import { expectArgs } from "./_args.js";
@@ -29,6 +31,20 @@ function saneName(ctx: ShellContext, name: string): boolean {
   ctx.error(null, `${name}: bad filename`);
   ctx.error(ctx.cmdPath, `Bad filename: ${name}`);
   return false;
+}
+
+/**
+ * A shadow made up for a nameless `cib new` lives as long as this crm run, as crmsh's
+ * temporary shadows do (removed when the process exits).
+ */
+function removeAtExit(path: string): void {
+  process.once("exit", () => {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Already gone (deleted or committed and removed by the user): nothing to clean.
+    }
+  });
 }
 
 /** crmsh's made-up name for `cib new` without a name. */
@@ -52,6 +68,7 @@ const newCommand: Command = {
       return false;
     }
     const name = names[0] ?? randomName();
+    if (names[0] === undefined) removeAtExit(shadowPath(name, ctx.env));
     if (!saneName(ctx, name)) return false;
     const r = await createShadow(name, {
       env: ctx.env,

@@ -4,7 +4,14 @@
  * start/stop/manage/unmanage/maintenance/promote/demote edit the resource's meta
  * attributes in the session's CIB directly.
  */
-import { childElements, firstChild, getAttr, type XmlElement, walkElements } from "../../cib/xml.js";
+import {
+  childElements,
+  firstChild,
+  getAttr,
+  printXml,
+  type XmlElement,
+  walkElements,
+} from "../../cib/xml.js";
 import { findNvpair, setNvpair } from "../../tools/_nvset.js";
 import { crmResource } from "../../tools/crm_resource.js";
 import { expectArgs } from "./_args.js";
@@ -20,6 +27,108 @@ function findResourceEl(cib: XmlElement, id: string): XmlElement | undefined {
     if (RESOURCE_TAGS.has(el.name) && getAttr(el, "id") === id) return el;
   }
   return undefined;
+}
+
+/** Parent of a resource element inside the resources section (undefined at top level). */
+function parentResource(root: XmlElement, el: XmlElement): XmlElement | undefined {
+  for (const p of walkElements(root)) {
+    if (RESOURCE_TAGS.has(p.name) && p.children.includes(el)) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Where crmsh puts a meta attribute for `el`: on the primitive itself when it is a group
+ * member, otherwise on its topmost container (a cloned primitive's clone).
+ */
+function metaTarget(root: XmlElement, el: XmlElement): XmlElement {
+  const parent = parentResource(root, el);
+  if (el.name === "primitive" && parent?.name === "group") return el;
+  let top = el;
+  for (let p = parent; p !== undefined; p = parentResource(root, p)) top = p;
+  return top;
+}
+
+const CONFLICTS: Readonly<Record<string, string>> = {
+  maintenance: "is-managed",
+  "is-managed": "maintenance",
+};
+
+function metaNvpairs(el: XmlElement, name: string): XmlElement[] {
+  return childElements(el, "meta_attributes").flatMap((s) =>
+    childElements(s, "nvpair").filter((nv) => getAttr(nv, "name") === name),
+  );
+}
+
+function dropNvpairs(el: XmlElement, doomed: readonly XmlElement[]): void {
+  for (const set of childElements(el, "meta_attributes")) {
+    set.children = set.children.filter((c) => !(c.type === "element" && doomed.includes(c)));
+  }
+}
+
+/** Meta sets left without nvpairs disappear, as crmsh cleans them up. */
+function dropEmptyMetaSets(el: XmlElement): void {
+  el.children = el.children.filter(
+    (c) => !(c.type === "element" && c.name === "meta_attributes" &&
+      childElements(c, "nvpair").length === 0 && c.children.length === 0),
+  );
+  for (const c of el.children) if (c.type === "element" && RESOURCE_TAGS.has(c.name)) dropEmptyMetaSets(c);
+}
+
+/** Children of a group (or a cloned group) that set `name` themselves. */
+function childrenWith(target: XmlElement, name: string): XmlElement[] {
+  const inner = target.name === "clone" || target.name === "master"
+    ? childElements(target).find((c) => RESOURCE_TAGS.has(c.name))
+    : target;
+  if (inner === undefined || inner.name !== "group") return [];
+  return childElements(inner, "primitive").filter((p) => metaNvpairs(p, name).length > 0);
+}
+
+/** crmsh's set_deep_meta_attr on one resource element; true when the CIB changed. */
+async function setDeepMeta(
+  ctx: ShellContext,
+  root: XmlElement,
+  el: XmlElement,
+  name: string,
+  value: string,
+): Promise<void> {
+  const target = metaTarget(root, el);
+  if (target.name === "clone" || target.name === "master") {
+    for (const c of childElements(target).filter((x) => RESOURCE_TAGS.has(x.name))) {
+      dropNvpairs(c, metaNvpairs(c, name));
+    }
+  }
+  const conflicting = CONFLICTS[name];
+  const override = async (attr: string, why: (id: string) => string): Promise<void> => {
+    for (const c of childrenWith(target, attr)) {
+      if (await ctx.confirm(why(getAttr(c, "id") ?? ""))) dropNvpairs(c, metaNvpairs(c, attr));
+    }
+  };
+  if (conflicting !== undefined) {
+    await override(conflicting, (id) =>
+      `'${name}' conflicts with '${conflicting}' attribute. Remove '${conflicting}' for child resource ${id}?`);
+  }
+  await override(name, (id) => `Do you want to override '${name}' for child resource ${id}?`);
+  if (conflicting !== undefined && metaNvpairs(target, conflicting).length > 0) {
+    const id = getAttr(target, "id") ?? "";
+    const q = `'${name}' conflicts with '${conflicting}' attribute. Remove '${conflicting}' for resource ${id}?`;
+    if (await ctx.confirm(q)) dropNvpairs(target, metaNvpairs(target, conflicting));
+  }
+  dropEmptyMetaSets(target);
+  const existing = metaNvpairs(target, name);
+  if (existing.length > 0) {
+    for (const nv of existing) nv.attrs = nv.attrs.map(([k, v]) => [k, k === "value" ? value : v]);
+    return;
+  }
+  const id = getAttr(target, "id") ?? "";
+  const sets = childElements(target, "meta_attributes");
+  if (sets.length === 0) {
+    setNvpair(target, "meta_attributes", name, value, { defaultSetId: `${id}-meta_attributes`, root });
+    return;
+  }
+  for (const set of sets) {
+    setNvpair(target, "meta_attributes", name, value, { defaultSetId: getAttr(set, "id") ?? "", root });
+  }
 }
 
 /** Sets meta attribute `name` on each resource; one CIB update for all of them. */
@@ -40,17 +149,10 @@ async function setMeta(
     }
     targets.push(el);
   }
-  let changed = false;
-  for (const el of targets) {
-    const id = getAttr(el, "id") ?? "";
-    const found = findNvpair(el, "meta_attributes", name);
-    if (found !== undefined && getAttr(found.nvpair, "value") === value) continue;
-    const firstSet = childElements(el, "meta_attributes")[0];
-    const defaultSetId = (firstSet && getAttr(firstSet, "id")) ?? `${id}-meta_attributes`;
-    setNvpair(el, "meta_attributes", name, value, { defaultSetId, root: session.cib });
-    changed = true;
-  }
-  return changed ? session.commit() : true;
+  const before = printXml(session.cib);
+  const resources = firstChild(firstChild(session.cib, "configuration") ?? session.cib, "resources");
+  for (const el of targets) await setDeepMeta(ctx, resources ?? session.cib, el, name, value);
+  return printXml(session.cib) === before ? true : session.commit();
 }
 
 function metaCommand(
