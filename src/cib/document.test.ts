@@ -110,7 +110,7 @@ describe("classifyChange", () => {
     );
     assert.equal(classifyChange(a, b), "configuration");
   });
-  it("status edits and <cib> attributes move only num_updates; versions alone are no change", () => {
+  it("status edits and <cib> attributes move only num_updates; cib-last-written is no change", () => {
     const a = emptyCib();
     const b = cloneElement(a);
     firstChild(b, "status")?.children.push(elem("node_state", { id: "1" }));
@@ -119,9 +119,10 @@ describe("classifyChange", () => {
     setAttr(c, "have-quorum", "1");
     assert.equal(classifyChange(a, c), "status");
     const d = cloneElement(a);
-    setAttr(d, "epoch", "40");
     setAttr(d, "cib-last-written", "Wed Nov 25 12:33:29 2026");
     assert.equal(classifyChange(a, d), "none");
+    setAttr(d, "admin_epoch", "1");
+    assert.equal(classifyChange(a, d), "status");
   });
 });
 

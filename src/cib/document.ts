@@ -142,11 +142,12 @@ export function formatVersion(v: CibVersion): string {
 /** What a change touched, deciding which counter moves. */
 export type ChangeKind = "none" | "status" | "configuration";
 
-/** Attributes of `<cib>` that are bookkeeping, not content: they never count as a change. */
+/**
+ * Attributes of `<cib>` that are bookkeeping, not content: they never count as a change.
+ * The versions are not among them: raising one by hand (`admin_epoch="admin_epoch++"`) is an
+ * update, as Pacemaker counts it.
+ */
 const BOOKKEEPING_ATTRS = new Set([
-  "epoch",
-  "num_updates",
-  "admin_epoch",
   "cib-last-written",
   "update-origin",
   "update-client",

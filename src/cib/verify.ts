@@ -423,3 +423,13 @@ export function formatVerifyReport(report: VerifyReport, opts: FormatReportOptio
   }
   return lines;
 }
+
+/**
+ * Only the structural (schema) stage: what the CIB refuses an update for ("Update does not
+ * conform to the configured schema"). Empty when the tree passes.
+ * @example if (checkSchema(next).length > 0) refuse();
+ */
+export function checkSchema(cib: XmlElement, opts: VerifyOptions = {}): VerifyMessage[] {
+  if (getAttr(cib, "validate-with") === "none") return [];
+  return verifyCib(cib, opts).messages.filter((m) => m.schema !== undefined);
+}
