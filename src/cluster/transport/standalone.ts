@@ -9,18 +9,19 @@
  */
 import { createWriteStream, readFileSync, rmSync, type WriteStream } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
-import { hostname, networkInterfaces } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { deriveClusterKey, describeAuthkeyError, readAuthkey } from "../config/authkey.js";
 import { parseCorosyncConf } from "../config/corosync-conf.js";
-import { findLocalNode, type LocalAddress } from "../config/local-node.js";
+import { findLocalNode } from "../config/local-node.js";
 import { toProtocolConfig } from "../config/protocol-config.js";
 import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
 import { createNode, nodeId, step } from "../protocol/api.js";
 import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
 import { ClusterDriver } from "./driver.js";
 import { planLinks } from "./links.js";
+import { localAddresses } from "./local-addresses.js";
 import { readNumberFile, writeNumberFileSync } from "./state-files.js";
 import { apiSocketPath, handleStatusRequest } from "./status-api.js";
 
@@ -32,15 +33,6 @@ interface CliIo {
 
 /** Messages accepted by one `cluster-broadcast` request at most. */
 export const broadcastBatchMax = 10_000;
-
-export function localAddresses(): LocalAddress[] {
-  const out: LocalAddress[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? [])
-      out.push({ address: a.address, netmask: a.netmask, family: a.family });
-  }
-  return out;
-}
 
 /**
  * @example await clusterNodeCli(["--config", "c.conf", "--state-dir", "/tmp/s"], io)
