@@ -12,6 +12,8 @@ export const RUNNABLE_LEFT = 4;
 export const RESTART = 8;
 /** then is unrunnable only when every first with this flag is unrunnable (clone min). */
 export const ONE_OR_MORE = 16;
+/** symmetrical=false: a then-resource already active where it stays is left alone. */
+export const ASYMMETRICAL = 32;
 
 export interface Action {
   readonly uid: number;
@@ -79,6 +81,11 @@ export class ActionSet {
   }
 }
 
+/** A collective's start/stop pseudo-action hands its own reason on to its members. */
+function passThrough(a: Action): boolean {
+  return a.pseudo && (a.task === "start" || a.task === "stop") && a.rsc?.kind !== "primitive" && a.reason !== undefined;
+}
+
 function describe(a: Action): string {
   return `${a.rscId} ${a.task}`;
 }
@@ -113,14 +120,15 @@ export function propagate(set: ActionSet, isActiveOn: (a: Action) => boolean): v
 function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSet): boolean {
   const { first, then } = e;
   let changed = false;
-  if (e.flags & RUNNABLE_LEFT && then.runnable) {
+  const leaveAlone = e.flags & ASYMMETRICAL && then.optional && isActiveOn(then);
+  if (e.flags & RUNNABLE_LEFT && then.runnable && !leaveAlone) {
     const blocked =
       e.flags & ONE_OR_MORE
         ? !(set.inEdges.get(then) ?? []).some((x) => x.flags & ONE_OR_MORE && x.first.runnable)
         : !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {
       then.runnable = false;
-      then.reason ??= e.flags & ONE_OR_MORE ? undefined : `unrunnable ${describe(first)}`;
+      then.reason ??= e.flags & ONE_OR_MORE ? undefined : passThrough(first) ? first.reason : `unrunnable ${describe(first)}`;
       changed = true;
     }
   }

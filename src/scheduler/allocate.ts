@@ -16,6 +16,7 @@ import {
   applyHistoryScores,
   currentNodes,
   initialWeights,
+  isBlocked,
   nodeCanRunResources,
 } from "./location.js";
 import type { Resource, WorkingSet } from "./model.js";
@@ -226,8 +227,7 @@ export class Allocator {
     const fixed = this.fixedPlacement(rsc, current);
     if (fixed !== false) return fixed;
     const candidates = [...w]
-      .filter(([n, s]) => s >= 0 && this.nodeUsable(n) && (!restrictTo || restrictTo.has(n)))
-      .filter(([n]) => this.quorumAllows(rsc, n, current));
+      .filter(([n, s]) => s >= 0 && this.nodeUsable(n) && (!restrictTo || restrictTo.has(n)));
     if (candidates.length === 0) {
       if (!this.alloc.reasons.has(rsc)) this.alloc.reasons.set(rsc, this.noNodeReason(rsc, w));
       return undefined;
@@ -248,10 +248,14 @@ export class Allocator {
 
   /** Resources that do not move: disabled, unmanaged, blocked. false = choose normally. */
   private fixedPlacement(rsc: Resource, current: string[]): string | undefined | false {
-    const blocked = [...rsc.history.values()].some((h) => h.blocked && h.role !== "Stopped");
+    const blocked = isBlocked(this.ws, rsc);
     if (!rsc.managed || blocked) {
       this.alloc.reasons.set(rsc, !rsc.managed ? "it is unmanaged" : "a failure with on-fail=block froze it");
       return current.length === 1 ? current[0] : undefined;
+    }
+    if ([...rsc.history.values()].some((h) => h.failed && h.onFail === "stop")) {
+      this.alloc.reasons.set(rsc, "it failed and its on-fail policy is stop");
+      return undefined;
     }
     if (this.ws.options.stopAllResources) {
       this.alloc.reasons.set(rsc, "stop-all-resources is set");
@@ -273,9 +277,6 @@ export class Allocator {
 
   private noNodeReason(rsc: Resource, w: Weights): string {
     const o = this.ws.options;
-    if (!o.haveQuorum && o.noQuorumPolicy !== "ignore" && rsc.requires !== "nothing") {
-      return `the cluster has no quorum (no-quorum-policy=${o.noQuorumPolicy})`;
-    }
     const usable = [...w].filter(([n]) => this.nodeUsable(n));
     if (usable.length === 0) return "no node is available to run it (offline, standby or unclean)";
     return "every available node has a negative score for it";

@@ -14,7 +14,17 @@ export function failCount(rsc: Resource, node: NodeInfo): Score {
     const rest = k.slice("fail-count-".length);
     const hash = rest.indexOf("#");
     const name = hash >= 0 ? rest.slice(0, hash) : rest;
-    if (names.has(name)) total = addScores(total, parseScore(v, 0));
+    if (!names.has(name)) continue;
+    if (hash >= 0 && ignoredOp(rsc, rest.slice(hash + 1))) continue;
+    total = addScores(total, parseScore(v, 0));
   }
   return total;
+}
+
+/** Failures of an operation configured with on-fail=ignore do not count. */
+function ignoredOp(rsc: Resource, opKey: string): boolean {
+  const m = /^(.*)_(\d+)$/.exec(opKey);
+  if (!m) return false;
+  const def = rsc.ops.find((o) => o.name === m[1] && o.intervalMs === Number(m[2]));
+  return def?.onFail === "ignore";
 }

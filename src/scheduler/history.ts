@@ -23,7 +23,9 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
     for (const lr of sorted) {
       const id = getAttr(lr, "id") ?? "";
       const ops = readOps(lr);
-      const rsc = resolve(ws, byBase, id, node.uname, anon, ops) ?? makeOrphan(ws, lr, id, ctx);
+      // History of a cleanly offline node is stale; an unclean node's still counts.
+    if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
+    const rsc = resolve(ws, byBase, id, node.uname, anon, ops) ?? makeOrphan(ws, lr, id, ctx);
       rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, ops, ws));
     }
   }
@@ -156,8 +158,17 @@ function makeOrphan(ws: WorkingSet, lr: XmlElement, id: string, ctx: BuildContex
   return r;
 }
 
+/** LSB status exit codes: 1-3 mean "not running", 4 is an unknown error. */
+function remapRc(cls: string | undefined, task: string, rc: number): number {
+  if (cls !== "lsb" || task !== "monitor") return rc;
+  if (rc === 1 || rc === 2 || rc === 3) return 7;
+  if (rc === 4) return 1;
+  return rc;
+}
+
 function readOps(lr: XmlElement): OpRecord[] {
   const out: OpRecord[] = [];
+  const cls = getAttr(lr, "class");
   for (const op of childElements(lr, "lrm_rsc_op")) {
     const key = getAttr(op, "transition-key") ?? getAttr(op, "transition-magic") ?? "";
     const keyPart = key.includes(";") ? (key.split(";")[1] ?? "") : key;
@@ -167,7 +178,7 @@ function readOps(lr: XmlElement): OpRecord[] {
       task: getAttr(op, "operation") ?? "",
       intervalMs: Number(getAttr(op, "interval") ?? "0") || 0,
       callId: Number(getAttr(op, "call-id") ?? "0"),
-      rc: Number(getAttr(op, "rc-code") ?? "0"),
+      rc: remapRc(cls, getAttr(op, "operation") ?? "", Number(getAttr(op, "rc-code") ?? "0")),
       opStatus: Number(getAttr(op, "op-status") ?? "0"),
       targetRc: Number.isFinite(target) ? target : 0,
       digest: getAttr(op, "op-digest"),
@@ -192,12 +203,17 @@ function roleFromOps(ops: OpRecord[]): Role {
   return role;
 }
 
+/** Execution status "done" (0) and "error" (4) are judged by the exit code alone. */
+function statusFailed(op: OpRecord): boolean {
+  return op.opStatus !== 0 && op.opStatus !== 4;
+}
+
 function isFailure(op: OpRecord): boolean {
   if (op.opStatus === 1 || op.callId < 0 || op.opStatus === -1) return false;
   if (op.intervalMs === 0 && op.task === "monitor") {
-    return op.opStatus !== 0 || ![0, 7, 8].includes(op.rc);
+    return statusFailed(op) || ![0, 7, 8].includes(op.rc);
   }
-  return op.opStatus !== 0 || op.rc !== op.targetRc;
+  return statusFailed(op) || op.rc !== op.targetRc;
 }
 
 /** The role an operation leaves the resource in when it succeeded, if it decides one. */
@@ -258,6 +274,7 @@ function buildNodeHistory(
     failedTask: undefined,
     ops,
     lastStart: undefined,
+    ban: undefined,
   };
   for (const op of ops) applyOp(rsc, h, op, ws);
   return h;
@@ -294,14 +311,27 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
     h.role = next;
     return;
   }
-  const onFail = configuredOnFail(rsc, op, ws);
+  // "Not installed" is a hard error whatever the configured policy says.
+  const hard = op.opStatus === 7 || op.rc === 5;
+  const onFail = hard && configuredOnFail(rsc, op, ws) === "ignore" ? "restart" : configuredOnFail(rsc, op, ws);
+  if (hard && h.ban === undefined) h.ban = "node";
   if (onFail === "ignore") {
     h.failureIgnored = true;
-    if (op.task === "start" || op.task === "monitor") h.role = op.rc === 8 ? "Promoted" : h.role === "Stopped" && op.task === "start" ? "Started" : h.role;
+    if (op.rc === 8) h.role = "Promoted";
+    else if (h.role === "Stopped" && op.task !== "monitor") h.role = "Started";
     return;
   }
   h.failed = true;
   h.failedTask = op.task;
+  if (op.rc === 6) h.ban = "all";
+  else if ([2, 3, 4, 5].includes(op.rc) && h.ban === undefined) h.ban = "node";
+  if (onFail === "fence" && ws.options.stonithEnabled) {
+    const node = ws.nodeByName.get(h.node);
+    if (node && !node.unclean) {
+      node.unclean = true;
+      node.fenceReason = `${rsc.id} failed there`;
+    }
+  }
   h.onFail = worstOnFail(h.onFail, onFail);
   if (onFail === "block") h.blocked = true;
   if (op.task === "stop") {

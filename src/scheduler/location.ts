@@ -69,6 +69,13 @@ export function applyHistoryScores(
     }
   }
   for (const h of rsc.history.values()) {
+    if (h.ban === "all") {
+      for (const n of ws.nodes) w.set(n.uname, -INFINITY);
+      notes.push({ node: h.node, score: -INFINITY, why: "a fatal error (not configured) on " + h.node });
+    } else if (h.ban === "node") {
+      w.set(h.node, -INFINITY);
+      notes.push({ node: h.node, score: -INFINITY, why: "a hard error there" });
+    }
     if (h.notInstalled) {
       w.set(h.node, -INFINITY);
       notes.push({ node: h.node, score: -INFINITY, why: "agent not installed there" });
@@ -81,4 +88,17 @@ export function currentNodes(rsc: Resource): string[] {
   const out: string[] = [];
   for (const h of rsc.history.values()) if (h.role !== "Stopped") out.push(h.node);
   return out;
+}
+
+/**
+ * A failure with on-fail=block freezes a resource where it is, unless that node is about
+ * to be fenced (fencing settles its state).
+ */
+export function isBlocked(ws: WorkingSet, rsc: Resource): boolean {
+  const fenceable = ws.options.stonithEnabled;
+  return [...rsc.history.values()].some((h) => {
+    if (!h.blocked || h.role === "Stopped") return false;
+    const node = ws.nodeByName.get(h.node);
+    return !(node?.unclean && fenceable);
+  });
 }

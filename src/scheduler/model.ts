@@ -82,6 +82,8 @@ export interface NodeHistory {
   onFail: OnFail | undefined;
   failedTask: string | undefined;
   readonly ops: OpRecord[];
+  /** A hard error bans the resource from this node ("node") or from every node ("all"). */
+  ban: "node" | "all" | undefined;
   /** The op that decided the role last (its digest is checked for definition changes). */
   lastStart: OpRecord | undefined;
 }

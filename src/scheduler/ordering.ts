@@ -4,6 +4,7 @@
  * members act, `running`/`stopped` once they all have.
  */
 import {
+  ASYMMETRICAL,
   type Action,
   type ActionSet,
   IMPLIES_FIRST,
@@ -85,7 +86,7 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
     ? (thenAct === "stop" || thenAct === "demote" ? IMPLIES_THEN : IMPLIES_THEN | RUNNABLE_LEFT) |
       oneOrMore
     : 0;
-  orderResources(set, first, o.firstAction, then, thenAct, flags);
+  orderResources(set, first, o.firstAction, then, thenAct, flags | (o.symmetrical ? 0 : ASYMMETRICAL));
   if (!o.symmetrical) return;
   const fi = INVERSE[o.firstAction];
   const ti = INVERSE[thenAct];

@@ -2,10 +2,10 @@
  * Actions of one primitive: stop where it runs and should not (or must restart), start
  * where it was placed, and the internal stop-before-start edge.
  */
-import { type Action, type ActionSet, IMPLIES_THEN, RESTART } from "./actions.js";
+import { type Action, type ActionSet, IMPLIES_THEN, RESTART, RUNNABLE_LEFT } from "./actions.js";
 import type { Allocation } from "./allocate.js";
-import { definitionChanged } from "./digest.js";
-import { currentNodes } from "./location.js";
+import { definitionChange, definitionChanged } from "./digest.js";
+import { currentNodes, isBlocked } from "./location.js";
 import type { Resource, WorkingSet } from "./model.js";
 
 export interface PrimitivePlan {
@@ -16,6 +16,8 @@ export interface PrimitivePlan {
   readonly stops: Action[];
   /** Why the resource must restart where it is (definition change), if it must. */
   readonly restartReason: string | undefined;
+  /** A reload in place (only reloadable parameters changed). */
+  readonly reload?: Action;
 }
 
 /** Nodes whose history counts: online nodes, and unclean nodes awaiting fencing. */
@@ -35,8 +37,20 @@ export function createPrimitiveActions(
   const current = activeNodes(ws, rsc);
   const next = alloc.assigned.get(rsc);
   const plan = { rsc, current, next, starts: [] as Action[], stops: [] as Action[] };
-  const blocked = [...rsc.history.values()].some((h) => h.blocked && h.role !== "Stopped");
-  if (!rsc.managed || blocked) return { ...plan, restartReason: undefined };
+  const blocked = isBlocked(ws, rsc);
+  if (!rsc.managed || blocked) {
+    // Frozen resources still anchor orderings: running and unmanaged satisfies "then";
+    // blocked (failed) can neither start nor stop.
+    const node = current.length === 1 ? current[0] : undefined;
+    const ok = !blocked && node !== undefined;
+    set.add({ task: "start", rsc, rscId: rsc.id, node: ok ? node : undefined, intervalMs: 0,
+      pseudo: false, optional: true, runnable: ok, reason: undefined });
+    for (const c of current) {
+      set.add({ task: "stop", rsc, rscId: rsc.id, node: c, intervalMs: 0, pseudo: false,
+        optional: true, runnable: false, reason: undefined });
+    }
+    return { ...plan, restartReason: undefined };
+  }
   const failedOn = (n: string) => rsc.history.get(n)?.failed === true;
   const changed =
     next !== undefined && current.length === 1 && current[0] === next
@@ -72,6 +86,24 @@ export function createPrimitiveActions(
     reason: changed,
   });
   plan.starts.push(start);
-  for (const s of plan.stops) set.order(s, start, IMPLIES_THEN | (s.node === next ? RESTART : 0));
+  const quorumBlock = quorumBlocks(ws, rsc, current);
+  if (quorumBlock !== undefined && start.runnable) {
+    start.runnable = false;
+    start.reason = quorumBlock;
+  }
+  for (const s of plan.stops) set.order(s, start, IMPLIES_THEN | RUNNABLE_LEFT | (s.node === next ? RESTART : 0));
+  if (stays && changed === undefined && definitionChange(rsc, next)?.kind === "reload") {
+    const reload = set.add({ task: "reload", rsc, rscId: rsc.id, node: next, intervalMs: 0,
+      pseudo: false, optional: false, runnable: true, reason: undefined });
+    return { ...plan, restartReason: changed, reload };
+  }
   return { ...plan, restartReason: changed };
+}
+
+/** Without quorum, no-quorum-policy decides which starts may happen. */
+function quorumBlocks(ws: WorkingSet, rsc: Resource, current: string[]): string | undefined {
+  const o = ws.options;
+  if (o.haveQuorum || o.noQuorumPolicy === "ignore" || rsc.requires === "nothing") return undefined;
+  if (o.noQuorumPolicy === "freeze") return current.length > 0 ? undefined : "quorum freeze";
+  return "no quorum";
 }

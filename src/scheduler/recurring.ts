@@ -25,9 +25,7 @@ export function createRecurring(
       (opRole === "Started" && role === "Unpromoted") ||
       (opRole === "Unpromoted" && role === "Started");
     if (!matches) continue;
-    const known = h?.ops.some(
-      (o) => o.task === "monitor" && o.intervalMs === op.intervalMs && o.rc === o.targetRc,
-    );
+    const known = h?.ops.some((o) => o.task === "monitor" && o.intervalMs === op.intervalMs);
     if (known && !restarted) continue;
     const mon = set.add({
       task: "monitor",

@@ -44,7 +44,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   for (const g of allOfKind(ws.resources, "group")) orderGroup(set, g);
   for (const c of allOfKind(ws.resources, "clone")) orderClone(set, ws, alloc, c);
   applyOrderConstraints(set, ws);
-  propagate(set, (a) => a.task === "stop");
+  propagate(set, (a) => isActiveOn(ws, a));
   const nextRole = new Map<Resource, Role>();
   for (const p of prims) {
     const plan = plans.get(p) as PrimitivePlan;
@@ -56,6 +56,14 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   }
   markPseudo(set);
   return { ws, alloc, actions: set, plans, fencing, nextRole };
+}
+
+/** Whether the action's resource is active on the action's node now. */
+function isActiveOn(ws: WorkingSet, a: Action): boolean {
+  if (a.task === "stop") return true;
+  if (!a.rsc || a.node === undefined) return false;
+  const h = a.rsc.history.get(a.node);
+  return h !== undefined && h.role !== "Stopped" && ws.nodeByName.get(a.node)?.online === true;
 }
 
 function roleAfter(alloc: Allocation, p: Resource, plan: PrimitivePlan): Role {

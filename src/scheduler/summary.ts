@@ -75,6 +75,7 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const failed = current.some((n) => rsc.history.get(n)?.failed);
   if (current.length > 1) {
     if (next !== undefined && start?.runnable) {
+      if (current.includes(next)) return [{ verb: "Restart", rsc: rsc.id, details: next, reason: "" }];
       return [{ verb: "Move", rsc: rsc.id, details: `${current.join(" ")} -> ${next}`, reason: "" }];
     }
     return current.map((c) => ({
@@ -95,6 +96,7 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
     return [{ verb: failed ? "Recover" : "Move", rsc: rsc.id, details: `${c} -> ${next}`, reason: "" }];
   }
   if (failed) return [{ verb: "Recover", rsc: rsc.id, details: c, reason: "" }];
+  if (plan.reload && (!stop || stop.optional)) return [{ verb: "Reload", rsc: rsc.id, details: c, reason: "" }];
   if (stop && !stop.optional) {
     const why = start.reason ?? stop.reason ?? plan.restartReason;
     return [{ verb: "Restart", rsc: rsc.id, details: c, reason: why ? `due to ${why}` : "" }];

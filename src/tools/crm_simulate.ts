@@ -187,7 +187,9 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
   const { now, original } = nowFor(f, cib);
   const out: string[] = [];
   const dateLine = original ? [`Using the original execution date of: ${formatDate(now)}`] : [];
-  if (!f.quiet) out.push(...dateLine, "Current cluster status:", ...statusBlock(cib, now), "");
+  if (!f.quiet && f.explain === undefined) {
+    out.push(...dateLine, "Current cluster status:", ...statusBlock(cib, now), "");
+  }
   if (f.injections.length > 0) {
     const r = injectChanges(cib, f.injections);
     cib = r.cib;
