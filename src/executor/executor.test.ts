@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { lastEnvBlock, type Scratch, scratch } from "./_testing.js";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { Executor } from "./executor.js";
+import { pacerToolsDir } from "./locate.js";
 import type { AgentSpec, OpRequest } from "./types.js";
 
 const PACER_DUMMY: AgentSpec = { class: "ocf", provider: "pacer", type: "Dummy" };
@@ -32,6 +33,12 @@ echo "ocf-exit-reason:said at the very end" >&2
 exit 1
 `;
 
+const CIB_ONE_NODE = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration><crm_config/><nodes><node id="1" uname="node1"/></nodes><resources/><constraints/></configuration>
+  <status/>
+</cib>
+`;
+
 // Two resources each wait for the other's marker: only parallel execution lets both finish.
 const RENDEZVOUS_AGENT = `#!/bin/sh
 touch "$OCF_RESKEY_dir/$OCF_RESOURCE_INSTANCE"
@@ -50,6 +57,7 @@ describe("Executor (OCF agents)", () => {
     ex = new Executor({
       nodeName: "node1",
       nodeUuid: "1",
+      apiSocket: "/run/pacer/test.sock",
       baseEnv: { PATH: process.env.PATH, OCF_RESKEY_leak: "x" },
     });
   });
@@ -133,6 +141,9 @@ describe("Executor (OCF agents)", () => {
     };
     for (const [k, v] of Object.entries(want)) assert.equal(env.get(k), v, k);
     assert.equal(env.get("OCF_RESKEY_leak"), undefined, "OCF_* of the daemon do not leak");
+    assert.equal(env.get("PACER_API_SOCKET"), "/run/pacer/test.sock");
+    const tools = pacerToolsDir();
+    if (tools) assert.equal(env.get("PATH")?.split(":")[0], tools, "pacer's tools come first");
     const params = { state: join(s.dir, "env.state"), envfile };
     await ex.exec({ resourceId: "d1", agent: PACER_DUMMY, action: "monitor", params });
     const next = lastEnvBlock(readFileSync(envfile, "utf8"));
@@ -301,8 +312,33 @@ describe("Executor (OCF agents)", () => {
     ]);
   });
 
+  it("promotes Stateful through pacer's own crm_attribute (offline CIB)", {
+    skip: pacerToolsDir() === undefined,
+  }, async () => {
+    const cib = join(s.dir, "cib.xml");
+    writeFileSync(cib, CIB_ONE_NODE);
+    const exS = new Executor({
+      nodeName: "node1",
+      baseEnv: { PATH: process.env.PATH, CIB_file: cib },
+    });
+    const params = { state: join(s.dir, "st3.state") };
+    const op = (action: OpRequest["action"]): OpRequest => ({
+      resourceId: "st3:1",
+      agent: PACER_STATEFUL,
+      action,
+      params,
+    });
+    const score = () => /name="master-st3" value="(\d+)"/.exec(readFileSync(cib, "utf8"))?.[1];
+    assert.equal((await exS.exec(op("start"))).rc, OcfRc.Ok);
+    assert.equal(score(), "5");
+    assert.equal((await exS.exec(op("promote"))).rc, OcfRc.Ok);
+    assert.equal(score(), "10");
+    assert.equal((await exS.exec(op("stop"))).rc, OcfRc.Ok);
+    assert.equal(score(), undefined, "the score is deleted on stop");
+  });
+
   it("starts Stateful even when crm_attribute is missing", async () => {
-    const exS = new Executor({ baseEnv: { PATH: "/usr/bin:/bin" } });
+    const exS = new Executor({ baseEnv: { PATH: "/usr/bin:/bin" }, toolsDir: null });
     const params = { state: join(s.dir, "st2.state") };
     const r = await exS.exec({ resourceId: "st2", agent: PACER_STATEFUL, action: "start", params });
     assert.equal(r.rc, OcfRc.Ok);

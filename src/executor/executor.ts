@@ -10,7 +10,7 @@ import { err, ok, type Result } from "../shared/result.js";
 import { type ClassContext, type Plan, planOperation } from "./classes.js";
 import { ExecStatus, OcfRc } from "./codes.js";
 import { executorLimits } from "./limits.js";
-import { DEFAULT_LSB_DIR, DEFAULT_OCF_ROOT, pacerAgentsRoot } from "./locate.js";
+import { DEFAULT_LSB_DIR, DEFAULT_OCF_ROOT, pacerAgentsRoot, pacerToolsDir } from "./locate.js";
 import { CRM_FEATURE_SET } from "./lrm-op.js";
 import { type AgentMetadata, type MetadataError, parseAgentMetadata } from "./metadata.js";
 import { decided, type Mapped } from "./outcome.js";
@@ -36,6 +36,14 @@ export interface ExecutorOptions {
   /** The environment agents inherit (minus OCF_*). Default: process.env. */
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   readonly pathPrefix?: readonly string[];
+  /**
+   * pacer's tools put on PATH after `pathPrefix`, so agents calling `crm_attribute` (Stateful,
+   * promotable agents) reach this cluster rather than a Pacemaker one. Default: pacer's bin/
+   * when it holds crm_attribute; null leaves PATH alone.
+   */
+  readonly toolsDir?: string | null;
+  /** The node's api socket, as `PACER_API_SOCKET` for the tools agents run. */
+  readonly apiSocket?: string;
   readonly haVars?: Readonly<Record<string, string>>;
   /** `OCF_RESKEY_crm_feature_set`; default Pacemaker 2.1.5's, 3.16.1. */
   readonly crmFeatureSet?: string;
@@ -71,7 +79,9 @@ export class Executor {
   private readonly metadataCache = new Map<string, AgentMetadata>();
 
   constructor(opts: ExecutorOptions = {}) {
-    const base = opts.baseEnv ?? process.env;
+    const inherited = opts.baseEnv ?? process.env;
+    const base =
+      opts.apiSocket === undefined ? inherited : { ...inherited, PACER_API_SOCKET: opts.apiSocket };
     const ocfRoot = opts.ocfRoot ?? base.OCF_ROOT ?? DEFAULT_OCF_ROOT;
     this.ctx = {
       env: {
@@ -79,7 +89,7 @@ export class Executor {
         ocfRoot,
         nodeName: opts.nodeName ?? hostname(),
         ...(opts.nodeUuid !== undefined ? { nodeUuid: opts.nodeUuid } : {}),
-        ...(opts.pathPrefix ? { pathPrefix: opts.pathPrefix } : {}),
+        pathPrefix: toolPath(opts),
         ...(opts.haVars ? { haVars: opts.haVars } : {}),
         // Pacemaker passes its feature set to every agent as a parameter.
         crmFeatureSet: opts.crmFeatureSet ?? CRM_FEATURE_SET,
@@ -302,6 +312,11 @@ export class Executor {
       params: req.params ?? {},
     };
   }
+}
+
+function toolPath(opts: ExecutorOptions): string[] {
+  const tools = opts.toolsDir === undefined ? pacerToolsDir() : opts.toolsDir;
+  return [...(opts.pathPrefix ?? []), ...(tools ? [tools] : [])];
 }
 
 function clampTimeout(timeoutMs: number | undefined): number {

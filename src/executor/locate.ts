@@ -16,6 +16,12 @@ export function pacerAgentsRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "agents");
 }
 
+/** pacer's bin/ (crm_attribute, crm_node...), beside agents/; undefined if not there. */
+export function pacerToolsDir(): string | undefined {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin");
+  return existsSync(join(dir, "crm_attribute")) ? dir : undefined;
+}
+
 /** A provider or type usable as one path component: no separators, no dot-dot, no NUL. */
 export function isSafeAgentName(name: string): boolean {
   return /^[A-Za-z0-9_][A-Za-z0-9_.@:+-]*$/.test(name) && !name.includes("..");
