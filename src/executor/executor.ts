@@ -63,7 +63,7 @@ interface Recurring {
 }
 
 /** Identifies a recurring operation as Pacemaker's operation key does: `rsc_action_interval`. */
-export function operationKey(resourceId: string, action: string, intervalMs: number): string {
+function operationKey(resourceId: string, action: string, intervalMs: number): string {
   return `${resourceId}_${action}_${intervalMs}`;
 }
 
