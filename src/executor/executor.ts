@@ -109,11 +109,14 @@ export class Executor {
 
   /**
    * Runs one operation. With `intervalMs > 0` it starts a recurring operation instead and
-   * resolves with its first result (see startRecurring). Never rejects for agent failures.
+   * resolves with its first result (see startRecurring). A stop first cancels the resource's
+   * recurring operations: a monitor running on would report the stop as a failure. Never
+   * rejects for agent failures.
    * @example const r = await ex.exec({ resourceId: "d", agent: { class: "ocf", provider: "pacer", type: "Dummy" }, action: "start" });
    */
   exec(req: OpRequest): Promise<OpResult> {
     if ((req.intervalMs ?? 0) > 0) return this.startRecurring(req);
+    if (req.action === "stop") this.stopAllRecurring(req.resourceId);
     return this.runOnce(req, ++this.callIdSeq);
   }
 

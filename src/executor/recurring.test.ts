@@ -113,6 +113,32 @@ describe("Executor recurring monitors", () => {
     await ex.exec({ resourceId: "q", agent: DUMMY, action: "stop", params });
   });
 
+  it("cancels a resource's recurring monitors when it is stopped", async () => {
+    const params = { state: join(s.dir, "st.state") };
+    await ex.exec({ resourceId: "st", agent: DUMMY, action: "start", params });
+    await ex.exec({ resourceId: "st", agent: DUMMY, action: "monitor", intervalMs: 100, params });
+    await ex.exec({
+      resourceId: "other",
+      agent: DUMMY,
+      action: "monitor",
+      intervalMs: 100,
+      params: { state: join(s.dir, "o.state") },
+    });
+    const before = events.length;
+    assert.equal(
+      (await ex.exec({ resourceId: "st", agent: DUMMY, action: "stop", params })).rc,
+      OcfRc.Ok,
+    );
+    assert.deepEqual(ex.recurringKeys(), ["other_monitor_100"]);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(
+      events.filter((e) => e.resourceId === "st").length,
+      events.filter((e, i) => i < before && e.resourceId === "st").length,
+      "no monitor result after the stop",
+    );
+    ex.stopAllRecurring("other");
+  });
+
   it("refuses intervals below the minimum", async () => {
     const r = await ex.exec({ resourceId: "x", agent: DUMMY, action: "monitor", intervalMs: 5 });
     assert.equal(r.status, ExecStatus.Invalid);
