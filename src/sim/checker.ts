@@ -5,11 +5,14 @@
  * - view-agreement: every node that installs ring id R installs the same members/incarnations;
  * - ring-growth: each node's installed ring ids strictly increase, across restarts;
  * - self-in-view: an installed view contains its installer;
- * - total-order: within a ring, every node's delivery sequence is a prefix of one sequence;
+ * - total-order: within a ring, one message per position (seq), and every node delivers in
+ *   increasing position (a node may skip positions only when finishing a ring after a
+ *   partition: messages past the safe point from senders outside its group);
  * - fifo: per (receiver, sender incarnation) messages arrive in send order, without duplicates,
  *   and without gaps while both stay in one ring or pass together to the next;
- * - virtual-synchrony: nodes passing together from ring A to ring B delivered the same number
- *   (hence, with total-order, the same messages) of ring A;
+ * - virtual-synchrony: nodes passing together from ring A to ring B delivered the same set of
+ *   ring A's messages (compared by count and a hash of positions);
+ * - no-duplicate: a node never delivers one message twice (part of fifo);
  * - quorum: the reported quorum matches votequorum's arithmetic for the view, is the same for all
  *   members of a ring, and two quorate current views always share a member (unless two_node).
  */
@@ -41,6 +44,8 @@ interface NodeTrack {
   ring: string | null;
   prevRing: Map<string, string | null>;
   deliveredIn: Map<string, number>;
+  /** Per ring: [last position delivered, rolling hash of positions]. */
+  position: Map<string, { last: number; hash: number }>;
   fifo: Map<string, { counter: number; ring: string }>;
   quorum: QuorumState | null;
   members: readonly NodeId[];
@@ -48,9 +53,9 @@ interface NodeTrack {
 
 export class Checker {
   private readonly ringMembers = new Map<string, string>();
-  private readonly ringOrder = new Map<string, string[]>();
+  private readonly ringOrder = new Map<string, Map<number, string>>();
   private readonly ringQuorum = new Map<string, string>();
-  private readonly passed = new Map<string, number>();
+  private readonly passed = new Map<string, string>();
   private readonly lastSeq = new Map<number, number>();
   private readonly satisfied = new Set<string>();
   private readonly nodes = new Map<string, NodeTrack>();
@@ -64,7 +69,8 @@ export class Checker {
 
   nodeUp(id: number, inc: number): void {
     this.nodes.set(nk(id, inc), {
-      ring: null, prevRing: new Map(), deliveredIn: new Map(), fifo: new Map(), quorum: null, members: [],
+      ring: null, prevRing: new Map(), deliveredIn: new Map(), position: new Map(), fifo: new Map(),
+      quorum: null, members: [],
     });
     this.current.delete(id);
   }
@@ -79,7 +85,9 @@ export class Checker {
     if (t === undefined) throw new SimViolation("sim-bug", id, "outputs from an unknown node");
     for (const o of outputs) {
       if (o.kind === "view") this.onView(id, inc, t, o.view);
-      else if (o.kind === "deliver") this.onDeliver(id, t, o.ringId, o.sender, o.senderIncarnation, o.payload);
+      else if (o.kind === "deliver") {
+        this.onDeliver(id, t, o.ringId, o.seq, o.sender, o.senderIncarnation, o.payload);
+      }
       else if (o.kind === "quorum") this.onQuorum(id, inc, t, o.quorum);
     }
   }
@@ -103,7 +111,8 @@ export class Checker {
     this.lastSeq.set(id, v.ringId.seq);
     if (t.ring !== null) {
       const k = `${t.ring}->${key}`;
-      const n = t.deliveredIn.get(t.ring) ?? 0;
+      const p = t.position.get(t.ring);
+      const n = `${t.deliveredIn.get(t.ring) ?? 0}/${p?.last ?? 0}/${p?.hash ?? 0}`;
       const other = this.passed.get(k);
       if (other === undefined) this.passed.set(k, n);
       else if (other !== n) {
@@ -117,21 +126,32 @@ export class Checker {
     this.current.set(id, key);
   }
 
-  private onDeliver(id: number, t: NodeTrack, ring: RingId, sender: number, sinc: number, payload: Uint8Array): void {
+  private onDeliver(
+    id: number,
+    t: NodeTrack,
+    ring: RingId,
+    seq: number,
+    sender: number,
+    sinc: number,
+    payload: Uint8Array,
+  ): void {
     this.deliveries++;
     const key = rk(ring);
     if (payload.length < MSG_HEADER_BYTES) this.fail("integrity", id, "short payload");
     const m = msgId(payload);
     if (m.sender !== sender || m.inc !== sinc) this.fail("integrity", id, `payload of ${m.sender} from ${sender}`);
     const mid = `${m.sender}:${m.inc}:${m.counter}:${payload.length}`;
-    const order = this.ringOrder.get(key) ?? [];
+    // Deliveries finishing a ring come before the next view: always in the node's current ring.
+    if (t.ring !== key) this.fail("total-order", id, `delivery in ${key} while in ${t.ring}`);
+    const order = this.ringOrder.get(key) ?? new Map<number, string>();
     this.ringOrder.set(key, order);
-    const pos = t.deliveredIn.get(key) ?? 0;
-    if (pos < order.length && order[pos] !== mid) {
-      this.fail("total-order", id, `ring ${key} position ${pos}: ${mid} vs ${order[pos]}`);
-    }
-    if (pos === order.length) order.push(mid);
-    t.deliveredIn.set(key, pos + 1);
+    const at = order.get(seq);
+    if (at !== undefined && at !== mid) this.fail("total-order", id, `ring ${key} seq ${seq}: ${mid} vs ${at}`);
+    order.set(seq, mid);
+    const p = t.position.get(key) ?? { last: 0, hash: 0 };
+    if (seq <= p.last) this.fail("total-order", id, `ring ${key}: seq ${seq} after ${p.last}`);
+    t.position.set(key, { last: seq, hash: (Math.imul(p.hash, 31) + seq) >>> 0 });
+    t.deliveredIn.set(key, (t.deliveredIn.get(key) ?? 0) + 1);
     this.checkFifo(id, t, key, nk(sender, sinc), m.counter);
   }
 

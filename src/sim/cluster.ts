@@ -16,7 +16,8 @@ import {
   step,
 } from "../cluster/protocol/api.js";
 import { decodeWire, encodeWire } from "../cluster/protocol/wire.js";
-import { Checker, MSG_HEADER_BYTES } from "./checker.js";
+import { InvariantError } from "../shared/assert.js";
+import { Checker, MSG_HEADER_BYTES, SimViolation } from "./checker.js";
 import { EventHeap } from "./heap.js";
 import { type NetFaults, SimNetwork } from "./network.js";
 import type { Rng } from "./rng.js";
@@ -46,6 +47,8 @@ export interface ClusterOptions {
   readonly net: NetFaults;
   readonly rng: Rng;
   readonly trace?: (line: string) => void;
+  /** Also trace every packet sent (kind and the fields that matter for membership). */
+  readonly tracePackets?: boolean;
 }
 
 export class SimCluster {
@@ -186,7 +189,13 @@ export class SimCluster {
 
   private stepNode(n: SimNode, input: Parameters<typeof step>[1]): void {
     if (n.state === null) return;
-    const r = step(n.state, input, this.now);
+    let r: ReturnType<typeof step>;
+    try {
+      r = step(n.state, input, this.now);
+    } catch (e) {
+      if (e instanceof InvariantError) throw new SimViolation("core-assert", n.id, e.message);
+      throw e;
+    }
     n.state = r.state;
     this.execute(n, r.outputs);
     this.checker.observe(n.id, n.inc, r.outputs);
@@ -217,14 +226,24 @@ export class SimCluster {
           this.deliveredCount.set(n.id, (this.deliveredCount.get(n.id) ?? 0) + 1);
           if (this.opts.trace !== undefined) {
             const v = new DataView(o.payload.buffer, o.payload.byteOffset, o.payload.byteLength);
-            this.trace(`node ${n.id} deliver ring=${o.ringId.rep}.${o.ringId.seq} ${o.sender}:${o.senderIncarnation}#${v.getUint32(8)} (${o.payload.length}B)`);
+            this.trace(`node ${n.id} deliver ring=${o.ringId.rep}.${o.ringId.seq}@${o.seq} ${o.sender}:${o.senderIncarnation}#${v.getUint32(8)} (${o.payload.length}B)`);
           }
           break;
       }
     }
   }
 
+  private tracePacket(from: number, to: number, bytes: Uint8Array): void {
+    const w = decodeWire(bytes);
+    if (!w.ok) return;
+    const v = w.value;
+    const { payload: _p, ...rest } = v as typeof v & { payload?: unknown };
+    if (v.kind === "ack") return;
+    this.trace(`  pkt ${from}->${to} ${JSON.stringify(rest)}`);
+  }
+
   private transmit(from: number, to: number, bytes: Uint8Array): void {
+    if (this.opts.tracePackets === true) this.tracePacket(from, to, bytes);
     for (const delay of this.net.route(from, to, bytes.length)) {
       this.push({ atMs: this.now + delay, kind: "packet", to, from, bytes });
     }

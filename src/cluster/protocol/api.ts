@@ -151,6 +151,8 @@ export type Output =
       readonly ringId: RingId;
       readonly sender: NodeId;
       readonly senderIncarnation: number;
+      /** Position in the ring's agreed order: strictly increasing within a ring. */
+      readonly seq: number;
       readonly payload: Uint8Array;
     }
   /** A new view; every delivery after it (until the next view) belongs to it. */

@@ -8,7 +8,7 @@
 import { assert } from "../../shared/assert.js";
 import type { NodeId, View } from "./api.js";
 import { deliverReady, deliverUpTo, fragmentInto, pump } from "./ordering.js";
-import { type Ctx, type InstallWire, type Ring, newRing, ringCmp, ringEq, rangesContain, toRanges } from "./state.js";
+import { type Ctx, type Installing, type InstallWire, type Ring, newRing, ringCmp, ringEq, rangesContain, toRanges } from "./state.js";
 
 export function acceptInstall(ctx: Ctx, w: InstallWire): void {
   const { s, now } = ctx;
@@ -19,16 +19,23 @@ export function acceptInstall(ctx: Ctx, w: InstallWire): void {
   assert(old === null || group !== undefined, "the install finishes our old ring");
   const next = newRing(w.ring, w.round, w.members, w.incarnations, { self: s.self, now });
   s.installing = {
-    wire: w, startedMs: now, next, final: group?.final ?? 0, sources: group?.sources ?? [],
+    wire: w, startedMs: now, next, safe: group?.safe ?? 0, extra: group?.extra ?? [],
+    sources: group?.sources ?? [],
     lastRequestMs: -1e15, requests: 0,
   };
-  if (old !== null) assert(group !== undefined && group.final >= old.delivered, "final ≥ delivered");
+  if (old !== null) assert(group !== undefined && group.safe >= old.delivered, "safe ≥ delivered");
   advanceInstall(ctx);
 }
 
-function missingOf(ring: Ring, final: number): number[] {
+/** Extra fragments we lack (up to the safe point we hold everything: we acked it). */
+function missingOf(ring: Ring, ins: Installing): number[] {
   const missing: number[] = [];
-  for (let g = ring.delivered + 1; g <= final; g++) if (!ring.held.has(g)) missing.push(g);
+  for (let g = ring.delivered + 1; g <= ins.safe; g++) {
+    assert(ring.held.has(g), `a member holds every gseq up to the safe point (${g})`);
+  }
+  for (const r of ins.extra) {
+    for (let g = r.lo; g <= r.hi && missing.length < 64; g++) if (!ring.held.has(g)) missing.push(g);
+  }
   return missing;
 }
 
@@ -38,7 +45,7 @@ export function advanceInstall(ctx: Ctx): void {
   const ins = s.installing;
   if (ins === null) return;
   const old = s.ring;
-  const missing = old === null ? [] : missingOf(old, ins.final);
+  const missing = old === null ? [] : missingOf(old, ins);
   if (missing.length === 0) return finishInstall(ctx);
   if (now - ins.startedMs >= s.cfg.consensusMs) {
     s.installing = null; // sources gone: give up this ring, stay frozen in the old one
@@ -60,7 +67,7 @@ function finishInstall(ctx: Ctx): void {
   const ins = s.installing;
   assert(ins !== null, "finishing an install in progress");
   const old = s.ring;
-  if (old !== null) deliverUpTo(ctx, old, ins.final);
+  if (old !== null) deliverUpTo(ctx, old, ins);
   const w = ins.wire;
   s.installing = null;
   s.prevRing = old;
@@ -79,6 +86,7 @@ function finishInstall(ctx: Ctx): void {
   // Partly delivered messages are dropped everywhere alike; their senders resend them whole.
   s.frags = [];
   for (const p of s.pending) fragmentInto(ctx, p);
+  s.ring.ownLastDelivered = (s.frags[0]?.senderSeq ?? s.nextSenderSeq) - 1;
   deliverReady(ctx, s.ring);
   pump(ctx);
 }

@@ -9,6 +9,7 @@
 import { assert } from "../../shared/assert.js";
 import type { NodeId, RingId } from "./api.js";
 import { acceptInstall } from "./install.js";
+import { deliverReady } from "./ordering.js";
 import { computeQuorum } from "./quorum.js";
 import {
   type Ctx,
@@ -16,13 +17,12 @@ import {
   type Peer,
   type State,
   LOCAL_HEALTH_MAX,
-  rangesContain,
   ringEq,
   roundBeats,
   roundEq,
   toRanges,
 } from "./state.js";
-import type { RecoveryGroup, Round, SeqRange, Wire } from "./wire.js";
+import type { RecoveryGroup, Round, Wire } from "./wire.js";
 
 type W<K extends Wire["kind"]> = Extract<Wire, { kind: K }>;
 
@@ -75,6 +75,7 @@ export function onHeartbeat(ctx: Ctx, hb: W<"heartbeat">): void {
   if (ring !== null && ringEq(hb.ring, ring.id) && hb.from === ring.id.rep) {
     ring.maxSeen = Math.max(ring.maxSeen, hb.lastOrdered);
     ring.stable = Math.max(ring.stable, hb.stable);
+    if (!ring.frozen && s.installing === null && s.promise === null) deliverReady(ctx, ring);
   }
   // Our coordinator installed the round we promised to, but its install did not reach us.
   const promise = s.promise;
@@ -90,6 +91,7 @@ export function onHeartbeat(ctx: Ctx, hb: W<"heartbeat">): void {
 export function sendHeartbeat(ctx: Ctx): void {
   const { s, now } = ctx;
   s.lastHeartbeatMs = now;
+  if (s.ring?.seqr != null) s.ring.announcedStable = s.ring.stable;
   const token = tokenEffectiveMs(s);
   const hears: NodeId[] = [];
   for (const [id, p] of s.peers) if (now - p.lastHeardMs <= token) hears.push(id);
@@ -155,10 +157,23 @@ function promiseTo(ctx: Ctx, round: Round): void {
 
 function ownReport(s: State): JoinReport {
   const ring = s.ring;
-  const held = ring === null ? [] : toRanges([...ring.held.keys()].sort((a, b) => a - b));
+  const keys = ring === null ? [] : [...ring.held.keys()].sort((a, b) => a - b);
+  const stable = ring?.stable ?? 0;
+  // Our own fragments past the safe point, as long as they continue our sequence without a
+  // hole: survivors deliver exactly these, so a hole must end the run.
+  const own: number[] = [];
+  let expected = (ring?.ownLastDelivered ?? 0) + 1;
+  for (const g of keys) {
+    const h = ring?.held.get(g);
+    if (h === undefined || h.sender !== s.self || h.senderInc !== s.inc) continue;
+    if (g > stable && h.senderSeq !== expected) break;
+    if (g > stable) own.push(g);
+    expected = h.senderSeq + 1;
+  }
   return {
-    from: s.self, inc: s.inc, ring: ring?.id ?? null, delivered: ring?.delivered ?? 0, held,
-    highestSeq: Math.max(s.highestSeq, ring?.id.seq ?? 0), waitForAllSatisfied: s.waitForAllSatisfied,
+    from: s.self, inc: s.inc, ring: ring?.id ?? null, delivered: ring?.delivered ?? 0,
+    held: toRanges(keys), stable, own: toRanges(own), highestSeq: Math.max(s.highestSeq, ring?.id.seq ?? 0),
+    waitForAllSatisfied: s.waitForAllSatisfied,
   };
 }
 
@@ -171,9 +186,18 @@ function freshLowest(ctx: Ctx): NodeId {
   return lowest;
 }
 
+/** A round we already finished (a duplicated or late packet of it must not reopen it). */
+function isPastRound(s: State, r: Round): boolean {
+  const done = s.installing?.wire.round ?? s.ring?.round ?? null;
+  if (done === null || done.coordinator !== r.coordinator || done.incarnation !== r.incarnation) {
+    return false;
+  }
+  return r.attempt <= done.attempt;
+}
+
 export function onJoinRequest(ctx: Ctx, w: W<"join-request">): void {
   const { s } = ctx;
-  if (!w.invited.includes(s.self) || s.installing !== null) return;
+  if (!w.invited.includes(s.self) || s.installing !== null || isPastRound(s, w.round)) return;
   if (s.promise !== null && !roundBeats(w.round, s.promise)) {
     if (roundEq(s.promise, w.round)) replyJoin(ctx, w.round); // the request was resent
     return;
@@ -189,7 +213,8 @@ function replyJoin(ctx: Ctx, round: Round): void {
   const r = ownReport(s);
   const wire: W<"join"> = {
     kind: "join", from: s.self, inc: s.inc, round, ring: r.ring, delivered: r.delivered,
-    held: r.held, highestSeq: r.highestSeq, waitForAllSatisfied: r.waitForAllSatisfied,
+    held: r.held, stable: r.stable, own: r.own, highestSeq: r.highestSeq,
+    waitForAllSatisfied: r.waitForAllSatisfied,
   };
   ctx.out.push({ kind: "send", to: round.coordinator, wire });
 }
@@ -199,7 +224,8 @@ export function onJoin(ctx: Ctx, w: W<"join">): void {
   if (c === null || !roundEq(c.round, w.round) || !c.invited.includes(w.from)) return;
   c.reports.set(w.from, {
     from: w.from, inc: w.inc, ring: w.ring, delivered: w.delivered, held: w.held,
-    highestSeq: w.highestSeq, waitForAllSatisfied: w.waitForAllSatisfied,
+    stable: w.stable, own: w.own, highestSeq: w.highestSeq,
+    waitForAllSatisfied: w.waitForAllSatisfied,
   });
   if (c.reports.size === c.invited.length + 1) propose(ctx);
 }
@@ -208,23 +234,24 @@ export function onJoin(ctx: Ctx, w: W<"join">): void {
 export function membershipTimeouts(ctx: Ctx): void {
   const { s, now } = ctx;
   const c = s.coordinating;
-  if (c !== null && now - c.startedMs >= s.cfg.joinMs) propose(ctx);
+  if (c !== null && now - c.startedMs >= s.cfg.joinMs) {
+    // Past `join`, wait on (up to consensus / 2) only for invitees that still sound alive: a
+    // slow link should not cost a node its membership, a dead node should not cost time.
+    const alive = c.invited.some((id) => !c.reports.has(id) &&
+      now - (s.peers.get(id)?.lastHeardMs ?? -1e15) <= 2 * s.cfg.heartbeatMs);
+    if (!alive || now - c.startedMs >= s.cfg.consensusMs / 2) propose(ctx);
+  }
   if (s.promise !== null && s.coordinating === null && s.installing === null) {
     if (now - s.promiseMs >= s.cfg.consensusMs) s.promise = null; // the round died; ring stays frozen
   }
 }
 
-/** The highest gseq such that every gseq in (minDelivered, final] is held by someone. */
-export function finalOf(minDelivered: number, ranges: readonly SeqRange[]): number {
-  const sorted = [...ranges].sort((a, b) => a.lo - b.lo);
-  let x = minDelivered;
-  for (const r of sorted) {
-    if (r.lo > x + 1) break;
-    if (r.hi > x) x = r.hi;
-  }
-  return x;
-}
-
+/**
+ * Per old ring, how its survivors finish it. Up to the highest known safe point everything is
+ * delivered (each survivor holds it already); past it, only fragments their own senders hold.
+ * A message any node delivers when finishing a ring is thus one its sender holds and delivers
+ * too, wherever the sender ends up: the sender resends only messages nobody delivered.
+ */
 function recoveryGroups(reports: readonly JoinReport[]): RecoveryGroup[] {
   const byRing = new Map<string, { ring: RingId; reports: JoinReport[] }>();
   for (const r of reports) {
@@ -236,13 +263,16 @@ function recoveryGroups(reports: readonly JoinReport[]): RecoveryGroup[] {
   }
   const groups: RecoveryGroup[] = [];
   for (const g of byRing.values()) {
-    const minDelivered = Math.min(...g.reports.map((r) => r.delivered));
-    const final = finalOf(minDelivered, g.reports.flatMap((r) => r.held));
-    for (const r of g.reports) assert(final >= r.delivered, "no survivor delivered past final");
+    const safe = Math.max(...g.reports.map((r) => r.stable));
+    for (const r of g.reports) assert(safe >= r.delivered, "no survivor delivered past the safe point");
     const sources = g.reports
-      .map((r) => ({ node: r.from, ranges: r.held.filter((x) => x.hi > minDelivered) }))
+      .map((r) => ({
+        node: r.from,
+        ranges: r.own.filter((x) => x.hi > safe).map((x) => ({ lo: Math.max(x.lo, safe + 1), hi: x.hi })),
+      }))
       .filter((x) => x.ranges.length > 0);
-    groups.push({ ring: g.ring, final, sources });
+    const extra = sources.flatMap((x) => x.ranges).sort((a, b) => a.lo - b.lo);
+    groups.push({ ring: g.ring, safe, extra, sources });
   }
   return groups;
 }
@@ -278,7 +308,7 @@ function propose(ctx: Ctx): void {
 
 export function onInstall(ctx: Ctx, w: W<"install">): void {
   const { s } = ctx;
-  if (!roundEq(s.promise, w.round)) return;
+  if (!roundEq(s.promise, w.round) || isPastRound(s, w.round)) return;
   const at = w.members.indexOf(s.self);
   if (at < 0 || w.incarnations[at] !== s.inc) {
     s.promise = null; // the round completed without us
@@ -298,8 +328,4 @@ export function findRingStore(s: State, id: RingId) {
   if (s.ring !== null && ringEq(s.ring.id, id)) return s.ring;
   if (s.prevRing !== null && ringEq(s.prevRing.id, id)) return s.prevRing;
   return null;
-}
-
-export function holds(ranges: readonly SeqRange[], g: number): boolean {
-  return rangesContain(ranges, g);
 }

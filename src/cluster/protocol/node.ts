@@ -83,6 +83,8 @@ function onTick(ctx: Ctx): void {
   advanceInstall(ctx);
   maybeStartRound(ctx);
   ackAndNack(ctx);
+  const ring = s.ring;
+  if (ring?.seqr != null && ring.stable > ring.announcedStable) sendHeartbeat(ctx); // safe point
   pump(ctx);
 }
 
@@ -131,7 +133,7 @@ function onPacket(ctx: Ctx, w: Wire): void {
       if (s.installing !== null) advanceInstall(ctx);
       return;
     case "ack":
-      if (s.ring !== null && ringEq(w.ring, s.ring.id)) onAck(ctx, w.from, w.delivered);
+      if (s.ring !== null && ringEq(w.ring, s.ring.id)) onAck(ctx, w.from, w.received);
       return;
     case "nack": {
       const ring = s.ring;

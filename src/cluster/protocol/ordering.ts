@@ -155,6 +155,7 @@ function toHeld(o: OrderedWire): Held {
 export function receiveOrdered(ctx: Ctx, ring: Ring, o: OrderedWire): void {
   const { s } = ctx;
   if (o.gseq > ring.delivered && !ring.held.has(o.gseq)) ring.held.set(o.gseq, toHeld(o));
+  while (ring.held.has(ring.received + 1)) ring.received++;
   ring.maxSeen = Math.max(ring.maxSeen, o.gseq);
   if (o.from === ring.id.rep) ring.stable = Math.max(ring.stable, o.stable);
   if (ring !== s.ring || !isOperational(ctx)) return;
@@ -164,9 +165,13 @@ export function receiveOrdered(ctx: Ctx, ring: Ring, o: OrderedWire): void {
   deliverReady(ctx, ring);
 }
 
-/** Delivers every contiguous fragment after `delivered`, then drops what is stable. */
+/**
+ * Delivers every contiguous fragment after `delivered` up to the safe point (received by every
+ * member: whatever any member delivers, every other member holds, so each survivor group can
+ * finish the ring with it), then drops what is no longer needed.
+ */
 export function deliverReady(ctx: Ctx, ring: Ring): void {
-  for (;;) {
+  while (ring.delivered < ring.stable) {
     const h = ring.held.get(ring.delivered + 1);
     if (h === undefined) break;
     ring.delivered++;
@@ -175,12 +180,41 @@ export function deliverReady(ctx: Ctx, ring: Ring): void {
   prune(ring);
 }
 
-export function deliverUpTo(ctx: Ctx, ring: Ring, final: number): void {
-  while (ring.delivered < final) {
+/**
+ * Finishes a ring as the install says (see RecoveryGroup): everything up to the safe point,
+ * then the extra fragments (survivors' own, past it). Extras may have holes (a sender missed
+ * some of its own fragments): a message with a hole is dropped here, and resent whole by its
+ * sender in the next ring, exactly as every other survivor of this group does.
+ */
+export function deliverUpTo(
+  ctx: Ctx,
+  ring: Ring,
+  bounds: { readonly safe: number; readonly extra: readonly SeqRange[] },
+): void {
+  while (ring.delivered < bounds.safe) {
     const h = ring.held.get(ring.delivered + 1);
     assert(h !== undefined, `recovered ring holds gseq ${ring.delivered + 1}`);
     ring.delivered++;
     deliverFragment(ctx, ring, h);
+  }
+  const extras: number[] = [];
+  for (const r of bounds.extra) for (let g = r.lo; g <= r.hi; g++) extras.push(g);
+  extras.sort((a, b) => a - b);
+  // After a hole, a sender's later messages are dropped too: it resends them all, in order.
+  const broken = new Set<NodeId>();
+  for (const g of extras) {
+    const h = ring.held.get(g);
+    assert(h !== undefined && g > ring.delivered, `recovered ring holds extra gseq ${g}`);
+    ring.delivered = g;
+    if (broken.has(h.sender)) continue;
+    const p = ring.partial.get(h.sender);
+    const continues = p !== undefined && p.inc === h.senderInc && p.next === h.fragIndex;
+    const starts = h.fragIndex === 0 && (p === undefined || p.next === 0);
+    if (starts || continues) deliverFragment(ctx, ring, h);
+    else {
+      ring.partial.delete(h.sender);
+      broken.add(h.sender);
+    }
   }
 }
 
@@ -195,11 +229,13 @@ function deliverFragment(ctx: Ctx, ring: Ring, h: Held): void {
   assert(p.inc === h.senderInc && p.next === h.fragIndex, "fragments of a message are contiguous");
   p.parts.push(h.payload);
   p.next++;
+  if (h.sender === s.self && h.senderInc === s.inc) ring.ownLastDelivered = h.senderSeq;
   if (p.next < h.fragCount) return;
   ring.partial.delete(h.sender);
   const payload = p.parts.length === 1 ? (p.parts[0] ?? new Uint8Array()) : concat(p.parts);
   ctx.out.push({
-    kind: "deliver", ringId: ring.id, sender: h.sender, senderIncarnation: h.senderInc, payload,
+    kind: "deliver", ringId: ring.id, sender: h.sender, senderIncarnation: h.senderInc,
+    seq: h.gseq, payload,
   });
   if (h.sender === s.self && h.senderInc === s.inc) {
     const mine = s.pending.shift();
@@ -229,11 +265,11 @@ export function ackAndNack(ctx: Ctx): void {
   const { s, now } = ctx;
   const ring = s.ring;
   if (ring === null || !isOperational(ctx)) return;
-  if (ring.delivered > ring.lastAckSent) {
-    ring.lastAckSent = ring.delivered;
-    if (ring.seqr !== null) onAck(ctx, s.self, ring.delivered);
+  if (ring.received > ring.lastAckSent) {
+    ring.lastAckSent = ring.received;
+    if (ring.seqr !== null) onAck(ctx, s.self, ring.received);
     else {
-      const wire = { kind: "ack", from: s.self, inc: s.inc, ring: ring.id, delivered: ring.delivered } as const;
+      const wire = { kind: "ack", from: s.self, inc: s.inc, ring: ring.id, received: ring.received } as const;
       ctx.out.push({ kind: "send", to: ring.id.rep, wire });
     }
   }
@@ -249,16 +285,16 @@ export function ackAndNack(ctx: Ctx): void {
   ctx.out.push({ kind: "send", to: ring.id.rep, wire });
 }
 
-export function onAck(ctx: Ctx, from: NodeId, delivered: number): void {
+export function onAck(ctx: Ctx, from: NodeId, received: number): void {
   const ring = ctx.s.ring;
   if (ring === null || ring.seqr === null) return;
   const acked = ring.seqr.acked;
-  acked.set(from, Math.max(acked.get(from) ?? 0, delivered));
+  acked.set(from, Math.max(acked.get(from) ?? 0, received));
   let stable = Infinity;
   for (const m of ring.members) stable = Math.min(stable, acked.get(m) ?? 0);
   if (stable > ring.stable) {
     ring.stable = stable;
-    prune(ring);
+    if (isOperational(ctx)) deliverReady(ctx, ring);
     drainAll(ctx, ring);
   }
 }

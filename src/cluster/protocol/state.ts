@@ -58,7 +58,13 @@ export interface Ring {
   readonly incs: ReadonlyMap<NodeId, number>;
   held: Map<number, Held>;
   delivered: number;
+  /** Contiguous prefix of gseqs this node holds or delivered. */
+  received: number;
+  /** Safe point: every member received up to here; deliveries never pass it. */
   stable: number;
+  announcedStable: number;
+  /** senderSeq of our own last fragment delivered in this ring (first one - 1 before any). */
+  ownLastDelivered: number;
   /** Every gseq ≤ prunedTo was dropped from `held` (stable and delivered). */
   prunedTo: number;
   /** Highest gseq known to exist (held, or announced by the sequencer). */
@@ -78,6 +84,8 @@ export interface JoinReport {
   readonly ring: RingId | null;
   readonly delivered: number;
   readonly held: readonly SeqRange[];
+  readonly stable: number;
+  readonly own: readonly SeqRange[];
   readonly highestSeq: number;
   readonly waitForAllSatisfied: boolean;
 }
@@ -94,7 +102,8 @@ export interface Installing {
   readonly wire: InstallWire;
   readonly startedMs: number;
   readonly next: Ring;
-  readonly final: number;
+  readonly safe: number;
+  readonly extra: readonly SeqRange[];
   readonly sources: readonly { readonly node: NodeId; readonly ranges: readonly SeqRange[] }[];
   lastRequestMs: number;
   requests: number;
@@ -203,7 +212,10 @@ export function newRing(
     incs: map,
     held: new Map(),
     delivered: 0,
+    received: 0,
     stable: 0,
+    announcedStable: 0,
+    ownLastDelivered: 0,
     prunedTo: 0,
     maxSeen: 0,
     partial: new Map(),

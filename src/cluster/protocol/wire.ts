@@ -30,10 +30,16 @@ export interface SeqRange {
   readonly lo: number;
   readonly hi: number;
 }
-/** Per old ring: how far its survivors deliver, and who holds what (for recovery). */
+/**
+ * How the survivors of one old ring finish it: every gseq up to `safe` (the highest safe point
+ * any of them knew: all members of the old ring held those), then, past it, exactly the
+ * fragments that survivors hold of their own messages (`extra`), fetched from their senders.
+ */
 export interface RecoveryGroup {
   readonly ring: RingId;
-  readonly final: number;
+  readonly safe: number;
+  readonly extra: readonly SeqRange[];
+  /** Who holds which extra ranges (each survivor, for its own messages). */
   readonly sources: readonly { readonly node: NodeId; readonly ranges: readonly SeqRange[] }[];
 }
 export interface WireQuorum {
@@ -69,6 +75,10 @@ export type Wire =
       readonly ring: RingId | null;
       readonly delivered: number;
       readonly held: readonly SeqRange[];
+      /** The safe point the sender knows for its ring (every member held up to it). */
+      readonly stable: number;
+      /** gseqs past `stable` of the sender's own fragments that it holds. */
+      readonly own: readonly SeqRange[];
       readonly highestSeq: number;
       readonly waitForAllSatisfied: boolean;
     })
@@ -104,7 +114,8 @@ export type Wire =
       readonly fragCount: number;
       readonly payload: Uint8Array;
     })
-  | (Common & { readonly kind: "ack"; readonly ring: RingId; readonly delivered: number })
+  /** A member's contiguous received prefix, to the sequencer. */
+  | (Common & { readonly kind: "ack"; readonly ring: RingId; readonly received: number })
   | (Common & { readonly kind: "nack"; readonly ring: RingId; readonly ranges: readonly SeqRange[] })
   | (Common & {
       readonly kind: "recover-request";
@@ -139,7 +150,7 @@ const SCHEMA: readonly [WireKind, readonly [string, FieldType][]][] = [
     ["delivered", "uint"], ["lastOrdered", "uint"], ["stable", "uint"]]],
   ["join-request", [["round", "round"], ["invited", "ids"]]],
   ["join", [["round", "round"], ["ring", "ring?"], ["delivered", "uint"], ["held", "ranges"],
-    ["highestSeq", "uint"], ["waitForAllSatisfied", "bool"]]],
+    ["stable", "uint"], ["own", "ranges"], ["highestSeq", "uint"], ["waitForAllSatisfied", "bool"]]],
   ["install", [["round", "round"], ["ring", "ring"], ["members", "ids"], ["incarnations", "uints"],
     ["groups", "groups"], ["quorum", "quorum"]]],
   ["install-request", [["round", "round"]]],
@@ -148,7 +159,7 @@ const SCHEMA: readonly [WireKind, readonly [string, FieldType][]][] = [
   ["ordered", [["ring", "ring"], ["gseq", "uint"], ["stable", "uint"], ["sender", "uint"],
     ["senderInc", "uint"], ["senderSeq", "uint"], ["fragIndex", "uint"], ["fragCount", "uint"],
     ["payload", "bytes"]]],
-  ["ack", [["ring", "ring"], ["delivered", "uint"]]],
+  ["ack", [["ring", "ring"], ["received", "uint"]]],
   ["nack", [["ring", "ring"], ["ranges", "ranges"]]],
   ["recover-request", [["ring", "ring"], ["ranges", "ranges"]]],
   ["leave", [["ring", "ring?"]]],
@@ -292,7 +303,8 @@ function writeGroups(w: Writer, groups: readonly RecoveryGroup[]): void {
   w.uint(groups.length);
   for (const g of groups) {
     writeField(w, "ring", g.ring);
-    w.uint(g.final);
+    w.uint(g.safe);
+    writeField(w, "ranges", g.extra);
     w.uint(g.sources.length);
     for (const s of g.sources) {
       w.uint(s.node);
@@ -343,7 +355,8 @@ function readField(r: Reader, t: FieldType): unknown {
     case "groups":
       return Array.from({ length: r.count() }, () => ({
         ring: readField(r, "ring"),
-        final: r.uint(),
+        safe: r.uint(),
+        extra: readField(r, "ranges"),
         sources: Array.from({ length: r.count() }, () => ({
           node: readId(r),
           ranges: readField(r, "ranges"),
