@@ -92,7 +92,12 @@ export function buildPrimitive(def: PrimitiveDef, ids: IdAllocator): XmlElement 
       ops = elem("operations");
       el.children.push(ops);
     }
-    ops.children.push(buildOp(def.id, part.name, part.nv, ids));
+    const op = buildOp(def.id, part.name, [...part.nv, ...part.params], ids);
+    if (part.meta.length > 0) {
+      const setId = ids.make(`${getAttr(op, "id")}-meta_attributes`);
+      op.children.push(elem("meta_attributes", { id: setId }, buildNvpairs(setId, part.meta, ids)));
+    }
+    ops.children.push(op);
   }
   return el;
 }

@@ -19,6 +19,10 @@ export interface OpDef {
   readonly kind: "op";
   readonly name: string;
   readonly nv: NvList;
+  /** `op_params ...` after the op: its instance attributes. */
+  readonly params: NvList;
+  /** `op_meta ...` after the op: its meta attributes. */
+  readonly meta: NvList;
 }
 
 export type PrimitivePart = AttrSet | OpDef;

@@ -192,7 +192,9 @@ function attrSet(kind: AttrSet["kind"], r: ReturnType<typeof parseNvWords>): Att
   return { kind, nv: r.nv, ...(r.id !== undefined ? { id: r.id } : {}), ...(r.idRef !== undefined ? { idRef: r.idRef } : {}) };
 }
 
-const PRIMITIVE_KEYWORDS = new Set(["params", "meta", "utilization", "op", "operations"]);
+const PRIMITIVE_KEYWORDS = new Set([
+  "params", "meta", "utilization", "op", "operations", "op_params", "op_meta",
+]);
 
 function parsePrimitive(c: Cursor): PrimitiveDef {
   const id = c.next() as string;
@@ -210,7 +212,12 @@ function parsePrimitive(c: Cursor): PrimitiveDef {
       if (name === undefined || name.includes("=")) throw new Fail("Expected identifier", name);
       const r = parseNvWords(c, stop);
       for (const [k, v] of r.nv) if (v === null) throw new Fail(`Missing value for ${k}`, k);
-      parts.push({ kind: "op", name, nv: r.nv });
+      parts.push({ kind: "op", name, nv: r.nv, params: [], meta: [] });
+    } else if (w === "op_params" || w === "op_meta") {
+      c.next();
+      const last = parts[parts.length - 1];
+      if (last?.kind !== "op") throw new Fail(`${w} must follow an op`, w);
+      (w === "op_params" ? last.params : last.meta).push(...parseNvWords(c, stop).nv);
     } else if (w === "operations") {
       c.next();
       parseNvWords(c, stop);
@@ -453,9 +460,12 @@ function parsePropertySet(type: PropertySetDef["type"], c: Cursor): PropertySetD
   else if (first.endsWith(":") && !first.includes("=")) setId = (c.next() as string).slice(0, -1);
   const nv: NvList = [];
   while (!c.done()) {
-    const w = c.next() as string;
+    const w = c.peek() as string;
     const [k, v] = splitNv(w);
-    if (v === null) throw new Fail(`Unknown arguments: ${w}`, w);
+    if (v === null || k === "") {
+      throw new Fail(`Unknown arguments: ${c.words.slice(c.i).join(" ")}`, w);
+    }
+    c.next();
     nv.push([k, v]);
   }
   return { type, ...(setId !== undefined ? { setId } : {}), nv };

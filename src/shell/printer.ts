@@ -55,13 +55,14 @@ const SET_KEYWORD: Record<string, string> = {
   utilization: "utilization",
 };
 
-function opText(op: XmlElement): string {
+/** An op, then its own attribute sets as `op_params` / `op_meta` parts. */
+function opParts(op: XmlElement): string[] {
   const words = ["op", getAttr(op, "name") ?? ""];
   for (const [k, v] of op.attrs) if (k !== "id" && k !== "name") words.push(`${k}=${quoteValue(v)}`);
-  for (const set of childElements(op, "instance_attributes")) {
-    words.push(...childElements(set, "nvpair").map(nvText));
-  }
-  return words.join(" ");
+  const parts = [words.join(" ")];
+  for (const set of childElements(op, "instance_attributes")) parts.push(setText("op_params", set));
+  for (const set of childElements(op, "meta_attributes")) parts.push(setText("op_meta", set));
+  return parts;
 }
 
 /** Parts shared by resources: description, then sets and ops in XML order. */
@@ -72,7 +73,7 @@ function resourceParts(el: XmlElement): string[] {
   for (const c of childElements(el)) {
     const kw = SET_KEYWORD[c.name];
     if (kw !== undefined) parts.push(setText(kw, c));
-    else if (c.name === "operations") parts.push(...childElements(c, "op").map(opText));
+    else if (c.name === "operations") parts.push(...childElements(c, "op").flatMap(opParts));
   }
   return parts;
 }

@@ -105,7 +105,9 @@ export async function crm(argv: readonly string[], io: ToolIo): Promise<number> 
   if (opts.cib !== undefined && !(await useShadow(shell, opts.cib))) return 1;
   let okRun = true;
   if (opts.rest.length > 0) {
-    okRun = await shell.run(opts.rest);
+    // crmsh joins its arguments into one line and parses that line again: quoting given to
+    // the outer shell is lost, except that words with blanks are quoted again.
+    okRun = await runLine(shell, opts.rest.map(requote).join(" "));
     if (opts.rest.length > 1 || shell.stack.length === 0) {
       okRun = (await shell.leaveAll()) && okRun;
       return okRun && !ctx.failed ? 0 : 1;
@@ -121,6 +123,10 @@ export async function crm(argv: readonly string[], io: ToolIo): Promise<number> 
   }
   okRun = (await shell.leaveAll()) && okRun;
   return okRun && !ctx.failed ? 0 : 1;
+}
+
+function requote(word: string): string {
+  return /\s/.test(word) ? `"${word.replace(/["\\]/g, "\\$&")}"` : word;
 }
 
 function shortHost(): string {
@@ -159,8 +165,9 @@ export async function runLine(shell: Dispatcher, line: string): Promise<boolean>
   if (trimmed === "" || trimmed.startsWith("#")) return true;
   const words = tokenize(trimmed);
   if (!words.ok) {
+    // crmsh names the previous command here ("None" before the first one).
     const last = shell.ctx.lastCmdPath;
-    shell.ctx.error(last === "" ? null : last, "No closing quotation");
+    shell.ctx.error(last === "" ? "None" : last, "No closing quotation");
     return false;
   }
   return shell.run(words.value);

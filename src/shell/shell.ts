@@ -86,6 +86,7 @@ export class Dispatcher {
       for (const a of c.aliases ?? []) candidates.push({ name: a, target: c.name });
       for (const a of c.deprecated ?? []) candidates.push({ name: a, target: c.name });
     }
+    for (const n of level.otherNames ?? []) candidates.push({ name: n, target: n });
     const found = resolveName(head, candidates);
     if (found === undefined) return undefined;
     const cmd = level.commands.find((c) => c.name === found.target);

@@ -53,6 +53,7 @@ export function semanticChecks(ctx: ShellContext, state: ConfigureState): boolea
     if (el.name === "primitive") ok = checkPrimitive(ctx, el) && ok;
     if (KNOWN_META[el.name] !== undefined) checkMeta(ctx, el);
     if (el.name.startsWith("rsc_")) checkReferences(ctx, state.work, el);
+    if (el.name === "cluster_property_set") checkProperties(ctx, el);
   }
   return ok;
 }
@@ -105,6 +106,12 @@ function checkPrimitive(ctx: ShellContext, p: XmlElement): boolean {
 
 function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata): void {
   const ops = childElements(p, "operations").flatMap((o) => childElements(o, "op"));
+  const seen = new Set<string>();
+  for (const op of ops) {
+    const key = `${getAttr(op, "name")}\0${durationSeconds(getAttr(op, "interval") ?? "0")}`;
+    if (seen.has(key)) ctx.warn(`${id}: interval in ${getAttr(op, "name")} must be unique, advised is None`);
+    seen.add(key);
+  }
   const timeouts: [string, string][] = [];
   for (const op of ops) {
     const name = getAttr(op, "name") ?? "";
@@ -122,6 +129,30 @@ function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata):
     if (!md.actions.some((a) => a.name === name)) {
       ctx.warn(`${id}: action '${name}' not found in Resource Agent meta-data`);
     }
+  }
+}
+
+/** Cluster options of Pacemaker 2.1.5 (schedulerd, controld and based meta-data). */
+export const CLUSTER_OPTIONS = new Set([
+  "no-quorum-policy", "symmetric-cluster", "maintenance-mode", "start-failure-is-fatal",
+  "enable-startup-probes", "shutdown-lock", "shutdown-lock-limit", "stonith-enabled",
+  "stonith-action", "stonith-timeout", "have-watchdog", "concurrent-fencing", "startup-fencing",
+  "priority-fencing-delay", "cluster-delay", "batch-limit", "migration-limit",
+  "stop-all-resources", "stop-orphan-resources", "stop-orphan-actions", "remove-after-stop",
+  "pe-error-series-max", "pe-warn-series-max", "pe-input-series-max", "node-health-strategy",
+  "node-health-base", "node-health-green", "node-health-yellow", "node-health-red",
+  "placement-strategy", "dc-version", "cluster-infrastructure", "cluster-name", "dc-deadtime",
+  "cluster-recheck-interval", "load-threshold", "node-action-limit", "fence-reaction",
+  "election-timeout", "shutdown-escalation", "join-integration-timeout",
+  "join-finalization-timeout", "transition-delay", "stonith-watchdog-timeout",
+  "stonith-max-attempts", "enable-acl", "cluster-ipc-limit", "last-lrm-refresh",
+]);
+
+function checkProperties(ctx: ShellContext, set: XmlElement): void {
+  const id = getAttr(set, "id") ?? "";
+  for (const nv of childElements(set, "nvpair")) {
+    const name = getAttr(nv, "name") ?? "";
+    if (!CLUSTER_OPTIONS.has(name)) ctx.warn(`${id}: unknown attribute '${name}'`);
   }
 }
 

@@ -47,17 +47,23 @@ function unwrap(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent
   else dropReferences(ctx, state, id);
 }
 
+/**
+ * A resource that is the last member of its container first takes the container's place
+ * (constraints move to it), then goes with its own constraints — crmsh's order of messages.
+ */
 function deletePrimitive(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent: XmlElement): void {
-  detach(parent, el);
-  dropReferences(ctx, state, getAttr(el, "id") ?? "");
-  if (!CONTAINERS.has(parent.name)) return;
-  const left = childElements(parent).filter((c) => c.name === "primitive" || CONTAINERS.has(c.name));
-  if (left.length > 0) return;
-  const outer = findById(state.work, getAttr(parent, "id") ?? "");
-  if (outer) {
-    detach(outer.parent, outer.el);
-    dropReferences(ctx, state, getAttr(parent, "id") ?? "");
+  let container = parent;
+  for (let depth = 0; CONTAINERS.has(container.name) && depth < 3; depth++) {
+    const members = childElements(container).filter((c) => c.name === "primitive" || CONTAINERS.has(c.name));
+    if (members.length !== 1) break;
+    const outer = findById(state.work, getAttr(container, "id") ?? "");
+    if (!outer) break;
+    unwrap(ctx, state, outer.el, outer.parent);
+    container = outer.parent;
   }
+  const now = findById(state.work, getAttr(el, "id") ?? "");
+  detach(now?.parent ?? parent, el);
+  dropReferences(ctx, state, getAttr(el, "id") ?? "");
 }
 
 /** `rename OLD NEW`: the id changes, references follow. */
@@ -100,8 +106,9 @@ export function modgroup(ctx: ShellContext, state: ConfigureState, args: readonl
       return false;
     }
     detach(group.el, rsc.el);
-    const at = group.parent.children.indexOf(group.el);
-    group.parent.children.splice(at + 1, 0, rsc.el);
+    const top = topLevelAncestor(state, group.el);
+    const resources = section(state.work, "resources");
+    resources.children.splice(resources.children.indexOf(top) + 1, 0, rsc.el);
   } else {
     if (rsc.parent.name !== "resources") {
       ctx.error(ctx.cmdPath, `${rid} already in ${getAttr(rsc.parent, "id")}`);
@@ -112,6 +119,14 @@ export function modgroup(ctx: ShellContext, state: ConfigureState, args: readonl
   }
   markChanged(state, gid);
   return true;
+}
+
+/** The child of `resources` that contains `el` (a group inside a clone: the clone). */
+function topLevelAncestor(state: ConfigureState, el: XmlElement): XmlElement {
+  const resources = section(state.work, "resources");
+  const contains = (p: XmlElement): boolean =>
+    p === el || childElements(p).some((c) => contains(c));
+  return childElements(resources).find((c) => contains(c)) ?? el;
 }
 
 function insertMember(group: XmlElement, el: XmlElement, where?: string, ref?: string): void {

@@ -3,7 +3,7 @@
  * commands, written back by `commit` (or when the level is left), after crm_verify's
  * findings and crmsh's semantic checks have been relayed.
  */
-import type { CibBackend } from "../../cib/backend.js";
+import type { CibBackend, CibError } from "../../cib/backend.js";
 import { describeCibError } from "../../cib/load.js";
 import { type XmlElement, childElements, cloneElement, elem, firstChild } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
@@ -57,7 +57,7 @@ export async function getState(ctx: ShellContext): Promise<ConfigureState | unde
   const backend = await ctx.openCib();
   const read = await backend.read();
   if (!read.ok) {
-    ctx.error(null, describeCibError(read.error));
+    reportReadError(ctx, read.error);
     return undefined;
   }
   const state: ConfigureState = {
@@ -70,6 +70,19 @@ export async function getState(ctx: ShellContext): Promise<ConfigureState | unde
   };
   ctx.state.set(KEY, state);
   return state;
+}
+
+/** crmsh's lines when cibadmin cannot reach the CIB; our own one line for other errors. */
+function reportReadError(ctx: ShellContext, e: CibError): void {
+  const unreachable =
+    e.kind === "not-connected" ? e.detail : e.kind === "not-found" ? "No such device or address" : undefined;
+  if (unreachable === undefined) {
+    ctx.error(null, describeCibError(e));
+    return;
+  }
+  ctx.error(null, `running cibadmin -Ql: Could not connect to the CIB: ${unreachable}`);
+  ctx.io.stderr("Init failed, could not perform requested operations\n\n");
+  ctx.error(null, "configure: Missing requirements");
 }
 
 /** Drops the working copy; the next command re-reads the CIB. */
@@ -92,9 +105,11 @@ export async function commitState(
   opts: { force?: boolean } = {},
 ): Promise<boolean> {
   if (!state.dirty) return true;
-  // crmsh runs crm_verify on a commit only when the new configuration has resources.
-  const verified = hasResources(state.work) ? await relayVerify(ctx, state.work) : true;
-  const checked = semanticChecks(ctx, state);
+  // crmsh verifies a commit (crm_verify, then its semantic checks) only when the new
+  // configuration has resources.
+  const withResources = hasResources(state.work);
+  const verified = withResources ? await relayVerify(ctx, state.work) : true;
+  const checked = withResources ? semanticChecks(ctx, state) : true;
   const force = opts.force === true || ctx.force;
   if ((!verified || !checked) && !force) return false;
   const written = await state.backend.commit(state.work);

@@ -73,6 +73,8 @@ async function show(ctx: ShellContext, args: readonly string[]): Promise<boolean
     const asXml = args[0] === "xml";
     const rest = asXml ? args.slice(1) : args.filter((a) => a !== "changed");
     const objects = selectObjects(ctx, state.work, rest);
+    // crmsh still prints the (empty) document of `show xml` after an unknown id.
+    if (objects === undefined && asXml) ctx.io.stdout(showXml(state.work, []));
     if (objects === undefined) return false;
     const text = asXml ? showXml(state.work, objects) : showText(objects);
     if (text !== "") ctx.io.stdout(text);
@@ -118,10 +120,8 @@ const COMMANDS: Command[] = [
     summary: "Delete CIB objects",
     help: "usage: delete <id> [<id>...]",
     handler: async (ctx, args) => {
-      if (args.length === 0) {
-        ctx.error(ctx.cmdPath, "Expected at least 1 arguments");
-        return false;
-      }
+      // crmsh accepts `delete` without ids and does nothing.
+      if (args.length === 0) return true;
       return withState(ctx, (state) => deleteObjects(ctx, state, args));
     },
   },
@@ -132,7 +132,8 @@ const COMMANDS: Command[] = [
     handler: async (ctx, args) => {
       const [from, to] = args;
       if (from === undefined || to === undefined || args.length > 2) {
-        ctx.error(ctx.cmdPath, "usage: rename <old_id> <new_id>");
+        const n = args.length;
+        ctx.error(ctx.cmdPath, `Expected (old_id new_id), takes exactly 2 arguments (${n} given)`);
         return false;
       }
       return withState(ctx, (state) => renameObject(ctx, state, from, to));
@@ -201,6 +202,12 @@ export const level: Level = {
     "configuration session or using the commit command.",
   ].join("\n"),
   commands: COMMANDS,
+  otherNames: [
+    "acl_target", "alert", "bundle", "cib", "cibstatus", "default-timeouts", "edit",
+    "fencing_topology", "filter", "graph", "monitor", "ptest", "role", "rsc_template",
+    "rsc_ticket", "rsctest", "schema", "set", "tag", "template", "upgrade", "user",
+    "validate_all", "assist", "ra", "maintenance", "history",
+  ],
   async leave(ctx) {
     const state = ctx.state.get("configure") as ConfigureState | undefined;
     if (!state?.dirty) return true;

@@ -37,6 +37,12 @@ export interface Level {
   readonly help: string;
   readonly commands: readonly Command[];
   /**
+   * Names of crmsh commands of this level that pacer does not implement: they take part in
+   * crmsh's abbreviation matching (so `dlt` stays ambiguous between delete and
+   * default-timeouts) and are then reported as `No such command`.
+   */
+  readonly otherNames?: readonly string[];
+  /**
    * Called when the level is left (`up`, `end`, `cd ..`, `quit`, end of input, and after a
    * one-shot command ran in it). The configure level commits pending changes here.
    * Returns false when that failed (the session's exit status becomes 1).
