@@ -62,7 +62,8 @@ export interface DriverOptions {
   readonly tickMs?: number;
 }
 
-export const tickMsDefault = 5;
+/** The core asks for a tick at least every 10 ms; fewer wakeups keep an idle node cheap. */
+export const tickMsDefault = 10;
 /** Inputs raised by callbacks while a step runs, queued at most (a bug if exceeded). */
 export const pendingInputsMax = 100_000;
 

@@ -214,7 +214,14 @@ function answer(
     return `${JSON.stringify({ ok: true, queued: r.payloads.length })}\n`;
   }
   if (r.op === "cluster-counters") {
-    return `${JSON.stringify({ ok: true, counters: driver.counters, maxTickGapMs: driver.maxTickGapMs, view: driver.view })}\n`;
+    const cpu = process.cpuUsage();
+    return `${JSON.stringify({
+      ok: true,
+      counters: driver.counters,
+      maxTickGapMs: driver.maxTickGapMs,
+      cpuUs: cpu.user + cpu.system,
+      view: driver.view,
+    })}\n`;
   }
   return handleStatusRequest(line, status);
 }
