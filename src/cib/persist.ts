@@ -106,14 +106,11 @@ function digestNode(n: XmlNode, out: string[]): void {
     out.push(`<!--${n.text}-->`);
     return;
   }
-  if (n.type === "text") {
-    out.push(n.text.replace(/[&<>]/g, (c) => DIGEST_ESC[c] ?? c));
-    return;
-  }
+  if (n.type === "text") return; // Pacemaker's digest leaves text content out
   out.push(`<${n.name}`);
   for (const [k, v] of n.attrs)
     out.push(` ${k}="${v.replace(/[&<>"']/g, (c) => DIGEST_ESC[c] ?? c)}"`);
-  if (n.children.length === 0) {
+  if (n.children.every((c) => c.type === "text")) {
     out.push("/>");
     return;
   }
@@ -124,7 +121,8 @@ function digestNode(n: XmlNode, out: string[]): void {
 
 /**
  * The canonical text Pacemaker hashes for the on-disk digest: the tree printed without any
- * formatting whitespace, preceded by one space and followed by a newline.
+ * formatting whitespace or text content (comments stay), preceded by one space and followed
+ * by a newline.
  */
 export function digestText(cib: XmlElement): string {
   const out: string[] = [" "];

@@ -71,10 +71,7 @@ function parseSource(text: string, label: string, source: VerifySource): Load {
     return {
       ok: false,
       code: ExitCode.Config,
-      lines: [
-        `crm_verify: ${e.file}:${e.line}:${e.col}: XML syntax error: ${e.detail}`,
-        "crm_verify: Errors found during check: config not valid",
-      ],
+      lines: [`crm_verify: ${e.file}:${e.line}:${e.col}: XML syntax error: ${e.detail}`],
     };
   }
   if (r.value.name !== "cib") {
