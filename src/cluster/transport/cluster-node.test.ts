@@ -155,7 +155,7 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
         payloads: Array.from({ length: n }, (_, k) => `m${id}-${from + k}`),
       });
     await Promise.all([batch(1, 0, 200), batch(2, 0, 200), batch(3, 0, 100)]);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 80)); // kill while node 3's messages are in flight
     const killedAt = performance.now();
     killNode(c, 3);
     const survivors = await untilOneView(c, [1, 2], 10_000);
