@@ -8,6 +8,7 @@ import {
   type Colocation,
   type MergeContext,
   applyToDependent,
+  applyToDependentSet,
   mergeDependents,
 } from "./colocation.js";
 import {
@@ -22,7 +23,13 @@ import {
 import type { Resource, WorkingSet } from "./model.js";
 import { INFINITY } from "./scores.js";
 import { groupColocations, groupMembers } from "./group.js";
-import { assignClone, cloneColocations, expandCloneColocation } from "./clone.js";
+import {
+  assignClone,
+  cloneColocations,
+  cloneNodes,
+  expandCloneColocation,
+  instanceLead,
+} from "./clone.js";
 
 export interface Allocation {
   /** Chosen node per primitive (undefined = stopped). */
@@ -45,6 +52,9 @@ export function allPrimitives(r: Resource): Resource[] {
 export class Allocator {
   readonly alloc: Allocation;
   private readonly allocating = new Set<Resource>();
+  readonly cloneState = new Map<Resource, "busy" | "done">();
+  readonly promotionNotes: string[] = [];
+  readonly promotionScores = new Map<Resource, number>();
   private readonly asDependent = new Map<Resource, Colocation[]>();
   private readonly asPrimary = new Map<Resource, Colocation[]>();
   readonly mergeCtx: MergeContext;
@@ -72,7 +82,7 @@ export class Allocator {
     this.mergeCtx = {
       nodes: ws.nodeByName,
       weightsOf: (r) => this.weightsOf(r),
-      dependentsOf: (r) => this.asPrimary.get(r) ?? [],
+      dependentsOf: (r) => this.dependentsOf(r),
       canRun: (n) => this.nodeUsable(n),
     };
   }
@@ -85,6 +95,33 @@ export class Allocator {
     const p = this.asPrimary.get(c.primary) ?? [];
     p.push(c);
     this.asPrimary.set(c.primary, p);
+  }
+
+  /** Colocations with `r` as primary (for an instance lead, also those with its clone). */
+  dependentsOf(r: Resource): Colocation[] {
+    const own = this.asPrimary.get(r) ?? [];
+    const inst = r.parent?.kind === "clone" ? r : r.parent?.parent?.kind === "clone" ? r.parent : undefined;
+    const clone = inst?.parent;
+    if (!inst || !clone || instanceLead(inst) !== r) return own;
+    return [...own, ...(this.asPrimary.get(clone) ?? [])];
+  }
+
+  /** Nodes where `r` was placed (clones: every instance; optionally only promoted). */
+  placedNodes(r: Resource, promotedOnly: boolean): Set<string> {
+    if (r.kind === "clone") {
+      assignClone(this, r);
+      return cloneNodes(this, r, promotedOnly);
+    }
+    const lead = r.kind === "group" ? r.children[0] : r;
+    if (!lead) return new Set();
+    const node = this.assign(lead);
+    if (promotedOnly && !this.alloc.promoted.has(lead)) return new Set();
+    return node === undefined ? new Set() : new Set([node]);
+  }
+
+  quorumAllowsPromotion(): boolean {
+    const o = this.ws.options;
+    return o.haveQuorum || o.noQuorumPolicy === "ignore";
   }
 
   weightsOf(r: Resource): Weights {
@@ -181,12 +218,10 @@ export class Allocator {
   /** Places one primitive (and, first, everything it is colocated with). */
   assign(rsc: Resource, restrictTo?: ReadonlySet<string>): string | undefined {
     if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
-    if (rsc.parent?.kind === "clone" || rsc.parent?.parent?.kind === "clone") {
-      const clone = rsc.parent.kind === "clone" ? rsc.parent : rsc.parent.parent;
-      if (clone && !this.allocating.has(clone)) {
-        assignClone(this, clone);
-        if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
-      }
+    const inst = rsc.parent?.kind === "clone" ? rsc : rsc.parent?.parent?.kind === "clone" ? rsc.parent : undefined;
+    if (inst?.parent && !this.cloneState.has(inst.parent)) {
+      assignClone(this, inst.parent);
+      if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
     }
     if (this.allocating.has(rsc)) return undefined;
     this.allocating.add(rsc);
@@ -195,11 +230,17 @@ export class Allocator {
       (a, b) => b.primary.priority - a.primary.priority,
     );
     for (const c of sorted) {
-      const primaryNode = this.assign(c.primary);
-      if (!this.alloc.assigned.has(c.primary)) continue;
+      if (c.dependentRole === "Promoted") continue;
       const archive = new Map(w);
-      const why = applyToDependent(w, c, primaryNode, this.ws.nodeByName);
-      if (why) this.alloc.reasons.set(rsc, why);
+      if (c.primary.kind === "clone" || c.primaryRole === "Promoted") {
+        const nodes = this.placedNodes(c.primary, c.primaryRole === "Promoted");
+        applyToDependentSet(w, c, nodes, this.ws.nodeByName);
+      } else {
+        const primaryNode = this.assign(c.primary);
+        if (!this.alloc.assigned.has(c.primary)) continue;
+        const why = applyToDependent(w, c, primaryNode, this.ws.nodeByName);
+        if (why) this.alloc.reasons.set(rsc, why);
+      }
       if (c.score < 0 && c.score > -INFINITY && ![...w].some(([n, s]) => s >= 0 && this.nodeUsable(n))) {
         w.clear();
         for (const [k, v] of archive) w.set(k, v);

@@ -1,27 +1,108 @@
 /**
  * Clones: instances of one resource spread over nodes (clone-max in total, at most
- * clone-node-max per node). Constraints on the clone act on every instance; instances
- * already active keep their node when it is still allowed.
+ * clone-node-max per node). Constraints on the clone act on every instance; instances are
+ * placed one after another, active ones first, each on the best node not yet full.
  */
 import type { Allocator } from "./allocate.js";
 import type { Colocation } from "./colocation.js";
+import { currentNodes } from "./location.js";
 import type { ColocationConstraint, Resource, WorkingSet } from "./model.js";
+import { assignPromotion } from "./promotable.js";
+import { INFINITY } from "./scores.js";
+
+/** The primitive that stands for an instance in placement (a group's first member). */
+export function instanceLead(inst: Resource): Resource | undefined {
+  return inst.kind === "group" ? inst.children[0] : inst;
+}
+
+export function instancePrimitives(inst: Resource): Resource[] {
+  return inst.kind === "group" ? inst.children : [inst];
+}
 
 export function cloneColocations(_ws: WorkingSet): Colocation[] {
+  // Instances of a clone are independent; their groups' internal colocations come from
+  // groupColocations. Nothing else is implicit.
   return [];
 }
 
+function endpoint(r: Resource, asPrimary: boolean, score: number): Resource | undefined {
+  if (r.kind === "group") {
+    return asPrimary && score >= INFINITY ? r.children[r.children.length - 1] : r.children[0];
+  }
+  return r;
+}
+
+/**
+ * Colocations involving a clone. A clone as primary stays the clone (placement then uses
+ * the set of nodes its instances got); a clone as dependent becomes one colocation per
+ * instance. Role-specific dependents are handled by promotion, not placement.
+ */
 export function expandCloneColocation(
   _ws: WorkingSet,
-  _c: ColocationConstraint,
-  _dep: Resource,
-  _pri: Resource,
+  c: ColocationConstraint,
+  dep: Resource,
+  pri: Resource,
 ): Colocation[] {
-  return [];
+  const primary = pri.kind === "clone" ? pri : endpoint(pri, true, c.score);
+  if (!primary) return [];
+  const deps = dep.kind === "clone" ? dep.children.map(instanceLead) : [endpoint(dep, false, c.score)];
+  const out: Colocation[] = [];
+  for (const d of deps) {
+    if (!d) continue;
+    out.push({
+      id: c.id,
+      dependent: d,
+      primary,
+      score: c.score,
+      nodeAttribute: c.nodeAttribute,
+      dependentRole: c.dependentRole,
+      primaryRole: c.primaryRole,
+      influence: c.influence,
+    });
+  }
+  return out;
+}
+
+function isActive(inst: Resource): boolean {
+  return instancePrimitives(inst).some((p) => currentNodes(p).length > 0);
 }
 
 export function assignClone(a: Allocator, clone: Resource): void {
-  for (const inst of clone.children) {
-    for (const p of inst.kind === "group" ? inst.children : [inst]) a.assign(p);
+  if (a.cloneState.has(clone)) return;
+  a.cloneState.set(clone, "busy");
+  const settings = clone.clone;
+  const perNodeMax = settings?.cloneNodeMax ?? 1;
+  const perNode = new Map<string, number>();
+  const ordered = [...clone.children].sort((x, y) => {
+    const ax = isActive(x) ? 0 : 1;
+    const ay = isActive(y) ? 0 : 1;
+    return ax - ay || (x.instance ?? 0) - (y.instance ?? 0);
+  });
+  for (const inst of ordered) {
+    const lead = instanceLead(inst);
+    if (!lead) continue;
+    const open = new Set(
+      a.ws.nodes.map((n) => n.uname).filter((n) => (perNode.get(n) ?? 0) < perNodeMax),
+    );
+    const node = a.assign(lead, open);
+    for (const p of instancePrimitives(inst)) if (p !== lead) a.assign(p);
+    if (node !== undefined) perNode.set(node, (perNode.get(node) ?? 0) + 1);
   }
+  if (settings?.promotable) assignPromotion(a, clone);
+  a.cloneState.set(clone, "done");
+}
+
+/** Nodes where instances of `clone` were placed (optionally only promoted ones). */
+export function cloneNodes(a: Allocator, clone: Resource, promotedOnly: boolean): Set<string> {
+  const out = new Set<string>();
+  for (const inst of clone.children) {
+    const prims = instancePrimitives(inst);
+    const lead = prims[0];
+    if (!lead) continue;
+    const node = a.alloc.assigned.get(lead);
+    if (node === undefined) continue;
+    if (promotedOnly && !prims.some((p) => a.alloc.promoted.has(p))) continue;
+    out.add(node);
+  }
+  return out;
 }

@@ -137,3 +137,26 @@ export function applyToDependent(
   }
   return undefined;
 }
+
+/** As applyToDependent, for a primary placed on several nodes (a clone's instances). */
+export function applyToDependentSet(
+  w: Weights,
+  c: Colocation,
+  primaryNodes: ReadonlySet<string>,
+  nodes: Map<string, NodeInfo>,
+): void {
+  const values = new Set<string>();
+  for (const n of primaryNodes) {
+    const v = attrOf(nodes, n, c.nodeAttribute);
+    if (v !== undefined) values.add(v);
+  }
+  for (const [n, s] of w) {
+    const v = attrOf(nodes, n, c.nodeAttribute);
+    const same = v !== undefined && values.has(v);
+    if (same) {
+      if (c.score < INFINITY) w.set(n, addScores(s, c.score));
+    } else if (c.score >= INFINITY) {
+      w.set(n, -INFINITY);
+    }
+  }
+}

@@ -2,7 +2,14 @@
  * Actions of one primitive: stop where it runs and should not (or must restart), start
  * where it was placed, and the internal stop-before-start edge.
  */
-import { type Action, type ActionSet, IMPLIES_THEN, RESTART, RUNNABLE_LEFT } from "./actions.js";
+import {
+  type Action,
+  type ActionSet,
+  IMPLIES_FIRST,
+  IMPLIES_THEN,
+  RESTART,
+  RUNNABLE_LEFT,
+} from "./actions.js";
 import type { Allocation } from "./allocate.js";
 import { definitionChange, definitionChanged } from "./digest.js";
 import { currentNodes, isBlocked } from "./location.js";
@@ -18,6 +25,8 @@ export interface PrimitivePlan {
   readonly restartReason: string | undefined;
   /** A reload in place (only reloadable parameters changed). */
   readonly reload?: Action;
+  readonly promote?: Action;
+  readonly demote?: Action;
 }
 
 /** Nodes whose history counts: online nodes, and unclean nodes awaiting fencing. */
@@ -92,6 +101,8 @@ export function createPrimitiveActions(
     start.reason = quorumBlock;
   }
   for (const s of plan.stops) set.order(s, start, IMPLIES_THEN | RUNNABLE_LEFT | (s.node === next ? RESTART : 0));
+  const roles = promotableActions(set, alloc, rsc, plan.stops, start);
+  if (roles) return { ...plan, restartReason: changed, ...roles };
   if (stays && changed === undefined && definitionChange(rsc, next)?.kind === "reload") {
     const reload = set.add({ task: "reload", rsc, rscId: rsc.id, node: next, intervalMs: 0,
       pseudo: false, optional: false, runnable: true, reason: undefined });
@@ -106,4 +117,34 @@ function quorumBlocks(ws: WorkingSet, rsc: Resource, current: string[]): string 
   if (o.haveQuorum || o.noQuorumPolicy === "ignore" || rsc.requires === "nothing") return undefined;
   if (o.noQuorumPolicy === "freeze") return current.length > 0 ? undefined : "quorum freeze";
   return "no quorum";
+}
+
+/** Promote/demote around the start/stop of an instance of a promotable clone. */
+function promotableActions(
+  set: ActionSet,
+  alloc: Allocation,
+  rsc: Resource,
+  stops: Action[],
+  start: Action,
+): { promote?: Action; demote?: Action } | undefined {
+  const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;
+  if (!clone?.clone?.promotable) return undefined;
+  const out: { promote?: Action; demote?: Action } = {};
+  const wantPromoted = alloc.promoted.has(rsc);
+  for (const stop of stops) {
+    const c = stop.node as string;
+    if (rsc.history.get(c)?.role !== "Promoted") continue;
+    const demote = set.add({ task: "demote", rsc, rscId: rsc.id, node: c, intervalMs: 0,
+      pseudo: stop.pseudo, optional: wantPromoted && stop.optional && start.node === c, runnable: true, reason: undefined });
+    set.order(demote, stop, IMPLIES_FIRST);
+    out.demote = demote;
+  }
+  if (wantPromoted && start.node !== undefined) {
+    const promoted = rsc.history.get(start.node)?.role === "Promoted";
+    const promote = set.add({ task: "promote", rsc, rscId: rsc.id, node: start.node, intervalMs: 0,
+      pseudo: false, optional: promoted && start.optional, runnable: start.runnable, reason: undefined });
+    set.order(start, promote, IMPLIES_THEN | RUNNABLE_LEFT);
+    out.promote = promote;
+  }
+  return out;
 }

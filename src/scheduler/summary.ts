@@ -41,10 +41,6 @@ export function summaryLines(t: Transition): string[] {
   return out;
 }
 
-function roleName(r: Role): string {
-  return r === "Started" ? "Started" : r;
-}
-
 function noQuorum(t: Transition, rsc: Resource): boolean {
   const o = t.ws.options;
   return !o.haveQuorum && o.noQuorumPolicy !== "ignore" && rsc.requires !== "nothing";
@@ -57,53 +53,67 @@ function stopReason(t: Transition, plan: PrimitivePlan, stop: Action | undefined
   return `due to ${text}${blocked}`;
 }
 
+function isPromotable(rsc: Resource): boolean {
+  const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;
+  return clone?.clone?.promotable === true;
+}
+
+/** "node" for plain resources, "Role node" for promotable instances. */
+function at(rsc: Resource, role: Role, node: string): string {
+  if (!isPromotable(rsc)) return node;
+  return `${role === "Promoted" ? "Promoted" : "Unpromoted"} ${node}`;
+}
+
 function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const rsc = plan.rsc;
   if (plan.starts.length === 0 && plan.stops.length === 0) return [];
   const start = plan.starts[0];
-  const nextRole = t.nextRole.get(rsc) ?? "Stopped";
+  const prom = isPromotable(rsc);
+  const nextRole: Role = t.nextRole.get(rsc) === "Promoted" ? "Promoted" : "Unpromoted";
   const current = plan.current;
   const next = start?.node;
+  const line = (verb: string, details: string, reason = ""): Line[] => [{ verb, rsc: rsc.id, details, reason }];
   const startHappens = start !== undefined && next !== undefined && !start.optional;
   if (current.length === 0) {
     if (!startHappens || !start) return [];
-    const role = nextRole === "Promoted" ? `Stopped -> Promoted ${next}` : next;
-    if (start.runnable) return [{ verb: nextRole === "Promoted" ? "Promote" : "Start", rsc: rsc.id, details: role, reason: "" }];
-    const why = start.reason ? `due to ${start.reason} (blocked)` : "(blocked)";
-    return [{ verb: "Start", rsc: rsc.id, details: next, reason: why }];
+    const promoted = prom && nextRole === "Promoted";
+    const details = promoted ? `Stopped -> Promoted ${next}` : next;
+    const verb = promoted ? "Promote" : "Start";
+    if (start.runnable) return line(verb, details);
+    return line(verb, details, start.reason ? `due to ${start.reason} (blocked)` : "blocked");
   }
   const failed = current.some((n) => rsc.history.get(n)?.failed);
   if (current.length > 1) {
     if (next !== undefined && start?.runnable) {
-      if (current.includes(next)) return [{ verb: "Restart", rsc: rsc.id, details: next, reason: "" }];
-      return [{ verb: "Move", rsc: rsc.id, details: `${current.join(" ")} -> ${next}`, reason: "" }];
+      if (current.includes(next)) return line("Restart", next);
+      return line("Move", `${current.join(" ")} -> ${next}`);
     }
-    return current.map((c) => ({
-      verb: "Stop",
-      rsc: rsc.id,
-      details: c,
-      reason: stopReason(t, plan, plan.stops.find((s) => s.node === c), start),
-    }));
+    return current.flatMap((c) => line("Stop", c, stopReason(t, plan, plan.stops.find((s) => s.node === c), start)));
   }
   const c = current[0] as string;
   const stop = plan.stops[0];
-  const curRole = rsc.history.get(c)?.role ?? "Started";
+  const curRole: Role = rsc.history.get(c)?.role === "Promoted" ? "Promoted" : "Unpromoted";
   if (next === undefined || !start?.runnable) {
     if (!stop || stop.optional) return [];
-    return [{ verb: "Stop", rsc: rsc.id, details: c, reason: stopReason(t, plan, stop, start) }];
+    return line("Stop", at(rsc, curRole, c), stopReason(t, plan, stop, start));
   }
+  const roleChange = prom && curRole !== nextRole;
   if (next !== c) {
-    return [{ verb: failed ? "Recover" : "Move", rsc: rsc.id, details: `${c} -> ${next}`, reason: "" }];
+    const details = prom ? `${curRole} ${c} -> ${nextRole} ${next}` : `${c} -> ${next}`;
+    return line(failed ? "Recover" : "Move", details);
   }
-  if (failed) return [{ verb: "Recover", rsc: rsc.id, details: c, reason: "" }];
-  if (plan.reload && (!stop || stop.optional)) return [{ verb: "Reload", rsc: rsc.id, details: c, reason: "" }];
+  const inPlace = roleChange ? `${curRole} -> ${nextRole} ${c}` : at(rsc, curRole, c);
+  if (failed) return line("Recover", inPlace);
+  if (plan.reload && (!stop || stop.optional)) return line("Reload", inPlace);
   if (stop && !stop.optional) {
     const why = start.reason ?? stop.reason ?? plan.restartReason;
-    return [{ verb: "Restart", rsc: rsc.id, details: c, reason: why ? `due to ${why}` : "" }];
+    return line("Restart", inPlace, why ? `due to ${why}` : "");
   }
-  if (curRole !== nextRole && nextRole !== "Stopped") {
-    const verb = nextRole === "Promoted" ? "Promote" : "Demote";
-    return [{ verb, rsc: rsc.id, details: `${roleName(curRole === "Started" ? "Unpromoted" : curRole)} -> ${roleName(nextRole)} ${c}`, reason: "" }];
+  if (roleChange) {
+    const act = nextRole === "Promoted" ? plan.promote : plan.demote;
+    if (act && act.optional) return [];
+    const blocked = act && !act.runnable ? (act.reason ? `due to ${act.reason} (blocked)` : "blocked") : "";
+    return line(nextRole === "Promoted" ? "Promote" : "Demote", inPlace, blocked);
   }
   return [];
 }

@@ -309,7 +309,8 @@ function applyMeta(r: Resource, ctx: BuildContext): void {
   const get = (k: string) => r.meta.get(k) ?? ctx.defaults.get(k);
   r.priority = parseScore(get("priority"), 0);
   const st = get("resource-stickiness") ?? get("default-resource-stickiness");
-  r.stickiness = parseScore(st, 0);
+  // Clone instances default to a stickiness of 1, so they do not shuffle needlessly.
+  r.stickiness = st === undefined && inClone(r) ? 1 : parseScore(st, 0);
   const tr = (get("target-role") ?? "Started").toLowerCase();
   r.targetRole =
     tr === "stopped"
@@ -372,4 +373,9 @@ function parseOnFail(v: string | undefined): OnFail | undefined {
   if (t === "ignore" || t === "block" || t === "stop" || t === "restart" || t === "standby") return t;
   if (t === "fence" || t === "demote") return t;
   return undefined;
+}
+
+function inClone(r: Resource): boolean {
+  for (let p = r.parent; p; p = p.parent) if (p.kind === "clone") return true;
+  return false;
 }
