@@ -4,6 +4,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { diffCib } from "../cib/diff.js";
+import { parseXml, printXml } from "../cib/xml.js";
 import { captureIo, scratchCib, TWO_NODE_CIB } from "./_test-io.js";
 import { cibadmin } from "./cibadmin.js";
 
@@ -123,6 +125,25 @@ describe("cibadmin", () => {
       live.err(),
       /^Could not connect to the CIB: Transport endpoint is not connected\n/,
     );
+  });
+  it("-P applies a v2 patchset once; a second time it is older (103)", async () => {
+    const s = scratchCib(TWO_NODE_CIB);
+    const before = parseXml(TWO_NODE_CIB, "a");
+    const after = parseXml(
+      TWO_NODE_CIB.replace('epoch="1"', 'epoch="2"').replace('type="apache"', 'type="nginx"'),
+      "b",
+    );
+    assert.ok(before.ok && after.ok);
+    if (!before.ok || !after.ok) return;
+    const patchFile = join(s.dir, "patch.xml");
+    writeFileSync(patchFile, printXml(diffCib(before.value, after.value)));
+    const io = captureIo(s.env);
+    assert.equal(await cibadmin(["-P", "-x", patchFile], io), 0, io.err());
+    assert.equal(s.readCib(), printXml(after.value));
+    const again = captureIo(s.env);
+    assert.equal(await cibadmin(["-P", "-x", patchFile], again), 103);
+    assert.equal(again.err(), "Call failed: Update was older than existing configuration\n");
+    s.cleanup();
   });
   it("-5 prints Pacemaker's on-disk digest", async () => {
     const dir = mkdtempSync(join(tmpdir(), "pacer-md5-"));
