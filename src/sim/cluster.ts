@@ -15,7 +15,7 @@ import {
   resolveConfig,
   step,
 } from "../cluster/protocol/api.js";
-import { decodeWire, encodeWire } from "../cluster/protocol/wire.js";
+import { decodeWire, encodeWire, type Wire } from "../cluster/protocol/wire.js";
 import { InvariantError } from "../shared/assert.js";
 import { Checker, MSG_HEADER_BYTES, SimViolation } from "./checker.js";
 import { EventHeap } from "./heap.js";
@@ -56,6 +56,7 @@ export class SimCluster {
   readonly net: SimNetwork;
   readonly checker: Checker;
   private readonly heap = new EventHeap<Event>();
+  private readonly decoded = new WeakMap<Uint8Array, Wire>();
   private seq = 0;
   now = 0;
   /** Every view installed: (time, node, ring seq, members). */
@@ -182,9 +183,16 @@ export class SimCluster {
   }
 
   private feedPacket(n: SimNode, from: number, bytes: Uint8Array): void {
-    const w = decodeWire(bytes);
-    if (!w.ok) throw new Error(`sim: undecodable packet from ${from}: ${JSON.stringify(w.error)}`);
-    this.stepNode(n, { kind: "packet", wire: w.value });
+    // Every receiver of one broadcast gets the same bytes: decode them once (the core never
+    // mutates a received Wire).
+    let wire = this.decoded.get(bytes);
+    if (wire === undefined) {
+      const w = decodeWire(bytes);
+      if (!w.ok) throw new Error(`sim: undecodable packet from ${from}: ${JSON.stringify(w.error)}`);
+      wire = w.value;
+      this.decoded.set(bytes, wire);
+    }
+    this.stepNode(n, { kind: "packet", wire });
   }
 
   private stepNode(n: SimNode, input: Parameters<typeof step>[1]): void {

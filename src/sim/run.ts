@@ -67,7 +67,7 @@ export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
     restartMsMax: rng.pick([100, 1000, 4000]),
     pauseEveryMs: rng.pick([0, 3000]),
     pauseMsMax: rng.pick([100, 500, 1500]),
-    msgsPerSecPerNode: rng.pick([0, 5, 50, 200]),
+    msgsPerSecPerNode: rng.pick([0, 5, 20, 100]),
     largeRate: rng.pick([0, 0.02, 0.1]),
     largeBytesMax: rng.pick([5000, 60_000]),
     tokenMs: rng.pick([null, null, null, 300, 1000]),

@@ -273,10 +273,10 @@ export function ackAndNack(ctx: Ctx): void {
       ctx.out.push({ kind: "send", to: ring.id.rep, wire });
     }
   }
-  if (ring.seqr !== null || ring.maxSeen <= ring.delivered) return;
+  if (ring.seqr !== null || ring.maxSeen <= ring.received) return;
   if (now - ring.lastNackMs < s.cfg.retransmitMs) return;
   const missing: number[] = [];
-  for (let g = ring.delivered + 1; g <= ring.maxSeen && missing.length < RETRANSMIT_BATCH_MAX; g++) {
+  for (let g = ring.received + 1; g <= ring.maxSeen && missing.length < RETRANSMIT_BATCH_MAX; g++) {
     if (!ring.held.has(g)) missing.push(g);
   }
   if (missing.length === 0) return;
