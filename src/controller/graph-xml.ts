@@ -50,7 +50,9 @@ function parseAction(el: XmlElement, inputs: number[]): Result<GraphAction, stri
     node: getAttr(el, "on_node") ?? null,
     intervalMs,
     timeoutMs: Number(meta.timeout ?? "") || DEFAULT_TIMEOUT_MS,
-    targetRc: Number(meta.op_target_rc ?? "0") || 0,
+    // Probes expect "not running" (7); Pacemaker writes it as CRM_meta_op_target_rc.
+    targetRc: Number(meta.op_target_rc ?? (operation === "monitor" && intervalMs === 0 ? "7" :
+      "0")) || 0,
     params,
     meta,
     inputs,

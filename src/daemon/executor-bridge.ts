@@ -1,8 +1,8 @@
 /**
  * Runs the controller's `execute` effects on this node's executor (src/executor) and turns
  * its results into the controller's OpResult. Recurring monitors report through the
- * executor's listener only (first result, then changes), so each result reaches the
- * controller once.
+ * executor's listener (first result, then changes); NodeDaemon.report passes each distinct
+ * result to the controller once.
  */
 import { createHash } from "node:crypto";
 import type { OpResult as ExecResult, AgentAction, AgentClass } from "../executor/types.js";
@@ -54,10 +54,7 @@ function refused(a: GraphAction, why: string, callId: number): OpResult {
   };
 }
 
-/**
- * Runs one graph action; `report` receives its result (for a recurring monitor, the executor
- * listener reports instead, see the file comment).
- */
+/** Runs one graph action; `report` receives its result. */
 export function runAction(ex: Executor, a: GraphAction, report: (r: OpResult) => void): void {
   const rsc = a.resource;
   if (!rsc) return;
@@ -83,8 +80,8 @@ export function runAction(ex: Executor, a: GraphAction, report: (r: OpResult) =>
     meta: a.meta,
     ...(a.transitionKey !== undefined ? { transitionKey: a.transitionKey } : {}),
   };
-  const done = ex.exec(req);
-  if (a.intervalMs > 0) return;
-  done.then((r) => report(toControllerResult(r)), (e: unknown) =>
+  // A recurring op's first result comes both here and through the executor's listener;
+  // the daemon reports each (call id, rc, status) once.
+  ex.exec(req).then((r) => report(toControllerResult(r)), (e: unknown) =>
     report(refused(a, e instanceof Error ? e.message : String(e), 0)));
 }
