@@ -64,6 +64,10 @@ export interface DriverOptions {
 
 /** The core asks for a tick at least every 10 ms; fewer wakeups keep an idle node cheap. */
 export const tickMsDefault = 10;
+/** Broadcasts handed to the core per macrotask: bounds how long a burst holds the loop. */
+export const broadcastsPerTurn = 8;
+/** Application messages queued at most before the core has taken them. */
+export const outboxMessagesMax = 1_000_000;
 /** Inputs raised by callbacks while a step runs, queued at most (a bug if exceeded). */
 export const pendingInputsMax = 100_000;
 
@@ -85,12 +89,16 @@ export class ClusterDriver {
   private seq = 0;
   private busy = false;
   private readonly pending: Input[] = [];
+  private readonly outbox: Uint8Array[] = [];
+  private outboxScheduled = false;
   private lastTickMs = Number.NaN;
   private currentView: View | null = null;
   private currentQuorum: QuorumState | null = null;
   private stopped = false;
   /** Longest gap between two ticks seen (event-loop delay + tickMs). */
   maxTickGapMs = 0;
+  /** Application messages delivered so far (this node's own included). */
+  deliveredCount = 0;
 
   private constructor(private readonly opts: DriverOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -139,13 +147,44 @@ export class ClusterDriver {
     return this.currentQuorum;
   }
 
-  /** Broadcasts an application message in agreed order to the current (or next) view. */
+  /**
+   * Broadcasts an application message in agreed order to the current (or next) view. The
+   * message is queued and fed to the core a few per macrotask, so that a burst of broadcasts
+   * never holds the event loop (and the next heartbeat) for long.
+   */
   broadcast(payload: Uint8Array): void {
-    this.feed({ kind: "broadcast", payload });
+    if (this.stopped) return;
+    assert(
+      this.outbox.length < outboxMessagesMax,
+      "broadcast queue overflow: the application outpaces the cluster",
+    );
+    this.outbox.push(payload);
+    if (this.outboxScheduled) return;
+    this.outboxScheduled = true;
+    setImmediate(() => this.drainOutbox());
+  }
+
+  /** Application messages waiting to be handed to the core. */
+  get outboxLength(): number {
+    return this.outbox.length;
+  }
+
+  private drainOutbox(): void {
+    this.outboxScheduled = false;
+    if (this.stopped) return;
+    for (let i = 0; i < broadcastsPerTurn && this.outbox.length > 0; i++) {
+      const payload = this.outbox.shift();
+      if (payload !== undefined) this.feed({ kind: "broadcast", payload });
+    }
+    if (this.outbox.length > 0) {
+      this.outboxScheduled = true;
+      setImmediate(() => this.drainOutbox());
+    }
   }
 
   /** Tells the members we leave (so they need not wait for the token timeout), then stops. */
   leave(): void {
+    for (const payload of this.outbox.splice(0)) this.feed({ kind: "broadcast", payload });
     this.feed({ kind: "leave" });
     this.stop();
   }
@@ -221,6 +260,7 @@ export class ClusterDriver {
         this.sendWire(out.wire, this.peers);
         return;
       case "deliver":
+        this.deliveredCount++;
         this.opts.onDeliver?.(out);
         return;
       case "view":

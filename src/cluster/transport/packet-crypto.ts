@@ -74,9 +74,24 @@ export class EnvelopeKeys {
   }
 }
 
+const twoTo32 = 2 ** 32;
+
+/** Writes a safe integer as u64 BE without BigInt (BigInt conversions were a hot spot). */
+function writeU64(b: Buffer, value: number, offset: number): void {
+  b.writeUInt32BE(Math.floor(value / twoTo32), offset);
+  b.writeUInt32BE(value >>> 0, offset + 4);
+}
+
+/** Reads a u64 BE; undefined above Number.MAX_SAFE_INTEGER. */
+function readU64(b: Buffer, offset: number): number | undefined {
+  const hi = b.readUInt32BE(offset);
+  if (hi > 0x1fffff) return undefined;
+  return hi * twoTo32 + b.readUInt32BE(offset + 4);
+}
+
 function nonceOf(seq: number): Buffer {
   const nonce = Buffer.alloc(12);
-  nonce.writeBigUInt64BE(BigInt(seq), 4);
+  writeU64(nonce, seq, 4);
   return nonce;
 }
 
@@ -88,8 +103,8 @@ function writeHeader(h: EnvelopeHeader): Buffer {
   b[3] = h.hearMask;
   b.writeUInt32BE(h.sender, 4);
   b.writeUInt32BE(h.dest, 8);
-  b.writeBigUInt64BE(BigInt(h.incarnation), 12);
-  b.writeBigUInt64BE(BigInt(h.seq), 20);
+  writeU64(b, h.incarnation, 12);
+  writeU64(b, h.seq, 20);
   return b;
 }
 
@@ -120,19 +135,17 @@ export function readHeader(datagram: Uint8Array): EnvelopeHeader | undefined {
     return undefined;
   const b = Buffer.from(datagram.buffer, datagram.byteOffset, datagram.length);
   if (b[0] !== envelopeMagic || b[1] !== envelopeVersion) return undefined;
-  const incarnation = b.readBigUInt64BE(12);
-  const seq = b.readBigUInt64BE(20);
+  const incarnation = readU64(b, 12);
+  const seq = readU64(b, 20);
   const sender = b.readUInt32BE(4);
-  if (sender === 0 || seq === 0n) return undefined;
-  if (incarnation > BigInt(Number.MAX_SAFE_INTEGER) || seq > BigInt(Number.MAX_SAFE_INTEGER))
-    return undefined;
+  if (sender === 0 || seq === 0 || seq === undefined || incarnation === undefined) return undefined;
   return {
     link: b[2] ?? 0,
     hearMask: b[3] ?? 0xff,
     sender,
     dest: b.readUInt32BE(8),
-    incarnation: Number(incarnation),
-    seq: Number(seq),
+    incarnation,
+    seq,
   };
 }
 

@@ -61,6 +61,24 @@ describe("PacketReceiver", () => {
     assert.equal(r.counters.rxReplayed, 1);
   });
 
+  it("carries incarnations and seqs up to 2^53 - 1 exactly", () => {
+    const big = Number.MAX_SAFE_INTEGER;
+    const p = sealPacket(
+      keyA,
+      { link: 1, hearMask: 0b10, sender: 2, dest: 1, incarnation: big, seq: 2 ** 40 + 3 },
+      encodeWire(heartbeat(2)),
+    );
+    const got = receiver().receive(p);
+    assert.deepEqual(got?.header, {
+      link: 1,
+      hearMask: 0b10,
+      sender: 2,
+      dest: 1,
+      incarnation: big,
+      seq: 2 ** 40 + 3,
+    });
+  });
+
   it("rejects packets sealed with another key (a different authkey)", () => {
     const r = receiver();
     for (let seq = 1; seq <= 10; seq++)

@@ -219,6 +219,7 @@ function answer(
       ok: true,
       counters: driver.counters,
       maxTickGapMs: driver.maxTickGapMs,
+      delivered: driver.deliveredCount,
       cpuUs: cpu.user + cpu.system,
       view: driver.view,
     })}\n`;
