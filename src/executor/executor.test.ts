@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { lastEnvBlock, type Scratch, scratch } from "./_testing.js";
@@ -33,6 +40,14 @@ echo "ocf-exit-reason:said at the very end" >&2
 exit 1
 `;
 
+// Logs through heartbeat's shell functions, as Debian's agents do.
+const HB_LOG_AGENT = `#!/bin/sh
+. "\${OCF_FUNCTIONS_DIR}/ocf-shellfuncs"
+ocf_log info "hello from \${OCF_RESOURCE_INSTANCE}"
+ocf_exit_reason "something went %s" "wrong"
+exit $OCF_ERR_CONFIGURED
+`;
+
 const CIB_ONE_NODE = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
   <configuration><crm_config/><nodes><node id="1" uname="node1"/></nodes><resources/><constraints/></configuration>
   <status/>
@@ -53,7 +68,12 @@ describe("Executor (OCF agents)", () => {
   let s: Scratch;
   let ex: Executor;
   before(() => {
-    s = scratch({ Exit: EXIT_AGENT, Rendezvous: RENDEZVOUS_AGENT, Chatty: CHATTY_AGENT });
+    s = scratch({
+      Exit: EXIT_AGENT,
+      Rendezvous: RENDEZVOUS_AGENT,
+      Chatty: CHATTY_AGENT,
+      HbLog: HB_LOG_AGENT,
+    });
     ex = new Executor({
       nodeName: "node1",
       nodeUuid: "1",
@@ -177,6 +197,18 @@ describe("Executor (OCF agents)", () => {
         assert.equal(mine.get(name), value, name);
       }
     }
+  });
+
+  it("lets heartbeat's ocf_log and ocf_exit_reason work without syslog", async () => {
+    // The scratch OCF root borrows Debian's heartbeat library, as a real OCF root has it.
+    mkdirSync(join(s.ocfRoot, "lib"), { recursive: true });
+    symlinkSync("/usr/lib/ocf/lib/heartbeat", join(s.ocfRoot, "lib", "heartbeat"));
+    const exT = new Executor({ ocfRoot: s.ocfRoot });
+    const agent: AgentSpec = { class: "ocf", provider: "test", type: "HbLog" };
+    const r = await exT.exec({ resourceId: "hb", agent, action: "start" });
+    assert.equal(r.rc, OcfRc.NotConfigured, r.stderr);
+    assert.match(r.stderr, /INFO: hello from hb/, "ha_log wrote to stderr, not to syslog");
+    assert.equal(r.exitReason, "something went wrong");
   });
 
   it("maps exit codes and keeps the exit reason", async () => {
