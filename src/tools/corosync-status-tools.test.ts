@@ -217,6 +217,37 @@ describe("formatLinkStatus", () => {
   });
 });
 
+describe("buildCmap", () => {
+  it("matches a real corosync-cmapctl for a udp two_node file with ringnumber", () => {
+    const r = parseCorosyncConf(
+      readFileSync(
+        new URL("../../src/cluster/config/testdata/real-udp-two-node.conf", import.meta.url),
+        "utf8",
+      ),
+      "corosync.conf",
+    );
+    assert.ok(r.ok);
+    const entries = buildCmap(r.value.config, {
+      localNodeId: 1,
+      localAddrs: new Map([[0, "10.77.0.5"]]),
+      totem: {},
+      members: [{ nodeId: 1, addrs: ["10.77.0.5"], joinCount: 1, status: "joined" }],
+      expectedVotes: 2,
+      twoNode: true,
+      waitForAll: true,
+      waitForAllStatus: true,
+    });
+    const keep = /^(totem|quorum|nodelist|runtime\.members|runtime\.votequorum|logging)/;
+    const mine = entries
+      .map((e) => `${e.key} (${e.type}) = ${e.value}`)
+      .filter((l) => keep.test(l));
+    const real = golden("real-1node-udp-twonode-cmapctl.txt")
+      .text.split("\n")
+      .filter((l) => keep.test(l));
+    assert.deepEqual(mine, real);
+  });
+});
+
 function capture(env: Record<string, string>): {
   io: ToolIo;
   out: () => string;
