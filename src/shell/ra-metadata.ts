@@ -3,7 +3,9 @@
  * meta-data`, OCF_ROOT defaulting to /usr/lib/ocf) and cached for the process. crm uses it
  * to check a primitive's parameters and operations, as crmsh does.
  */
+import { locateOcfAgent } from "../executor/locate.js";
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { childElements, firstChild, getAttr, parseXml } from "../cib/xml.js";
 
 export interface RaParameter {
@@ -73,8 +75,11 @@ export function ocfMetadata(
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let result: RaMetadata | null = null;
-  if (!/[/\0]/.test(provider + type) && !provider.startsWith(".") && !type.startsWith(".")) {
-    const path = `${root}/resource.d/${provider}/${type}`;
+  // The executor's lookup: $OCF_ROOT first, then (provider pacer) pacer's own agents/, so
+  // `ocf:pacer:*` agents validate without being installed.
+  const located = locateOcfAgent(root, provider, type);
+  if (located.ok) {
+    const path = located.path;
     const run = spawnSync(path, ["meta-data"], {
       env: { ...env, OCF_ROOT: root, OCF_RESOURCE_INSTANCE: type } as NodeJS.ProcessEnv,
       encoding: "utf8",
@@ -104,5 +109,79 @@ export function durationSeconds(v: string): number {
       return n * 3600;
     default:
       return n;
+  }
+}
+
+/** Parameters pacemaker-fenced adds to every fence agent. */
+const FENCED_PARAMETERS = [
+  "pcmk_host_argument", "pcmk_host_map", "pcmk_host_list", "pcmk_host_check", "pcmk_delay_max",
+  "pcmk_delay_base", "pcmk_action_limit", "pcmk_reboot_action", "pcmk_reboot_timeout",
+  "pcmk_reboot_retries", "pcmk_off_action", "pcmk_off_timeout", "pcmk_off_retries",
+  "pcmk_on_action", "pcmk_on_timeout", "pcmk_on_retries", "pcmk_list_action",
+  "pcmk_list_timeout", "pcmk_list_retries", "pcmk_monitor_action", "pcmk_monitor_timeout",
+  "pcmk_monitor_retries", "pcmk_status_action", "pcmk_status_timeout", "pcmk_status_retries",
+];
+
+/** Fence agents live here (fence-agents' layout); tests may point FENCE_AGENTS_DIR elsewhere. */
+function fenceAgentPath(type: string, env: Readonly<Record<string, string | undefined>>): string {
+  return `${env.FENCE_AGENTS_DIR ?? "/usr/sbin"}/${type}`;
+}
+
+function stonithMetadata(type: string, env: Readonly<Record<string, string | undefined>>): RaMetadata | null {
+  if (!/^[\w.+-]+$/.test(type)) return null;
+  const run = spawnSync(fenceAgentPath(type, env), ["-o", "metadata"], {
+    encoding: "utf8",
+    timeout: METADATA_TIMEOUT_MS,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const md = run.status === 0 && typeof run.stdout === "string" ? parseMetadata(run.stdout) : null;
+  if (md === null) return null;
+  // As Pacemaker presents fence agents: "action" is never required (the fencer passes it),
+  // start/stop exist, and the fencer's own pcmk_* parameters are accepted.
+  const parameters = md.parameters.map((p) => (p.name === "action" ? { ...p, required: false } : p));
+  for (const name of FENCED_PARAMETERS) parameters.push({ name, required: false });
+  const actions = md.actions.filter((a) => a.name !== "start" && a.name !== "stop");
+  actions.push({ name: "stop", timeout: "20s" }, { name: "start", timeout: "20s" });
+  return { parameters, actions };
+}
+
+/** What Pacemaker reports for an LSB init script: no parameters, fixed actions. */
+const LSB_ACTIONS: readonly RaAction[] = ["meta-data:5", "start:15", "stop:15", "status:15", "restart:15", "force-reload:15", "monitor:15"].map(
+  (x) => {
+    const [name, timeout] = x.split(":") as [string, string];
+    return { name, timeout };
+  },
+);
+
+/**
+ * Meta-data for any agent class crm checks: ocf, stonith, lsb (and systemd/service, which
+ * need a running systemd). null = no such agent; undefined = a class crm does not check.
+ * @example agentMetadata({ cls: "ocf", provider: "heartbeat", type: "IPaddr2" }, process.env)
+ */
+export function agentMetadata(
+  agent: { readonly cls: string; readonly provider?: string | undefined; readonly type: string },
+  env: Readonly<Record<string, string | undefined>>,
+): RaMetadata | null | undefined {
+  const key = `${agent.cls}:${agent.provider ?? ""}:${agent.type}`;
+  switch (agent.cls) {
+    case "ocf":
+      return ocfMetadata(agent.provider ?? "heartbeat", agent.type, env);
+    case "stonith": {
+      const hit = cache.get(key);
+      if (hit !== undefined) return hit;
+      const md = stonithMetadata(agent.type, env);
+      cache.set(key, md);
+      return md;
+    }
+    case "lsb":
+    case "service":
+    case "systemd": {
+      const lsb = agent.cls !== "systemd" && /^[\w.@-]+$/.test(agent.type) && existsSync(`/etc/init.d/${agent.type}`);
+      if (lsb) return { parameters: [], actions: LSB_ACTIONS };
+      // Without a running systemd, Pacemaker cannot describe a unit either.
+      return existsSync("/run/systemd/system") && agent.cls !== "lsb" ? undefined : null;
+    }
+    default:
+      return undefined;
   }
 }
