@@ -61,14 +61,15 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
   before(async () => {
     for (const n of NODES) {
       const stateDir = join(dir, n.name);
+      const executor = new Executor({ nodeName: n.name,
+        haVars: { HA_VARRUN: stateDir, HA_RSCTMP: stateDir } });
       const d = new NodeDaemon({
         stateDir, apiSocket: sock(n.name), clusterName: "test",
         cluster: bus.layer(n.name),
-        executor: new Executor({ nodeName: n.name,
-          haVars: { HA_VARRUN: stateDir, HA_RSCTMP: stateDir } }),
+        executor,
         scheduler: { schedule: async (cib, nowS) => miniSchedule(cib, nowS), close: async () => {} },
         log: pino({ level: "silent" }),
-        onExit: () => {},
+        onExit: () => executor.close(),
       });
       daemons.set(n.name, d);
       await d.start();
