@@ -170,6 +170,8 @@ export function placements(cib: XmlElement, id: string): Placement[] {
   const out: Placement[] = [];
   for (const ns of nodeStates(cib)) {
     const node = getAttr(ns, "uname") ?? getAttr(ns, "id") ?? "";
+    // A node out of the membership keeps its (stale) history; its resources count as stopped.
+    if (getAttr(ns, "in_ccm") === "false" && getAttr(ns, "crmd") === "offline") continue;
     const lrm = firstChild(firstChild(ns, "lrm") ?? ns, "lrm_resources");
     if (lrm === undefined) continue;
     for (const lr of childElements(lrm, "lrm_resource")) {
