@@ -57,9 +57,10 @@ const VALUE_TYPES = ["string", "integer", "number", "version"];
 /** Normalizes a typed score: inf/+inf/INFINITY -> INFINITY, -inf -> -INFINITY. */
 export function normalizeScore(s: string): string {
   const low = s.toLowerCase();
-  if (low === "inf" || low === "+inf" || low === "infinity" || low === "+infinity") return "INFINITY";
+  if (low === "inf" || low === "infinity") return "INFINITY";
+  if (low === "+inf" || low === "+infinity") return "+INFINITY";
   if (low === "-inf" || low === "-infinity") return "-INFINITY";
-  return s.startsWith("+") ? s.slice(1) : s;
+  return s;
 }
 
 /** A word `X:` is a score (or score attribute) introducer. */
@@ -438,7 +439,7 @@ function parseOrder(c: Cursor): OrderDef {
     if (match) kind = match;
     else if (SCORE_RE.test(k)) {
       const s = normalizeScore(k);
-      if (s === "INFINITY" || s === "-INFINITY") kind = "Mandatory";
+      if (s.endsWith("INFINITY")) kind = "Mandatory";
       else score = s;
     } else throw new Fail(`Invalid kind: ${k}`, c.peek());
   }
@@ -491,12 +492,13 @@ function parseNode(c: Cursor): NodeDef {
     nodeType = first.slice(colon + 1);
   }
   const parts: AttrSet[] = [];
-  let description: string | undefined;
+  const description: string | undefined = undefined;
   const stop = (w: string) => w in NODE_SET_KEYWORDS || w.startsWith("description=");
   while (!c.done()) {
     const w = c.peek() as string;
     if (w.startsWith("description=")) {
-      description = (c.next() as string).slice(12);
+      // crmsh 4.4 accepts a node's description but does not store it.
+      c.next();
       continue;
     }
     const kw = NODE_SET_KEYWORDS[w];

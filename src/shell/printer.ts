@@ -34,7 +34,8 @@ export function joinParts(head: string, parts: readonly string[]): string {
 }
 
 export function scoreText(score: string): string {
-  if (score === "INFINITY" || score === "+INFINITY") return "inf";
+  if (score === "INFINITY") return "inf";
+  if (score === "+INFINITY") return "+inf";
   if (score === "-INFINITY") return "-inf";
   return score;
 }
@@ -306,7 +307,8 @@ export function objectsOf(configuration: XmlElement): CibObject[] {
   const resources: CibObject[] = [];
   const resSection = section("resources");
   if (resSection) collectResources(resSection, resources);
-  const rank = (k: ObjectKind) => (k === "primitive" ? 0 : k === "group" ? 1 : 2);
+  // crmsh's order of kinds: primitives, groups, ms, clones (each by id).
+  const rank = (k: ObjectKind) => ["primitive", "group", "ms", "clone"].indexOf(k);
   resources.sort((a, b) => rank(a.kind) - rank(b.kind) || byId(a, b));
   out.push(...resources);
   const constraints: CibObject[] = [];

@@ -5,7 +5,7 @@
  */
 import { type XmlElement, childElements, getAttr } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
-import { type RaMetadata, durationSeconds, ocfMetadata } from "../ra-metadata.js";
+import { type RaMetadata, agentMetadata, durationSeconds } from "../ra-metadata.js";
 import { type ConfigureState, findById } from "./session.js";
 
 const BASE_META = [
@@ -39,8 +39,10 @@ export function primitiveMetadata(
   ctx: ShellContext,
   p: XmlElement,
 ): RaMetadata | null | undefined {
-  if (getAttr(p, "class") !== "ocf") return undefined;
-  return ocfMetadata(getAttr(p, "provider") ?? "heartbeat", getAttr(p, "type") ?? "", ctx.env);
+  return agentMetadata(
+    { cls: getAttr(p, "class") ?? "", provider: getAttr(p, "provider"), type: getAttr(p, "type") ?? "" },
+    ctx.env,
+  );
 }
 
 /** Runs the checks; returns false when any error was reported. */

@@ -69,6 +69,11 @@ function deletePrimitive(ctx: ShellContext, state: ConfigureState, el: XmlElemen
 /** `rename OLD NEW`: the id changes, references follow. */
 export function renameObject(ctx: ShellContext, state: ConfigureState, from: string, to: string): boolean {
   const found = findById(state.work, from);
+  const node = childElements(section(state.work, "nodes"), "node").some((n) => getAttr(n, "uname") === from);
+  if (node || found?.el.name === "node") {
+    ctx.error(null, "cannot rename nodes");
+    return false;
+  }
   if (!found) {
     ctx.error(null, `object ${from} does not exist`);
     return false;
@@ -139,9 +144,14 @@ function insertMember(group: XmlElement, el: XmlElement, where?: string, ref?: s
   group.children.splice(where === "after" ? at + 1 : at, 0, el);
 }
 
-/** `erase [nodes]`: removes resources, constraints and all properties; nodes only if asked. */
+/** `erase`: removes resources, constraints and all properties; `erase nodes`: only the nodes. */
 export function eraseAll(state: ConfigureState, withNodes: boolean): void {
   const conf = configuration(state.work);
+  if (withNodes) {
+    section(state.work, "nodes").children = [];
+    state.dirty = true;
+    return;
+  }
   for (const c of childElements(conf)) {
     if (["resources", "constraints", "crm_config"].includes(c.name) || (withNodes && c.name === "nodes")) {
       c.children = [];

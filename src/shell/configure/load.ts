@@ -52,7 +52,10 @@ export async function loadFile(ctx: ShellContext, state: ConfigureState, args: r
     }
     lines.push(words.value);
   }
-  if (method !== "update") eraseAll(state, true);
+  if (method !== "update") {
+    eraseAll(state, false);
+    eraseAll(state, true);
+  }
   let ok = true;
   for (const words of lines) ok = applyDefinition(ctx, state, words, method === "update") && ok;
   return ok;
@@ -95,7 +98,10 @@ function loadXml(ctx: ShellContext, state: ConfigureState, text: string, path: s
     ctx.error(null, `${path}: no <configuration> element`);
     return false;
   }
-  if (method !== "update") eraseAll(state, true);
+  if (method !== "update") {
+    eraseAll(state, false);
+    eraseAll(state, true);
+  }
   for (const name of XML_SECTIONS) {
     const from = firstChild(conf, name);
     if (!from) continue;

@@ -95,8 +95,8 @@ async function commit(ctx: ShellContext, args: readonly string[]): Promise<boole
 
 async function erase(ctx: ShellContext, args: readonly string[]): Promise<boolean> {
   const withNodes = args[0] === "nodes";
-  if (args.length > 1 || (args.length === 1 && !withNodes)) {
-    ctx.error(ctx.cmdPath, "usage: erase [nodes]");
+  if (args.length > 0 && !withNodes) {
+    ctx.error(ctx.cmdPath, `Expected 'nodes' (found '${args[0]}')`);
     return false;
   }
   if (!(await ctx.confirm("Do you really want to erase the whole configuration"))) return true;

@@ -75,11 +75,10 @@ const serverCommand: Command = {
   async handler(ctx, args) {
     const session = await readSessionCib(ctx);
     if (session === undefined) return false;
-    for (const n of cibNodes(session.cib)) {
-      const name = getAttr(n, "uname") ?? getAttr(n, "id") ?? "";
-      if (args.length > 0 && !args.includes(name)) continue;
-      ctx.out(name);
-    }
+    // crmsh 4.4 compares each node element (not its name) with the names given, so naming
+    // nodes prints nothing; pacer keeps that observable behaviour.
+    if (args.length > 0) return true;
+    for (const n of cibNodes(session.cib)) ctx.out(getAttr(n, "uname") ?? getAttr(n, "id") ?? "");
     return true;
   },
 };
@@ -143,7 +142,9 @@ const maintenanceCommand: Command = {
     if (session === undefined) return false;
     const node = findCibNode(session.cib, name);
     if (node === undefined) {
-      ctx.error(ctx.cmdPath, `Node "${name}" is not a cluster node`);
+      // crmsh's own words for a node its CIB model does not have.
+      ctx.error(null, "CIB is not valid!");
+      ctx.error(null, `Failed to update node attributes for ${name}`);
       return false;
     }
     return setConfigNodeAttr(node, "maintenance", "true") ? session.commit() : true;

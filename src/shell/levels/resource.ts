@@ -84,7 +84,19 @@ function childrenWith(target: XmlElement, name: string): XmlElement[] {
   return childElements(inner, "primitive").filter((p) => metaNvpairs(p, name).length > 0);
 }
 
-/** crmsh's set_deep_meta_attr on one resource element; true when the CIB changed. */
+/**
+ * crmsh's utils.ask: yes under -F (logged), no when nobody can answer, else the question.
+ * (ctx.confirm answers yes for scripts, which is right for erase but not here.)
+ */
+async function ask(ctx: ShellContext, question: string): Promise<boolean> {
+  if (ctx.force) {
+    ctx.info(`${question} [YES]`);
+    return true;
+  }
+  return ctx.interactive ? ctx.confirm(question) : false;
+}
+
+/** crmsh's set_deep_meta_attr on one resource element. */
 async function setDeepMeta(
   ctx: ShellContext,
   root: XmlElement,
@@ -101,7 +113,7 @@ async function setDeepMeta(
   const conflicting = CONFLICTS[name];
   const override = async (attr: string, why: (id: string) => string): Promise<void> => {
     for (const c of childrenWith(target, attr)) {
-      if (await ctx.confirm(why(getAttr(c, "id") ?? ""))) dropNvpairs(c, metaNvpairs(c, attr));
+      if (await ask(ctx, why(getAttr(c, "id") ?? ""))) dropNvpairs(c, metaNvpairs(c, attr));
     }
   };
   if (conflicting !== undefined) {
@@ -112,7 +124,7 @@ async function setDeepMeta(
   if (conflicting !== undefined && metaNvpairs(target, conflicting).length > 0) {
     const id = getAttr(target, "id") ?? "";
     const q = `'${name}' conflicts with '${conflicting}' attribute. Remove '${conflicting}' for resource ${id}?`;
-    if (await ctx.confirm(q)) dropNvpairs(target, metaNvpairs(target, conflicting));
+    if (await ask(ctx, q)) dropNvpairs(target, metaNvpairs(target, conflicting));
   }
   dropEmptyMetaSets(target);
   const existing = metaNvpairs(target, name);
@@ -124,11 +136,18 @@ async function setDeepMeta(
   const sets = childElements(target, "meta_attributes");
   if (sets.length === 0) {
     setNvpair(target, "meta_attributes", name, value, { defaultSetId: `${id}-meta_attributes`, root });
+    // crmsh writes a container's meta attributes before its children.
+    if (target.name !== "primitive") moveMetaFirst(target);
     return;
   }
   for (const set of sets) {
     setNvpair(target, "meta_attributes", name, value, { defaultSetId: getAttr(set, "id") ?? "", root });
   }
+}
+
+function moveMetaFirst(el: XmlElement): void {
+  const metas = el.children.filter((c) => c.type === "element" && c.name === "meta_attributes");
+  el.children = [...metas, ...el.children.filter((c) => !metas.includes(c))];
 }
 
 /** Sets meta attribute `name` on each resource; one CIB update for all of them. */
@@ -373,7 +392,10 @@ function promoteCommand(name: "promote" | "demote"): Command {
         ctx.error(null, `${rsc} is not a promotable resource`);
         return false;
       }
-      return setMeta(ctx, [rsc], "target-role", name === "promote" ? "Promoted" : "Unpromoted");
+      // crmsh 4.4 still writes the pre-2.1 role names.
+      const role = name === "promote" ? "Master" : "Slave";
+      const argv = ["--meta", "--resource", rsc, "--set-parameter", "target-role", "--parameter-value", role];
+      return (await runTool(ctx, crmResource, argv)).code === 0;
     },
   };
 }
