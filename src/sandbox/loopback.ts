@@ -24,14 +24,19 @@ export interface LoopbackLayout {
 }
 
 /** @example layoutLoopback("/tmp/x", 3, 15405).nodes[2].addr === "127.0.0.3" */
-export function layoutLoopback(dir: string, count: number, port: number): LoopbackLayout {
+export function layoutLoopback(
+  dir: string,
+  count: number,
+  port: number,
+  net = "127.0.0",
+): LoopbackLayout {
   const nodes: LoopbackNode[] = [];
   for (let id = 1; id <= count; id++) {
     const nodeDir = join(dir, `node${id}`);
     nodes.push({
       id,
       name: `node${id}`,
-      addr: `127.0.0.${id}`,
+      addr: `${net}.${id}`,
       dir: nodeDir,
       configPath: join(nodeDir, "corosync.conf"),
       socketPath: join(nodeDir, "api.sock"),

@@ -37,3 +37,8 @@ registerSubcommand("node", {
   summary: "the node daemon: cluster membership, CIB, controller, executor (corosync + pacemaker)",
   load: async () => (await import("../daemon/cli.js")).pacerNode,
 });
+
+registerSubcommand("demo", {
+  summary: "a local 3-node cluster (no root): a web service fails over; --once exits after",
+  load: async () => (await import("../sandbox/demo.js")).demoCli,
+});
