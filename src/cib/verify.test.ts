@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { formatVerifyReport, verifyCib } from "./verify.js";
-import { parseXml, type XmlElement } from "./xml.js";
+import { formatVerifyReport, verifyCib, verifyPipedCib } from "./verify.js";
+import { parseXml, printXml, type XmlElement } from "./xml.js";
 
 // Tests run from dist/cib; the CIBs and recorded outputs live in src/cib/testdata/verify.
 const DATA = join(dirname(fileURLToPath(import.meta.url)), "../../src/cib/testdata/verify");
@@ -123,5 +123,18 @@ describe("verifyCib against the installed crm_verify", {
       if (CLEAR_TEXT.has(name)) assert.equal(ours.split("\n").at(-1), `rc=${real.status}`, name);
       else assert.equal(normalize(ours), normalize(realOut), name);
     }
+  });
+});
+
+describe("verifyPipedCib", () => {
+  it("numbers lines as crm_verify does for the CIB crmsh pipes (declaration first)", () => {
+    const { cib } = load("bad_score");
+    const out = formatVerifyReport(verifyPipedCib(cib), { verbosity: 2, source: { kind: "pipe" } });
+    const printed = printXml(cib, { declaration: true }).split("\n");
+    const line = printed.findIndex((l) => l.includes("<rsc_location")) + 1;
+    assert.equal(
+      out[0],
+      `Entity: line ${line}: element rsc_location: Relax-NG validity error : Expecting an element rule, got nothing`,
+    );
   });
 });

@@ -7,7 +7,7 @@
  * no RelaxNG validator: see docs/decisions/0001-cib-xml-and-versions.md.
  */
 import { constrainableIds, danglingRefs, duplicateIds } from "./ids.js";
-import { childElements, firstChild, getAttr, type XmlElement } from "./xml.js";
+import { childElements, firstChild, getAttr, parseXml, printXml, type XmlElement } from "./xml.js";
 
 export type VerifyLevel = "error" | "warning";
 
@@ -432,4 +432,17 @@ export function formatVerifyReport(report: VerifyReport, opts: FormatReportOptio
 export function checkSchema(cib: XmlElement, opts: VerifyOptions = {}): VerifyMessage[] {
   if (getAttr(cib, "validate-with") === "none") return [];
   return verifyCib(cib, opts).messages.filter((m) => m.schema !== undefined);
+}
+
+/**
+ * verifyCib with the line numbers crm_verify reports when crmsh pipes this CIB to it
+ * (`crm_verify -VV -p`): crmsh writes an XML declaration, then the CIB one element per line.
+ * crmsh's relay then turns `Entity: line 17: element rsc_location: Relax-NG validity error :
+ * TEXT` into `rsc_location (7): TEXT` (its regex keeps only the last digit of the line).
+ * @example formatVerifyReport(verifyPipedCib(cib), { verbosity: 2, source: { kind: "pipe" } })
+ */
+export function verifyPipedCib(cib: XmlElement): VerifyReport {
+  const lines = new WeakMap<XmlElement, number>();
+  const reparsed = parseXml(printXml(cib, { declaration: true }), "STDIN", { lines });
+  return reparsed.ok ? verifyCib(reparsed.value, { lines }) : verifyCib(cib);
 }
