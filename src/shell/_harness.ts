@@ -1,0 +1,66 @@
+/**
+ * Test harness: runs `crm` in-process against a scratch CIB file, capturing output.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ToolIo } from "../tools/tool-io.js";
+import { crm } from "./run.js";
+
+/** The configure tier's start CIB: two nodes, stonith-enabled=false. */
+export const START_CIB = `<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1" uname="node1"/>
+      <node id="2" uname="node2"/>
+    </nodes>
+    <resources/>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>
+`;
+
+export interface CrmRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class Scratch {
+  readonly dir = mkdtempSync(join(tmpdir(), "pacer-crm-"));
+  readonly cibPath = join(this.dir, "cib.xml");
+
+  constructor(cib: string = START_CIB) {
+    writeFileSync(this.cibPath, cib);
+  }
+
+  cib(): string {
+    return readFileSync(this.cibPath, "utf8");
+  }
+
+  async crm(argv: readonly string[], stdin = ""): Promise<CrmRun> {
+    let stdout = "";
+    let stderr = "";
+    const io: ToolIo = {
+      env: { ...process.env, CIB_file: this.cibPath, CIB_shadow_dir: join(this.dir, "shadow"), CIB_shadow: undefined },
+      cwd: this.dir,
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      readStdin: async () => stdin,
+      stdinIsTTY: false,
+      stdoutIsTTY: false,
+    };
+    const code = await crm(argv, io);
+    return { code, stdout, stderr };
+  }
+}
