@@ -119,6 +119,15 @@ export class Allocator {
     return node === undefined ? new Set() : new Set([node]);
   }
 
+  /** Whether `node` is among the best usable nodes for `rsc` (before colocations). */
+  prefersCurrent(rsc: Resource, node: string, open: ReadonlySet<string>): boolean {
+    const w = mergeDependents(rsc, this.weightsOf(rsc), this.mergeCtx);
+    const mine = w.get(node);
+    if (mine === undefined || mine < 0 || !this.nodeUsable(node)) return false;
+    for (const [n, s] of w) if (s > mine && this.nodeUsable(n) && open.has(n)) return false;
+    return true;
+  }
+
   quorumAllowsPromotion(): boolean {
     const o = this.ws.options;
     return o.haveQuorum || o.noQuorumPolicy === "ignore";

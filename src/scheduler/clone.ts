@@ -73,20 +73,28 @@ export function assignClone(a: Allocator, clone: Resource): void {
   const settings = clone.clone;
   const perNodeMax = settings?.cloneNodeMax ?? 1;
   const perNode = new Map<string, number>();
-  const ordered = [...clone.children].sort((x, y) => {
-    const ax = isActive(x) ? 0 : 1;
-    const ay = isActive(y) ? 0 : 1;
-    return ax - ay || (x.instance ?? 0) - (y.instance ?? 0);
-  });
-  for (const inst of ordered) {
+  const open = () =>
+    new Set(a.ws.nodes.map((n) => n.uname).filter((n) => (perNode.get(n) ?? 0) < perNodeMax));
+  const place = (inst: Resource, allowed: ReadonlySet<string>) => {
     const lead = instanceLead(inst);
-    if (!lead) continue;
-    const open = new Set(
-      a.ws.nodes.map((n) => n.uname).filter((n) => (perNode.get(n) ?? 0) < perNodeMax),
-    );
-    const node = a.assign(lead, open);
+    if (!lead) return;
+    const node = a.assign(lead, allowed);
     for (const p of instancePrimitives(inst)) if (p !== lead) a.assign(p);
     if (node !== undefined) perNode.set(node, (perNode.get(node) ?? 0) + 1);
+  };
+  const byNumber = [...clone.children].sort((x, y) => (x.instance ?? 0) - (y.instance ?? 0));
+  // First, active instances stay where they are when that is still their best node.
+  for (const inst of byNumber) {
+    const lead = instanceLead(inst);
+    const cur = lead ? currentNodes(lead) : [];
+    if (!lead || cur.length !== 1) continue;
+    const node = cur[0] as string;
+    if (!open().has(node) || !a.prefersCurrent(lead, node, open())) continue;
+    place(inst, new Set([node]));
+  }
+  for (const inst of byNumber) {
+    const lead = instanceLead(inst);
+    if (lead && !a.alloc.assigned.has(lead)) place(inst, open());
   }
   if (settings?.promotable) assignPromotion(a, clone);
   a.cloneState.set(clone, "done");

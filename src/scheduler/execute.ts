@@ -132,9 +132,9 @@ function lrmResourceEl(ns: XmlElement, rsc: Resource, id: string): XmlElement {
 /** The id a resource's history is recorded under on `node`. */
 function historyId(rsc: Resource, node: string): string {
   const h = rsc.history.get(node);
-  const existing = h?.ops[0] ? getAttr(h.ops[0].xml, "id") : undefined;
-  void existing;
-  return rsc.id;
+  if (h) return h.lrmId;
+  const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;
+  return clone?.kind === "clone" && !clone.clone?.unique ? rsc.baseId : rsc.id;
 }
 
 function recordOp(t: Transition, st: ExecState, a: Action): void {

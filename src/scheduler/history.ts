@@ -17,18 +17,22 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
     const lrmRes = lrm ? firstChild(lrm, "lrm_resources") : undefined;
     if (!lrmRes) continue;
     const entries = childElements(lrmRes, "lrm_resource");
-    const anon = new Map<Resource, Map<string, number>>();
-    // Entries with recorded activity are placed first so they claim instance numbers.
-    const sorted = [...entries].sort((a, b) => activeRank(b) - activeRank(a));
-    for (const lr of sorted) {
+    for (const lr of entries) {
       const id = getAttr(lr, "id") ?? "";
       const ops = readOps(lr);
       // History of a cleanly offline node is stale; an unclean node's still counts.
-    if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
-    const rsc = resolve(ws, byBase, id, node.uname, anon, ops) ?? makeOrphan(ws, lr, id, ctx);
-      rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, ops, ws));
+      if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
+      const rsc = resolve(ws, byBase, id, node.uname) ?? makeOrphan(ws, lr, id, ctx);
+      const prev = rsc.history.get(node.uname);
+      const all = prev ? mergeOps(prev.ops, ops) : ops;
+      rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, prev?.lrmId ?? id, all, ws));
     }
   }
+}
+
+function mergeOps(a: OpRecord[], b: OpRecord[]): OpRecord[] {
+  const rank = (o: OpRecord) => (o.callId < 0 ? Number.MAX_SAFE_INTEGER : o.callId);
+  return [...a, ...b].sort((x, y) => rank(x) - rank(y));
 }
 
 function activeRank(lr: XmlElement): number {
@@ -66,8 +70,6 @@ function resolve(
   byBase: Map<string, Resource[]>,
   id: string,
   node: string,
-  anon: Map<Resource, Map<string, number>>,
-  ops: OpRecord[],
 ): Resource | undefined {
   const direct = ws.byId.get(id);
   if (direct && direct.kind === "primitive") {
@@ -76,40 +78,25 @@ function resolve(
   }
   const m = /^(.*?)(?::(\d+))?$/.exec(id);
   const base = m?.[1] ?? id;
-  const tag = m?.[2] ?? "";
   const candidates = byBase.get(base);
   if (!candidates || candidates.length === 0) return undefined;
   const first = candidates[0] as Resource;
   const clone = cloneOf(first);
-  if (!clone) return tag === "" ? first : undefined;
+  if (!clone) return m?.[2] === undefined ? first : undefined;
   if (clone.clone?.unique) return candidates.find((c) => c.id === id);
-  let tags = anon.get(clone);
-  if (!tags) {
-    tags = new Map();
-    anon.set(clone, tags);
-  }
-  let inst = tags.get(tag);
-  if (inst === undefined) {
-    inst = pickInstance(clone, node, tag, [...tags.values()], roleFromOps(ops) !== "Stopped");
-    tags.set(tag, inst);
-  }
-  return candidates.find((c) => instanceRoot(c).instance === inst);
+  // Anonymous: the instance already active on this node, else the first one active nowhere.
+  const inst =
+    clone.children.find((i) => activeOn(i, node)) ??
+    clone.children.find((i) => !isActiveSomewhere(i, "")) ??
+    clone.children[clone.children.length - 1];
+  return inst ? candidates.find((c) => instanceRoot(c) === inst) : undefined;
 }
 
-function pickInstance(
-  clone: Resource,
-  node: string,
-  tag: string,
-  taken: number[],
-  active: boolean,
-): number {
-  const activeElsewhere = (i: number) =>
-    clone.children[i] !== undefined && isActiveSomewhere(clone.children[i] as Resource, node);
-  const free = (i: number) => !taken.includes(i) && !activeElsewhere(i);
-  const wanted = tag === "" ? undefined : Number(tag);
-  if (wanted !== undefined && wanted < clone.children.length && free(wanted) && active) return wanted;
-  for (let i = 0; i < clone.children.length; i++) if (free(i) && !hasHistoryOn(clone.children[i] as Resource, node)) return i;
-  return clone.children.length > 0 ? clone.children.length - 1 : 0;
+function activeOn(inst: Resource, node: string): boolean {
+  return allPrimitives(inst).some((p) => {
+    const h = p.history.get(node);
+    return h !== undefined && h.role !== "Stopped";
+  });
 }
 
 function allPrimitives(r: Resource): Resource[] {
@@ -122,9 +109,6 @@ function isActiveSomewhere(inst: Resource, except: string): boolean {
   );
 }
 
-function hasHistoryOn(inst: Resource, node: string): boolean {
-  return allPrimitives(inst).some((p) => p.history.has(node));
-}
 
 function makeOrphan(ws: WorkingSet, lr: XmlElement, id: string, ctx: BuildContext): Resource {
   const existing = ws.byId.get(id);
@@ -258,11 +242,13 @@ function configuredOnFail(rsc: Resource, op: OpRecord, ws: WorkingSet): OnFail {
 function buildNodeHistory(
   rsc: Resource,
   node: string,
+  lrmId: string,
   ops: OpRecord[],
   ws: WorkingSet,
 ): NodeHistory {
   const h: NodeHistory = {
     node,
+    lrmId,
     role: "Stopped",
     failed: false,
     blocked: false,

@@ -69,6 +69,8 @@ export interface OpRecord {
 /** What the history says about a resource on one node. */
 export interface NodeHistory {
   readonly node: string;
+  /** The lrm_resource id the history was recorded under. */
+  readonly lrmId: string;
   role: Role;
   failed: boolean;
   /** on-fail=block or a stop failure without fencing: never touch again. */

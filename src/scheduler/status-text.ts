@@ -184,11 +184,25 @@ function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]
   if (started.length > 0) {
     out.push(`${pad}* ${prom ? "Unpromoted" : "Started"}: [ ${sortN(started).join(" ")} ]`);
   }
+  const activeCount = c.children.filter((i) => instanceState(ws, i).node !== undefined).length;
+  const allowed = cloneAllowedNodes(ws, c);
   const stopped = ws.nodes
     .map((n) => n.uname)
-    .filter((n) => !activeOn.has(n))
+    .filter((n) => !activeOn.has(n) && allowed.has(n))
     .sort(compareNames);
-  if (stopped.length > 0) {
+  if (stopped.length > 0 && activeCount < (c.clone?.cloneMax ?? 0)) {
     out.push(`${pad}* Stopped${disabled(c) ? " (disabled)" : ""}: [ ${stopped.join(" ")} ]`);
   }
+}
+
+/** Nodes a clone may run on by configuration (symmetry and location constraints). */
+function cloneAllowedNodes(ws: WorkingSet, c: Resource): Set<string> {
+  const score = new Map<string, number>();
+  if (ws.options.symmetricCluster) for (const n of ws.nodes) score.set(n.uname, 0);
+  const ids = new Set([c.id, ...c.children.map((i) => i.id)]);
+  for (const loc of ws.locations) {
+    if (loc.role !== undefined || !ids.has(loc.rsc)) continue;
+    for (const [n, s] of loc.scores) score.set(n, (score.get(n) ?? 0) + s);
+  }
+  return new Set([...score].filter(([, s]) => s > -1_000_000).map(([n]) => n));
 }
