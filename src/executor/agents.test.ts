@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { get } from "node:http";
 import { type AddressInfo, createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { isAlive, type Scratch, scratch } from "./_testing.js";
+import { isAlive, type Scratch, scratch, waitFor } from "./_testing.js";
 import { OcfRc } from "./codes.js";
 import { Executor } from "./executor.js";
 import type { AgentSpec, OpRequest } from "./types.js";
@@ -82,6 +83,44 @@ describe("ocf:pacer:WebServer and ocf:pacer:LoopbackIP", () => {
     assert.equal(
       (await ex.exec({ ...op("validate-all"), params: { port: "70000" } })).rc,
       OcfRc.NotConfigured,
+    );
+  });
+
+  it("stops with the node that started it, so a survivor can take the port over", async () => {
+    const pidfile = join(s.dir, "owned.pid");
+    const params = { address: ADDRESS, port: String(port), pidfile };
+    // A stand-in node daemon: its own process runs the executor that starts the server.
+    const script = `
+      import { Executor } from ${JSON.stringify(new URL("./executor.js", import.meta.url).href)};
+      const ex = new Executor({ nodeName: "node1" });
+      const r = await ex.exec({ resourceId: "web", agent: { class: "ocf", provider: "pacer", type: "WebServer" }, action: "start", params: ${JSON.stringify(params)} });
+      process.stdout.write(String(r.rc) + "\\n");
+      setInterval(() => {}, 1000);
+    `;
+    const node = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const rc = await new Promise<string>((resolve) =>
+      node.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())),
+    );
+    assert.equal(rc, "0");
+    const serverPid = Number(readFileSync(pidfile, "utf8"));
+    assert.ok(isAlive(serverPid));
+    node.kill("SIGKILL");
+    assert.ok(await waitFor(() => !isAlive(serverPid), 3000), "the server went with its node");
+    const survivor = new Executor({ nodeName: "node2" });
+    const params2 = { ...params, pidfile: join(s.dir, "owned2.pid") };
+    const start = await survivor.exec({
+      resourceId: "web",
+      agent: WEB,
+      action: "start",
+      params: params2,
+    });
+    assert.equal(start.rc, OcfRc.Ok, start.exitReason);
+    assert.match((await fetchText(`http://${ADDRESS}:${port}/`)).body, /Hello from node2/);
+    assert.equal(
+      (await survivor.exec({ resourceId: "web", agent: WEB, action: "stop", params: params2 })).rc,
+      OcfRc.Ok,
     );
   });
 

@@ -25,6 +25,12 @@ export interface EnvironmentOptions {
   readonly haVars?: Readonly<Record<string, string>>;
   /** `OCF_RESKEY_crm_feature_set`, which Pacemaker passes to every agent. */
   readonly crmFeatureSet?: string;
+  /**
+   * The pid of the node daemon, as `PACER_NODE_PID`: pacer's demo services (WebServer) exit
+   * with it, as a machine's services stop with the machine, so a node killed in a loopback
+   * cluster does not keep holding its address and port.
+   */
+  readonly nodePid?: number;
 }
 
 /**
@@ -103,6 +109,7 @@ export function baseEnvironment(opts: EnvironmentOptions): Record<string, string
   for (const [k, v] of Object.entries(opts.base)) {
     if (v !== undefined && !k.startsWith("OCF_")) env[k] = v;
   }
+  if (opts.nodePid !== undefined) env.PACER_NODE_PID = String(opts.nodePid);
   const prefix = opts.pathPrefix ?? [];
   const path = env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   env.PATH = [...prefix, path].join(":");

@@ -42,6 +42,11 @@ export interface ExecutorOptions {
    * when it holds crm_attribute; null leaves PATH alone.
    */
   readonly toolsDir?: string | null;
+  /**
+   * `PACER_NODE_PID` for agents (demo services stop with their node). Default: this process;
+   * null for a one-shot tool whose process ends right away.
+   */
+  readonly nodePid?: number | null;
   /** The node's api socket, as `PACER_API_SOCKET` for the tools agents run. */
   readonly apiSocket?: string;
   readonly haVars?: Readonly<Record<string, string>>;
@@ -93,6 +98,7 @@ export class Executor {
         ...(opts.haVars ? { haVars: opts.haVars } : {}),
         // Pacemaker passes its feature set to every agent as a parameter.
         crmFeatureSet: opts.crmFeatureSet ?? CRM_FEATURE_SET,
+        ...(opts.nodePid === null ? {} : { nodePid: opts.nodePid ?? process.pid }),
       },
       ocfRoot,
       pacerAgentsRoot: opts.pacerAgentsRoot ?? pacerAgentsRoot(),

@@ -132,6 +132,8 @@ async function runAgent(argv: readonly string[], io: ToolIo): Promise<number> {
   const checkLevel = positiveInt(values["check-level"], "--check-level");
   const ex = new Executor({
     baseEnv: io.env,
+    // This process ends at once: services it starts must not stop with it.
+    nodePid: null,
     ...(values.node !== undefined ? { nodeName: values.node } : {}),
   });
   const r = await ex.exec({

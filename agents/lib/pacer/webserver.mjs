@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The web service behind ocf:pacer:WebServer: a small static file server for demos on a
 // loopback address (no root, no dependencies). Two modes:
-//   serve --address A --port P [--docroot DIR] [--pidfile F] [--node NAME]
+//   serve --address A --port P [--docroot DIR] [--pidfile F] [--node NAME] [--owner-pid PID]
 //   probe --url URL [--timeout-ms N]   exit 0 if the URL answers 200, 1 otherwise
 // Without a docroot it serves one page naming the node it runs on, so a failover is visible.
 import { createServer, get } from "node:http";
@@ -63,6 +63,7 @@ async function serve(opts) {
   const stop = () => server.close(() => process.exit(0));
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  watchOwner(Number(opts["owner-pid"] ?? 0), stop);
   server.listen(port, address, async () => {
     // The pid file appears only once the socket listens: the agent's start waits for it.
     if (opts.pidfile) {
@@ -71,6 +72,19 @@ async function serve(opts) {
       process.on("exit", () => rmSync(opts.pidfile, { force: true }));
     }
   });
+}
+
+// With an owner (the pacer node that started us), exit when it is gone: in a loopback
+// cluster a killed node's services must go with it, as they would with a machine.
+function watchOwner(pid, stop) {
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if (e.code === "ESRCH") stop();
+    }
+  }, 250);
 }
 
 function probe(opts) {
@@ -97,6 +111,7 @@ const { positionals, values } = parseArgs({
     docroot: { type: "string" },
     pidfile: { type: "string" },
     node: { type: "string" },
+    "owner-pid": { type: "string" },
     url: { type: "string" },
     "timeout-ms": { type: "string" },
   },
