@@ -1,13 +1,17 @@
 /**
  * The interactive crm shell: node:readline for line editing and history, crmsh's prompts
  * (`crm(live/HOST)# `, `crm(NAME/HOST)configure# `) and tab completion of command names.
+ * Commands and confirmation answers are read from one queue of lines, so type-ahead (or
+ * pasted input) is never lost while a command runs.
  */
-import { createInterface } from "node:readline";
+import { type Interface, createInterface } from "node:readline";
 import { LEVELS } from "./levels/table.js";
 import { runLine } from "./run.js";
 import type { Dispatcher } from "./shell.js";
 
 const GLOBAL_WORDS = ["cd", "help", "ls", "quit", "up"];
+/** Lines typed ahead while a command runs; more than this is refused as runaway input. */
+const QUEUED_LINES_MAX = 10_000;
 
 export function promptFor(shell: Dispatcher): string {
   const cib = shell.ctx.shadow ?? "live";
@@ -24,6 +28,39 @@ function completions(shell: Dispatcher, line: string): [string[], string] {
   return [all, last];
 }
 
+class LineQueue {
+  private readonly lines: string[] = [];
+  private waiter: ((line: string | null) => void) | undefined;
+  private closed = false;
+
+  constructor(rl: Interface) {
+    rl.on("line", (line) => {
+      if (this.waiter) {
+        const w = this.waiter;
+        this.waiter = undefined;
+        w(line);
+      } else if (this.lines.length < QUEUED_LINES_MAX) {
+        this.lines.push(line);
+      }
+    });
+    rl.on("close", () => {
+      this.closed = true;
+      this.waiter?.(null);
+      this.waiter = undefined;
+    });
+  }
+
+  /** The next line, or null at end of input. */
+  next(): Promise<string | null> {
+    const line = this.lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
+  }
+}
+
 /** Reads and runs lines until quit or end of input; returns false when any line failed. */
 export async function repl(shell: Dispatcher): Promise<boolean> {
   const io = shell.ctx.io;
@@ -34,21 +71,26 @@ export async function repl(shell: Dispatcher): Promise<boolean> {
     historySize: 1000,
     completer: (line: string) => completions(shell, line),
   });
-  shell.ctx.ask = (q) => new Promise<string>((resolve) => rl.question(q, resolve));
+  const queue = new LineQueue(rl);
+  shell.ctx.ask = async (question) => {
+    rl.setPrompt(question);
+    rl.prompt();
+    return (await queue.next()) ?? "";
+  };
   let okRun = true;
-  const lines = rl[Symbol.asyncIterator]();
   try {
     for (;;) {
       rl.setPrompt(promptFor(shell));
       rl.prompt();
-      const next = await lines.next();
-      if (next.done) {
+      const line = await queue.next();
+      if (line === null) {
         io.stdout("\n");
         break;
       }
-      okRun = (await runLine(shell, next.value)) && okRun;
+      okRun = (await runLine(shell, line)) && okRun;
       if (shell.done) break;
     }
+    okRun = (await shell.leaveAll()) && okRun;
   } finally {
     rl.close();
   }
