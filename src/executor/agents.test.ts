@@ -107,7 +107,7 @@ describe("ocf:pacer:WebServer and ocf:pacer:LoopbackIP", () => {
     const serverPid = Number(readFileSync(pidfile, "utf8"));
     assert.ok(isAlive(serverPid));
     node.kill("SIGKILL");
-    assert.ok(await waitFor(() => !isAlive(serverPid), 3000), "the server went with its node");
+    assert.ok(await waitFor(() => !isAlive(serverPid), 10_000), "the server went with its node");
     const survivor = new Executor({ nodeName: "node2" });
     const params2 = { ...params, pidfile: join(s.dir, "owned2.pid") };
     const start = await survivor.exec({

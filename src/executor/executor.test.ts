@@ -59,7 +59,7 @@ const RENDEZVOUS_AGENT = `#!/bin/sh
 touch "$OCF_RESKEY_dir/$OCF_RESOURCE_INSTANCE"
 i=0
 while [ ! -f "$OCF_RESKEY_dir/$OCF_RESKEY_peer" ]; do
-  i=$((i + 1)); [ $i -gt 100 ] && exit 1; sleep 0.05
+  i=$((i + 1)); [ $i -gt 400 ] && exit 1; sleep 0.05
 done
 exit 0
 `;

@@ -44,11 +44,11 @@ describe("Executor recurring monitors", () => {
     assert.equal(first.rc, OcfRc.Ok);
     assert.deepEqual(ex.recurringKeys(), ["rec_monitor_150"]);
     assert.equal(events.length, 1, "the first result is reported");
-    assert.ok(await waitFor(() => monitorCalls(envfile) >= 4, 5000), "the monitor recurs");
+    assert.ok(await waitFor(() => monitorCalls(envfile) >= 4, 15_000), "the monitor recurs");
     assert.equal(events.length, 1, "unchanged results are not reported");
 
     writeFileSync(`${state}.rc`, "1\n");
-    assert.ok(await waitFor(() => events.length >= 2, 5000), "the failure is reported");
+    assert.ok(await waitFor(() => events.length >= 2, 15_000), "the failure is reported");
     const failed = events[1];
     assert.equal(failed?.rc, OcfRc.Error);
     assert.equal(failed?.status, ExecStatus.Done);
@@ -57,7 +57,7 @@ describe("Executor recurring monitors", () => {
     assert.equal(failed?.intervalMs, 150);
 
     rmSync(`${state}.rc`);
-    assert.ok(await waitFor(() => events.length >= 3, 5000), "the recovery is reported");
+    assert.ok(await waitFor(() => events.length >= 3, 15_000), "the recovery is reported");
     assert.equal(events[2]?.rc, OcfRc.Ok);
 
     assert.equal(ex.stopRecurring("rec", "monitor", 150), true);
@@ -86,9 +86,9 @@ describe("Executor recurring monitors", () => {
       intervalMs: 120,
       params,
     });
-    await waitFor(() => monitorCalls(envfile) >= 3, 5000);
+    await waitFor(() => monitorCalls(envfile) >= 3, 15_000);
     writeFileSync(`${state}.rc`, "7");
-    await waitFor(() => seen.length >= 2, 5000);
+    await waitFor(() => seen.length >= 2, 15_000);
     ex2.close();
     const changed = seen[1];
     assert.ok(changed && changed.rcChangedAtMs > first.rcChangedAtMs);
