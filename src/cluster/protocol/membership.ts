@@ -141,7 +141,7 @@ export function maybeStartRound(ctx: Ctx): void {
   s.lastRoundMs = now;
   const round: Round = { coordinator: s.self, incarnation: s.inc, attempt: s.attempt };
   const invited = [...desired.keys()].filter((id) => id !== s.self).sort((a, b) => a - b);
-  s.coordinating = { round, startedMs: now, invited, reports: new Map() };
+  s.coordinating = { round, startedMs: now, lastRequestMs: now, invited, reports: new Map() };
   promiseTo(ctx, round);
   s.coordinating.reports.set(s.self, ownReport(s));
   if (invited.length === 0) propose(ctx);
@@ -234,6 +234,13 @@ export function onJoin(ctx: Ctx, w: W<"join">): void {
 export function membershipTimeouts(ctx: Ctx): void {
   const { s, now } = ctx;
   const c = s.coordinating;
+  if (c !== null && now - c.lastRequestMs >= s.cfg.retransmitMs) {
+    // Join requests and replies get lost: ask again whoever has not answered yet.
+    c.lastRequestMs = now;
+    const invited = c.invited.filter((id) => !c.reports.has(id));
+    const wire = { kind: "join-request", from: s.self, inc: s.inc, round: c.round, invited } as const;
+    if (invited.length > 0) ctx.out.push({ kind: "broadcast", wire });
+  }
   if (c !== null && now - c.startedMs >= s.cfg.joinMs) {
     // Past `join`, wait on (up to consensus / 2) only for invitees that still sound alive: a
     // slow link should not cost a node its membership, a dead node should not cost time.

@@ -93,6 +93,7 @@ export interface JoinReport {
 export interface Coordinating {
   readonly round: Round;
   readonly startedMs: number;
+  lastRequestMs: number;
   readonly invited: readonly NodeId[];
   readonly reports: Map<NodeId, JoinReport>;
 }
