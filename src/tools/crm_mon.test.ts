@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { crmMon } from "./crm_mon.js";
+import type { ToolIo } from "./tool-io.js";
+
+// The recorded outputs are in UTC; crm_mon prints local time as Pacemaker does.
+process.env.TZ = "UTC";
+const testdata = new URL("../../src/tools/testdata/crm_mon/", import.meta.url);
+const STATES = ["S1", "S2", "S2b", "S3", "S4", "S5", "S5-node1-view", "S5b-healed", "S6a-failed",
+  "S6b-after-cleanup"];
+const COMMANDS: [string, string[]][] = [
+  ["crm_mon_-1", ["-1"]],
+  ["crm_mon_-1_-n", ["-1", "-n"]],
+  ["crm_mon_-1_-r_-f", ["-1", "-r", "-f"]],
+  ["crm_mon_--output-as=xml", ["--output-as=xml"]],
+];
+const dir = mkdtempSync(join(tmpdir(), "crm-mon-test-"));
+
+function recorded(state: string, cmd: string): { body: string; exit: number } {
+  const lines = readFileSync(new URL(`${state}--${cmd}.txt`, testdata), "utf8").split("\n");
+  lines.pop();
+  const exit = Number(/\[exit (\d+)\]/.exec(lines.pop() ?? "")?.[1]);
+  return { body: lines.slice(1).join("\n"), exit };
+}
+
+/** Drops what varies between runs (README of live-outputs) and the live-only first line. */
+function mask(text: string): string {
+  return text.split("\n").filter((l) => !/Last updated:|<last_update |Status of pacemakerd|<pacemakerd /.test(l))
+    .join("\n").trimEnd();
+}
+
+async function run(argv: string[], cibFile: string): Promise<{ out: string; code: number }> {
+  const out: string[] = [];
+  const io: ToolIo = { env: { CIB_file: cibFile, TZ: "UTC" }, cwd: "/", stdinIsTTY: false,
+    stdoutIsTTY: false, stdout: (t) => out.push(t), stderr: () => {}, readStdin: async () => "" };
+  const code = await crmMon(argv, io);
+  return { out: out.join(""), code };
+}
+
+describe("crm_mon", () => {
+  for (const state of STATES) {
+    const cib = join(dir, `${state}.xml`);
+    writeFileSync(cib, recorded(state, "cibadmin_-Q").body);
+    for (const [cmd, argv] of COMMANDS) {
+      it(`prints what Pacemaker printed for ${cmd.replace(/_/g, " ")} in ${state}`, async () => {
+        const want = recorded(state, cmd);
+        const got = await run(argv, cib);
+        assert.equal(got.code, want.exit);
+        assert.equal(mask(got.out), mask(want.body));
+      });
+    }
+  }
+
+  it("reports a cluster it cannot reach as Pacemaker does (exit 102)", async () => {
+    const out: string[] = [];
+    const errs: string[] = [];
+    const io: ToolIo = { env: { PACER_API_SOCKET: join(dir, "none.sock") }, cwd: "/",
+      stdinIsTTY: false, stdoutIsTTY: false, stdout: (t) => out.push(t), stderr: (t) => errs.push(t),
+      readStdin: async () => "" };
+    assert.equal(await crmMon(["-1"], io), 102);
+    assert.equal(errs.join(""), "error: Could not connect to launcher: Connection refused\n" +
+      "crm_mon: Connection to cluster failed: Connection refused\n");
+  });
+});
