@@ -263,6 +263,12 @@ describe("Executor (OCF agents)", () => {
     assert.ok(md.stdout.length > 190_000, "meta-data output is kept whole");
   });
 
+  it("reports parameters the OS cannot pass as an error, without throwing", async () => {
+    const r = await ex.exec(dummyOp("start", { params: { state: "x", fake: "a\0b" } }));
+    assert.equal(r.status, ExecStatus.Error);
+    assert.equal(r.rc, OcfRc.Error);
+  });
+
   it("reports missing agents and unsafe names as not installed", async () => {
     for (const type of ["NoSuchAgent", "../../../bin/sh"]) {
       const r = await ex.exec({

@@ -114,7 +114,14 @@ function spawnTurn(): Promise<void> {
  */
 export async function runChild(spec: ChildSpec): Promise<ChildResult> {
   await spawnTurn();
-  return startChild(spec);
+  try {
+    return await startChild(spec);
+  } catch (e) {
+    // spawn throws synchronously on arguments it cannot pass (a NUL byte in a parameter).
+    const detail = e instanceof Error ? e.message : String(e);
+    const outcome: ChildOutcome = { kind: "spawn-error", errno: "EINVAL", detail };
+    return { outcome, stdout: "", stderr: "", exitReason: "", execMs: 0, pgid: undefined };
+  }
 }
 
 function startChild(spec: ChildSpec): Promise<ChildResult> {
