@@ -6,7 +6,8 @@
 import type { CibBackend, CibError } from "../cib/backend.js";
 import { describeCibError } from "../cib/load.js";
 import { openCib } from "../cib/open.js";
-import type { XmlElement } from "../cib/xml.js";
+import { verifyCib } from "../cib/verify.js";
+import { type XmlElement, firstChild, getAttr, printXml, walkElements } from "../cib/xml.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
 export interface OpenedCib {
@@ -63,8 +64,38 @@ export async function readToolCib(
   return { ok: false, exitCode: f.exitCode };
 }
 
+/** XML IDs (the schema's `id` attributes) are NCNames: no spaces, colons, leading digits. */
+const NCNAME = /^[\p{L}_][\p{L}\p{N}_.\-\u00B7]*$/u;
+
+function allIdsValid(cib: XmlElement): boolean {
+  const config = firstChild(cib, "configuration");
+  if (config === undefined) return true;
+  for (const el of walkElements(config)) {
+    // Node ids are plain text (numbers) in Pacemaker's schema.
+    if (el.name === "node") continue;
+    const id = getAttr(el, "id");
+    if (id !== undefined && !NCNAME.test(id)) return false;
+  }
+  return true;
+}
+
+/**
+ * Pacemaker refuses an update that breaks the schema: it prints the rejected CIB with line
+ * numbers, then `TOOL: Error performing operation: Invalid configuration` (exit 78).
+ */
+function rejectInvalid(tool: string, io: ToolIo, cib: XmlElement): number | undefined {
+  if (getAttr(cib, "validate-with") === "none") return undefined;
+  if (verifyCib(cib).schemaValid && allIdsValid(cib)) return undefined;
+  const lines = printXml(cib).split("\n");
+  io.stderr(lines.map((l, i) => `${String(i + 1).padStart(4)} ${l}`.trimEnd()).join("\n"));
+  io.stderr(`\n${tool}: Error performing operation: Invalid configuration\n`);
+  return ExitCode.Config;
+}
+
 /** Writes a changed CIB back; prints the failure as one line and returns its exit code. */
 export async function commitToolCib(tool: string, io: ToolIo, opened: OpenedCib): Promise<number> {
+  const invalid = rejectInvalid(tool, io, opened.cib);
+  if (invalid !== undefined) return invalid;
   const r = await opened.backend.commit(opened.cib, { bump: "auto" });
   if (r.ok) return ExitCode.Ok;
   const f = connectFailure(r.error);

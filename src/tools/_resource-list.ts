@@ -36,8 +36,8 @@ function headerFlags(r: Resource): string[] {
   if (r.kind === "master" || /^(true|yes|on|1)$/i.test(ownMeta(r, "promotable") ?? "")) {
     flags.push("promotable");
   }
-  if (ownMeta(r, "target-role")?.toLowerCase() === "stopped") flags.push("disabled");
-  if (/^(false|no|off|0)$/i.test(ownMeta(r, "is-managed") ?? "")) flags.push("unmanaged");
+  if (isUnmanaged(r)) flags.push("unmanaged");
+  if (isDisabled(r)) flags.push("disabled");
   return flags;
 }
 

@@ -159,9 +159,13 @@ export async function crmResource(argv: readonly string[], io: ToolIo): Promise<
 
 async function dispatch(cmd: CommandName, req: Request, c: OpenedCib): Promise<number> {
   switch (cmd) {
-    case "list":
-      req.io.stdout(formatResourceList(c.cib, resourceTree(c.cib)));
+    case "list": {
+      const tree = resourceTree(c.cib);
+      req.io.stdout(formatResourceList(c.cib, tree));
+      // Pacemaker ends an empty list with ENXIO.
+      if (tree.length === 0) return operationError(req.io, "No such object", ExitCode.NoSuch);
       return ExitCode.Ok;
+    }
     case "list-raw":
       for (const n of rawNames(c.cib, resourceTree(c.cib))) req.io.stdout(`${n}\n`);
       return ExitCode.Ok;
@@ -242,7 +246,7 @@ function lifetimeEnd(req: Request): { ok: true; until: string | undefined } | { 
     return { ok: false };
   }
   const until = formatUntil(end);
-  req.io.stdout(`Migration will take effect until: ${until}\n`);
+  if (!req.quiet) req.io.stdout(`Migration will take effect until: ${until}\n`);
   return { ok: true, until };
 }
 
@@ -319,34 +323,59 @@ function attributeSet(req: Request): { tag: string; suffix: string } {
   return { tag: "instance_attributes", suffix: "instance_attributes" };
 }
 
+/**
+ * Meta and utilization attributes of a clone's child belong to the clone: Pacemaker moves
+ * the change there (saying so) unless --force is given.
+ */
+function attributeOwner(req: Request, rsc: Resource, tag: string, verb: string, name: string): Resource {
+  const parent = rsc.parent;
+  if (tag === "instance_attributes" || req.force || parent === undefined) return rsc;
+  if (parent.kind !== "clone" && parent.kind !== "master") return rsc;
+  req.io.stdout(
+    `Performing ${verb} of '${name}' on '${parent.id}', the parent of '${req.rscId as string}'\n`,
+  );
+  return parent;
+}
+
 async function changeAttribute(
   cmd: "set-parameter" | "delete-parameter",
   req: Request,
   c: OpenedCib,
-  rsc: Resource,
+  target: Resource,
 ): Promise<number> {
+  let rsc = target;
   const { tag, suffix } = attributeSet(req);
   const name = lastValue(req.args, cmd) as string;
+  rsc = attributeOwner(req, rsc, tag, cmd === "delete-parameter" ? "delete" : "update", name);
   if (cmd === "delete-parameter") {
     const id = deleteNvpair(rsc.el, tag, name);
     if (id === undefined) return ExitCode.Ok;
-    if (!req.quiet) req.io.stdout(`Deleted '${rsc.id}' option: id=${id} name=${name}\n`);
-    return commitToolCib(TOOL, req.io, c);
+    const code = await commitToolCib(TOOL, req.io, c);
+    if (code === ExitCode.Ok && !req.quiet) {
+      req.io.stdout(`Deleted '${rsc.id}' option: id=${id} name=${name}\n`);
+    }
+    return code;
   }
   const value = lastValue(req.args, "parameter-value") as string;
   const setId = lastValue(req.args, "set-name") ?? `${rsc.id}-${suffix}`;
   const outcome = setNvpair(rsc.el, tag, name, value, { defaultSetId: setId, root: c.cib });
   const setPart = outcome.kind === "created" ? ` set=${outcome.setId}` : "";
-  req.io.stdout(
-    `Set '${rsc.id}' option: id=${outcome.nvpairId}${setPart} name=${name} value=${value}\n`,
-  );
-  return commitToolCib(TOOL, req.io, c);
+  const code = await commitToolCib(TOOL, req.io, c);
+  if (code === ExitCode.Ok) {
+    req.io.stdout(
+      `Set '${rsc.id}' option: id=${outcome.nvpairId}${setPart} name=${name} value=${value}\n`,
+    );
+  }
+  return code;
 }
 
 function getAttribute(req: Request, rsc: Resource): number {
   const { tag } = attributeSet(req);
   const name = lastValue(req.args, "get-parameter") as string;
-  const found = findNvpair(rsc.el, tag, name);
+  let found = findNvpair(rsc.el, tag, name);
+  for (let p = rsc.parent; found === undefined && tag === "meta_attributes" && p; p = p.parent) {
+    found = findNvpair(p.el, tag, name);
+  }
   const value = found?.nvpair.attrs.find(([k]) => k === "value")?.[1];
   if (found === undefined || value === undefined) {
     req.io.stderr(`Attribute '${name}' not found for '${req.rscId as string}'\n`);
@@ -393,9 +422,9 @@ function listOperations(req: Request, cib: XmlElement): number {
   const tree = resourceTree(cib);
   let ids: Set<string> | undefined;
   if (req.rscId !== undefined) {
+    // Pacemaker lists nothing (and succeeds) for a resource it does not know.
     const wanted = findResource(tree, req.rscId);
-    if (wanted === undefined) return notFound(req.io, "Resource", req.rscId);
-    ids = new Set(primitivesOf(wanted).map((p) => p.id));
+    ids = new Set(wanted === undefined ? [] : primitivesOf(wanted).map((p) => p.id));
   }
   for (const p of allResources(tree).filter((r) => r.kind === "primitive")) {
     if (ids !== undefined && !ids.has(p.id)) continue;
