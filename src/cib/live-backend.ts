@@ -10,7 +10,7 @@ import { type Result, err, ok } from "../shared/result.js";
 import type { CibBackend, CibError, CibVersion, CommitOptions } from "./backend.js";
 import { parseCibText } from "./load.js";
 import { NOT_CONNECTED_DETAIL } from "./open.js";
-import { type XmlElement, printXml } from "./xml.js";
+import { type XmlElement, childElements, firstChild, getAttr, printXml } from "./xml.js";
 
 export const DEFAULT_API_SOCKET = "/run/pacer/api.sock";
 /** Answers carry a whole CIB; refuse anything larger than this. */
@@ -100,11 +100,79 @@ function readVersion(a: ApiAnswer): CibVersion {
   return { adminEpoch: n("adminEpoch"), epoch: n("epoch"), numUpdates: n("numUpdates") };
 }
 
+type StatusOp = Readonly<Record<string, unknown>>;
+
+function transient(cib: XmlElement): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
+  const status = firstChild(cib, "status");
+  for (const ns of status ? childElements(status, "node_state") : []) {
+    const attrs = new Map<string, string>();
+    for (const ta of childElements(ns, "transient_attributes")) {
+      for (const set of childElements(ta, "instance_attributes")) {
+        for (const nv of childElements(set, "nvpair")) {
+          attrs.set(getAttr(nv, "name") ?? "", getAttr(nv, "value") ?? "");
+        }
+      }
+    }
+    out.set(getAttr(ns, "uname") ?? "", attrs);
+  }
+  return out;
+}
+
+function histories(cib: XmlElement): Set<string> {
+  const out = new Set<string>();
+  const status = firstChild(cib, "status");
+  for (const ns of status ? childElements(status, "node_state") : []) {
+    const lrm = firstChild(ns, "lrm");
+    const list = lrm ? firstChild(lrm, "lrm_resources") : undefined;
+    for (const lr of list ? childElements(list, "lrm_resource") : []) {
+      out.add(`${getAttr(ns, "uname") ?? ""}\n${getAttr(lr, "id") ?? ""}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a tool changed in the status section, as the daemon's requests: transient node
+ * attributes set or deleted (`attr`, lifetime reboot) and resource histories removed
+ * (`cleanup`). The status section belongs to the cluster, so it is never replaced whole.
+ */
+export function statusChanges(base: XmlElement, next: XmlElement): StatusOp[] {
+  const ops: StatusOp[] = [];
+  const a = transient(base);
+  const b = transient(next);
+  for (const [node, attrs] of b) {
+    const old = a.get(node) ?? new Map<string, string>();
+    for (const [name, value] of attrs) {
+      if (old.get(name) !== value) ops.push({ op: "attr", node, name, value, lifetime: "reboot" });
+    }
+    for (const name of old.keys()) {
+      if (!attrs.has(name)) ops.push({ op: "attr", node, name, value: null, lifetime: "reboot" });
+    }
+  }
+  const after = histories(next);
+  for (const key of histories(base)) {
+    if (after.has(key)) continue;
+    const [node, resource] = key.split("\n");
+    ops.push({ op: "cleanup", node, resource });
+  }
+  return ops;
+}
+
+function sameConfiguration(a: XmlElement, b: XmlElement): boolean {
+  const ca = firstChild(a, "configuration");
+  const cb = firstChild(b, "configuration");
+  return ca !== undefined && cb !== undefined &&
+    printXml(ca, { indent: "" }) === printXml(cb, { indent: "" });
+}
+
 /**
  * The CibBackend of the running cluster, through the local node's api socket.
  * @example const cib = liveBackend(process.env); const r = await cib.read();
  */
 export function liveBackend(env: ApiEnv): CibBackend {
+  // The CIB last read, to tell a tool's status changes from what the cluster wrote.
+  let base: XmlElement | undefined;
   return {
     kind: "live",
     label: "live",
@@ -113,14 +181,33 @@ export function liveBackend(env: ApiEnv): CibBackend {
       if (!r.ok) return err(toCibError(r.error));
       const text = r.value.cib;
       if (typeof text !== "string") return err({ kind: "invalid", detail: "no CIB in answer" });
-      return parseCibText(text, "live");
+      const parsed = parseCibText(text, "live");
+      // A second parse: the tool mutates what it got; the base must stay as read.
+      const kept = parseCibText(text, "live");
+      base = kept.ok ? kept.value : undefined;
+      return parsed;
     },
     async commit(cib: XmlElement, opts: CommitOptions = {}):
       Promise<Result<CibVersion, CibError>> {
-      const r = await apiRequest(env, { op: "cib-replace", cib: printXml(cib),
-        bump: opts.bump ?? "auto" });
-      if (!r.ok) return err(toCibError(r.error));
-      return ok(readVersion(r.value));
+      let version: CibVersion | undefined;
+      if (base === undefined || !sameConfiguration(base, cib) || opts.bump === "none") {
+        const r = await apiRequest(env, { op: "cib-replace", cib: printXml(cib),
+          bump: opts.bump ?? "auto" });
+        if (!r.ok) return err(toCibError(r.error));
+        version = readVersion(r.value);
+      }
+      for (const op of base === undefined ? [] : statusChanges(base, cib)) {
+        const r = await apiRequest(env, op);
+        if (!r.ok) return err(toCibError(r.error));
+        version = readVersion(r.value);
+      }
+      if (version === undefined) {
+        const r = await apiRequest(env, { op: "controller-status" });
+        if (!r.ok) return err(toCibError(r.error));
+        version = readVersion(r.value);
+      }
+      base = undefined;
+      return ok(version);
     },
   };
 }

@@ -148,6 +148,22 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     assert.match(bad, /"code":105/);
   });
 
+  it("turns a tool's status changes into attribute and cleanup requests", async () => {
+    const live = liveBackend({ PACER_API_SOCKET: sock("node2") });
+    const r = await live.read();
+    assert.ok(r.ok);
+    const status = firstChild(r.value, "status");
+    const ns = status ? childElements(status, "node_state").find((n) =>
+      getAttr(n, "uname") === "node2") : undefined;
+    assert.ok(ns);
+    ns.children.push(elem("transient_attributes", { id: "2" }, [elem("instance_attributes",
+      { id: "status-2" }, [elem("nvpair", { id: "status-2-x", name: "x", value: "1" })])]));
+    const c = await live.commit(r.value);
+    assert.ok(c.ok, JSON.stringify(c));
+    const dc = daemons.get("node1") as NodeDaemon;
+    assert.match(printXml(dc.ctrl.cib), /name="x" value="1"/);
+  });
+
   it("keeps unprivileged users off the socket when run as root", { skip:
     process.getuid?.() !== 0 ? "needs root to switch to an unprivileged user" : false }, () => {
     // Open the directories so that only the socket's own mode stands in the way.
