@@ -203,8 +203,10 @@ export class Allocator {
   private sortedTops(): Resource[] {
     const keyed = this.ws.resources.map((r, i) => {
       const rep = this.representative(r);
-      const w = rep ? mergeDependents(rep, this.weightsOf(rep), this.mergeCtx) : new Map();
-      const cur = rep ? currentNodes(rep) : [];
+      // A clone competes with its own scores, not an instance's (no instance stickiness).
+      const base = rep && r.kind === "clone" ? initialWeights(this.ws, rep, [], (id) => this.locationTargets(id)) : rep ? this.weightsOf(rep) : new Map<string, number>();
+      const w = rep ? mergeDependents(rep, base, this.mergeCtx) : new Map();
+      const cur = rep && r.kind !== "clone" ? currentNodes(rep) : [];
       return { r, i, w, cur: cur.length === 1 ? w.get(cur[0] as string) : undefined };
     });
     keyed.sort((a, b) => {

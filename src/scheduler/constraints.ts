@@ -41,9 +41,19 @@ function unpackLocation(ws: WorkingSet, el: XmlElement, idx: IdIndex): void {
     if (rscId !== undefined) ws.warnings.push(`Constraint ${id}: no resource named ${rscId}`);
     return;
   }
-  const scores = new Map<string, Score>();
+  const baseRole = roleAttr(getAttr(el, "role"));
+  const byRole = new Map<Role | undefined, Map<string, Score>>();
+  const scoresFor = (role: Role | undefined) => {
+    let m = byRole.get(role);
+    if (!m) {
+      m = new Map();
+      byRole.set(role, m);
+    }
+    return m;
+  };
   const node = getAttr(el, "node");
   if (node !== undefined) {
+    const scores = scoresFor(baseRole);
     if (ws.nodeByName.has(node)) scores.set(node, parseScore(getAttr(el, "score"), 0));
   } else {
     for (const r of childElements(el, "rule")) {
@@ -51,15 +61,16 @@ function unpackLocation(ws: WorkingSet, el: XmlElement, idx: IdIndex): void {
       const rule = ruleRef ? (idx.get(ruleRef) ?? r) : r;
       const scoreAttr = getAttr(rule, "score-attribute");
       const score = parseScore(getAttr(rule, "score"), 0);
+      const scores = scoresFor(roleAttr(getAttr(rule, "role")) ?? baseRole);
       for (const n of ws.nodes) {
         if (!evaluateRule(rule, { nodeAttrs: n.attrs })) continue;
         const s = scoreAttr !== undefined ? parseScore(n.attrs.get(scoreAttr), 0) : score;
         scores.set(n.uname, addScores(scores.get(n.uname) ?? 0, s));
-        if (!scores.has(n.uname)) scores.set(n.uname, s);
       }
     }
   }
-  ws.locations.push({ id, rsc: rscId, role: roleAttr(getAttr(el, "role")), scores });
+  if (byRole.size === 0) scoresFor(baseRole);
+  for (const [role, scores] of byRole) ws.locations.push({ id, rsc: rscId, role, scores });
 }
 
 function unpackColocation(ws: WorkingSet, el: XmlElement): void {
