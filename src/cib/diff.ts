@@ -84,11 +84,51 @@ function stepFor(node: XmlNode, siblings: readonly XmlNode[]): string {
     : `${node.name}[${sameName.indexOf(node) + 1}]`;
 }
 
+/** stepFor for every child at once, in one pass (parents with thousands of children). */
+function stepsFor(siblings: readonly XmlNode[]): Map<XmlNode, string> {
+  const total = new Map<string, number>();
+  const keyCount = (k: string): void => {
+    total.set(k, (total.get(k) ?? 0) + 1);
+  };
+  for (const n of siblings) {
+    if (n.type !== "element") continue;
+    keyCount(`n\0${n.name}`);
+    const id = getAttr(n, "id");
+    if (id !== undefined) keyCount(`i\0${n.name}\0${id}`);
+  }
+  const seen = new Map<string, number>();
+  const ordinal = (k: string): number => {
+    const v = (seen.get(k) ?? 0) + 1;
+    seen.set(k, v);
+    return v;
+  };
+  const out = new Map<XmlNode, string>();
+  for (const n of siblings) {
+    if (n.type !== "element") {
+      out.set(n, `${n.type === "comment" ? "comment()" : "text()"}[${ordinal(`t\0${n.type}`)}]`);
+      continue;
+    }
+    const nameOrdinal = ordinal(`n\0${n.name}`);
+    const id = getAttr(n, "id");
+    const lit = id === undefined ? undefined : xpathLiteral(id);
+    if (id !== undefined && lit !== undefined) {
+      const k = `i\0${n.name}\0${id}`;
+      const idOrdinal = ordinal(k);
+      const base = `${n.name}[@id=${lit}]`;
+      out.set(n, total.get(k) === 1 ? base : `${base}[${idOrdinal}]`);
+    } else {
+      const unique = total.get(`n\0${n.name}`) === 1 && id === undefined;
+      out.set(n, unique ? n.name : `${n.name}[${nameOrdinal}]`);
+    }
+  }
+  return out;
+}
+
 function change(op: Op, path: string, extra: Record<string, string> = {}): XmlElement {
   return elem("change", { operation: op, path, ...extra });
 }
 
-function modifyChange(path: string, a: XmlElement, b: XmlElement): XmlElement | undefined {
+function modifyChange(path: LazyPath, a: XmlElement, b: XmlElement): XmlElement | undefined {
   const same =
     a.attrs.length === b.attrs.length &&
     a.attrs.every(([k, v], i) => b.attrs[i]?.[0] === k && b.attrs[i]?.[1] === v);
@@ -106,23 +146,63 @@ function modifyChange(path: string, a: XmlElement, b: XmlElement): XmlElement | 
   const result = elem("change-result", {}, [
     { type: "element", name: b.name, attrs: b.attrs.map(([k, v]) => [k, v]), children: [] },
   ]);
-  const c = change("modify", path);
+  const c = change("modify", path());
   c.children.push(list, result);
   return c;
 }
 
+/** A path computed only when a change below needs it (most subtrees are unchanged). */
+type LazyPath = () => string;
+
+function lazy(f: () => string): LazyPath {
+  let v: string | undefined;
+  return () => {
+    v ??= f();
+    return v;
+  };
+}
+
+/** Child matches per old element, shared by both passes of one diff. */
+type MatchMemo = Map<XmlElement, Map<XmlNode, XmlNode>>;
+
+function matchesOf(a: XmlElement, b: XmlElement, memo: MatchMemo): Map<XmlNode, XmlNode> {
+  let m = memo.get(a);
+  if (m === undefined) {
+    m = matchChildren(a.children, b.children);
+    memo.set(a, m);
+  }
+  return m;
+}
+
 /** Deletes of old nodes without a match, collected in reverse document order. */
-function collectDeletes(a: XmlElement, b: XmlElement, path: string, out: XmlElement[]): void {
-  const bToA = matchChildren(a.children, b.children);
+function collectDeletes(
+  a: XmlElement,
+  b: XmlElement,
+  path: LazyPath,
+  out: XmlElement[],
+  memo: MatchMemo,
+): void {
+  const bToA = matchesOf(a, b, memo);
   const matchedOld = new Map<XmlNode, XmlNode>();
   for (const [nb, na] of bToA) matchedOld.set(na, nb);
+  let steps: Map<XmlNode, string> | undefined;
+  const stepOf = (n: XmlNode): string => {
+    steps ??= stepsFor(a.children);
+    return steps.get(n) ?? "";
+  };
   for (let i = a.children.length - 1; i >= 0; i--) {
     const na = a.children[i] as XmlNode;
     const nb = matchedOld.get(na);
     if (nb === undefined) {
-      out.push(change("delete", `${path}/${stepFor(na, a.children)}`));
+      out.push(change("delete", `${path()}/${stepOf(na)}`));
     } else if (na.type === "element" && nb.type === "element") {
-      collectDeletes(na, nb, `${path}/${stepFor(na, a.children)}`, out);
+      collectDeletes(
+        na,
+        nb,
+        lazy(() => `${path()}/${stepOf(na)}`),
+        out,
+        memo,
+      );
     }
   }
 }
@@ -131,34 +211,44 @@ function collectDeletes(a: XmlElement, b: XmlElement, path: string, out: XmlElem
  * Creates and moves for `b`'s children, simulating the parent's child list as the changes
  * apply, then recursion into matched elements (whose paths are final by then).
  */
-function collectPlacements(a: XmlElement, b: XmlElement, path: string, out: XmlElement[]): void {
+function collectPlacements(
+  a: XmlElement,
+  b: XmlElement,
+  path: LazyPath,
+  out: XmlElement[],
+  memo: MatchMemo,
+): void {
   const mod = modifyChange(path, a, b);
   if (mod) out.push(mod);
-  const bToA = matchChildren(a.children, b.children);
+  const bToA = matchesOf(a, b, memo);
   const kept = new Set(bToA.values());
   const current: XmlNode[] = a.children.filter((n) => kept.has(n));
   b.children.forEach((nb, i) => {
     const na = bToA.get(nb);
     if (na === undefined) {
-      const c = change("create", path, { position: String(i) });
+      const c = change("create", path(), { position: String(i) });
       c.children.push(cloneNode(nb));
       out.push(c);
       current.splice(i, 0, nb);
       return;
     }
+    if (current[i] === na) return; // the common case: already in place
     const at = current.indexOf(na);
-    if (at !== i) {
-      out.push(change("move", `${path}/${stepFor(na, current)}`, { position: String(i) }));
-      current.splice(at, 1);
-      current.splice(i, 0, na);
-    }
+    out.push(change("move", `${path()}/${stepFor(na, current)}`, { position: String(i) }));
+    current.splice(at, 1);
+    current.splice(i, 0, na);
   });
-  b.children.forEach((nb) => {
+  let steps: Map<XmlNode, string> | undefined;
+  for (const nb of b.children) {
     const na = bToA.get(nb);
     if (na?.type === "element" && nb.type === "element") {
-      collectPlacements(na, nb, `${path}/${stepFor(na, current)}`, out);
+      const childPath = lazy(() => {
+        steps ??= stepsFor(current);
+        return `${path()}/${steps.get(na) ?? ""}`;
+      });
+      collectPlacements(na, nb, childPath, out, memo);
     }
-  });
+  }
 }
 
 function versionEl(name: string, v: CibVersion): XmlElement {
@@ -181,8 +271,9 @@ export function diffCib(a: XmlElement, b: XmlElement): XmlElement {
   // A root cannot be replaced by a patch; callers diff two CIBs.
   assert(a.name === b.name, `diffCib: roots differ (<${a.name}> vs <${b.name}>)`);
   const rootPath = `/${a.name}`;
-  collectDeletes(a, b, rootPath, changes);
-  collectPlacements(a, b, rootPath, changes);
+  const memo: MatchMemo = new Map();
+  collectDeletes(a, b, () => rootPath, changes, memo);
+  collectPlacements(a, b, () => rootPath, changes, memo);
   diff.children.push(...changes);
   return diff;
 }

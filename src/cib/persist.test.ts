@@ -38,12 +38,15 @@ describe("atomicWrite", () => {
     const versions = ["a", "b", "c"].map((ch) => `<cib>${ch.repeat(512 * 1024)}</cib>\n`);
     writeFileSync(path, versions[0] as string);
     const persistJs = new URL("./persist.js", import.meta.url).href;
+    // The child reports each finished write on stdout; the kill lands a random moment after
+    // the first report, so it always hits a running write loop (even on a loaded machine).
     const child = `
       const { atomicWrite } = await import(${JSON.stringify(persistJs)});
       const v = ${JSON.stringify(versions.map((t) => t.slice(5, 6)))};
-      for (let i = 0; ; i++) {
+      for (let i = 1; ; i++) {
         const ch = v[i % v.length];
         await atomicWrite(${JSON.stringify(path)}, "<cib>" + ch.repeat(512 * 1024) + "</cib>\\n");
+        process.stdout.write("w");
       }`;
     const seed = Date.now() % 100000;
     let rng = seed;
@@ -53,16 +56,23 @@ describe("atomicWrite", () => {
     };
     const seen = new Set<string>();
     for (let round = 0; round < 12; round++) {
-      const p = spawn(process.execPath, ["--input-type=module", "-e", child], { stdio: "ignore" });
-      await new Promise((r) => setTimeout(r, 150 + Math.floor(next() * 250)));
+      const p = spawn(process.execPath, ["--input-type=module", "-e", child], {
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      const exited = new Promise((r) => p.on("exit", r));
+      await new Promise<void>((r) => p.stdout.once("data", () => r()));
+      await new Promise((r) => setTimeout(r, Math.floor(next() * 60)));
       p.kill("SIGKILL");
-      await new Promise((r) => p.on("exit", r));
+      await exited;
       const text = readFileSync(path, "utf8");
       assert.ok(versions.includes(text), `torn file after kill in round ${round} (seed ${seed})`);
       seen.add(text);
     }
     // The child really was writing when killed (else the property says nothing).
-    assert.ok(seen.size > 1, `no write happened before the kills (seed ${seed})`);
+    assert.ok(
+      [...seen].some((t) => t !== versions[0]),
+      `no write happened before the kills (seed ${seed})`,
+    );
   });
 });
 

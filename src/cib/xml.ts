@@ -126,7 +126,8 @@ export function parseXml(
   parser.on("opentag", (tag) => {
     const el: XmlElement = { type: "element", name: tag.name, attrs: [], children: [] };
     opts.lines?.set(el, parser.line);
-    for (const [k, v] of Object.entries(tag.attributes)) el.attrs.push([k, String(v)]);
+    const attributes = tag.attributes;
+    for (const k in attributes) el.attrs.push([k, String(attributes[k])]);
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(el);
     else if (!root) root = el;
@@ -166,11 +167,14 @@ const ESC_ATTR: Record<string, string> = {
   "\r": "&#13;",
   "\t": "&#9;",
 };
+// Most CIB values need no escaping: test first, so printing a large CIB allocates less.
+const NEEDS_ATTR_ESCAPE = /[&<>"\n\r\t]/;
+const NEEDS_TEXT_ESCAPE = /[&<>]/;
 export function escapeAttr(v: string): string {
-  return v.replace(/[&<>"\n\r\t]/g, (c) => ESC_ATTR[c] ?? c);
+  return NEEDS_ATTR_ESCAPE.test(v) ? v.replace(/[&<>"\n\r\t]/g, (c) => ESC_ATTR[c] ?? c) : v;
 }
 export function escapeText(v: string): string {
-  return v.replace(/[&<>]/g, (c) => ESC_ATTR[c] ?? c);
+  return NEEDS_TEXT_ESCAPE.test(v) ? v.replace(/[&<>]/g, (c) => ESC_ATTR[c] ?? c) : v;
 }
 
 export interface PrintOptions {
