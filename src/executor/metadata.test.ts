@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { describe, it } from "node:test";
 import { OcfRc } from "./codes.js";
 import { Executor } from "./executor.js";
@@ -85,6 +86,16 @@ describe("parseAgentMetadata", () => {
     assert.ok(a.value.actions.some((x) => x.name === "promote"));
     const none = await ex.metadata({ class: "ocf", provider: "pacer", type: "Nope" });
     assert.ok(!none.ok && /ocf:pacer:Nope: meta-data failed/.test(none.error.detail));
+  });
+
+  it("reads a fence agent's meta-data", {
+    skip: !existsSync("/usr/sbin/fence_dummy"),
+  }, async () => {
+    const md = await new Executor().metadata({ class: "stonith", type: "fence_dummy" });
+    assert.ok(md.ok, md.ok ? "" : md.error.detail);
+    assert.equal(md.value.shortdesc, "Dummy fence agent");
+    assert.ok(md.value.parameters.some((p) => p.name === "status_file"));
+    assert.ok(md.value.actions.some((a) => a.name === "monitor"));
   });
 
   it("reports malformed meta-data with a position", () => {

@@ -144,7 +144,8 @@ export function parseAgentMetadata(
   return ok({
     name: getAttr(root, "name") ?? "",
     version: textOf(firstChild(root, "version")) || (getAttr(root, "version") ?? ""),
-    shortdesc: textOf(firstChild(root, "shortdesc")),
+    // Fence agents carry their short description as an attribute.
+    shortdesc: textOf(firstChild(root, "shortdesc")) || (getAttr(root, "shortdesc") ?? ""),
     longdesc: textOf(firstChild(root, "longdesc")),
     parameters: params
       ? childElements(params, "parameter").flatMap((p) => parseParameter(p) ?? [])
