@@ -214,6 +214,17 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
     assert.equal(transientAttrs(await lb.cib(at), at).get("fail-count-d1#monitor_1000"), "1");
   });
 
+  it("forgets the failure with crm resource cleanup", async () => {
+    const [at] = await lb.where("d1", lb.running()[0] as string);
+    assert.ok(at);
+    const out = lb.crm(at, "resource", "cleanup", "d1");
+    assert.match(out, /Cleaned up d1 on /);
+    await lb.settle();
+    const cib = await lb.cib(at);
+    assert.equal(transientAttrs(cib, at).has("fail-count-d1#monitor_1000"), false);
+    assert.deepEqual(await lb.where("d1", at), [at]);
+  });
+
   it("drains a node put in standby with crm node standby", async () => {
     const [at] = await lb.where("d1", lb.running()[0] as string);
     assert.ok(at);

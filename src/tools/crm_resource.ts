@@ -4,6 +4,7 @@
  * --why, and the clean-up dry run Pacemaker does against a CIB file. Output, messages and
  * exit codes are Pacemaker 2.1.5's.
  */
+import { liveCleanup } from "./_live-cleanup.js";
 import { type XmlElement, printXml } from "../cib/xml.js";
 import { type OptionSpec, type ParsedArgs, has, lastValue, parseGlibArgs } from "./_getopt.js";
 import { commitToolCib, readToolCib, type OpenedCib } from "./_cib-access.js";
@@ -21,6 +22,7 @@ import {
 import { deleteNvpair, findNvpair, setNvpair } from "./_nvset.js";
 import { formatResourceList } from "./_resource-list.js";
 import { operationLines } from "./_operations.js";
+import { constraintsText } from "./_constraints-list.js";
 import {
   type Resource,
   activeNodes,
@@ -43,7 +45,7 @@ const TOOL = "crm_resource";
 const COMMANDS = [
   "list", "list-raw", "locate", "move", "ban", "clear", "cleanup", "refresh", "why",
   "set-parameter", "get-parameter", "delete-parameter", "query-xml", "query-xml-raw",
-  "list-operations", "list-all-operations", "help", "version",
+  "list-operations", "list-all-operations", "constraints", "stack", "help", "version",
 ] as const;
 type CommandName = (typeof COMMANDS)[number];
 
@@ -68,6 +70,8 @@ const SPECS: readonly OptionSpec[] = [
   { long: "query-xml-raw", short: "w", value: false },
   { long: "list-operations", short: "O", value: false },
   { long: "list-all-operations", short: "o", value: false },
+  { long: "constraints", short: "a", value: false },
+  { long: "stack", short: "A", value: false },
   { long: "resource", short: "r", value: true },
   { long: "node", short: "N", value: true },
   { long: "parameter-value", short: "v", value: true },
@@ -144,7 +148,7 @@ export async function crmResource(argv: readonly string[], io: ToolIo): Promise<
   };
   const needsRsc: readonly CommandName[] = [
     "locate", "move", "ban", "clear", "set-parameter", "get-parameter", "delete-parameter",
-    "query-xml", "query-xml-raw",
+    "query-xml", "query-xml-raw", "constraints", "stack",
   ];
   if (needsRsc.includes(cmd) && req.rscId === undefined) {
     return usageError(io, "Must supply a resource id with -r");
@@ -173,7 +177,7 @@ async function dispatch(cmd: CommandName, req: Request, c: OpenedCib): Promise<n
       return why(req, c.cib);
     case "cleanup":
     case "refresh":
-      return cleanup(req, c.cib);
+      return cleanup(req, c);
     case "list-operations":
     case "list-all-operations":
       return listOperations(req, c.cib);
@@ -200,6 +204,10 @@ async function withResource(cmd: CommandName, req: Request, c: OpenedCib): Promi
       return changeAttribute(cmd, req, c, rsc);
     case "get-parameter":
       return getAttribute(req, rsc);
+    case "constraints":
+    case "stack":
+      req.io.stdout(constraintsText(c.cib, rsc.id, { recursive: cmd === "stack" }));
+      return ExitCode.Ok;
     case "query-xml":
     case "query-xml-raw":
       req.io.stdout(`${formatResourceLine(c.cib, rsc)}\nResource XML:\n${printXml(rsc.el)}`);
@@ -403,7 +411,13 @@ function why(req: Request, cib: XmlElement): number {
   return ExitCode.Ok;
 }
 
-function cleanup(req: Request, cib: XmlElement): number {
+async function cleanup(req: Request, c: OpenedCib): Promise<number> {
+  const cib = c.cib;
+  if (c.backend.kind === "live" && req.rscId !== undefined) {
+    const live = findResource(resourceTree(cib), req.rscId);
+    if (live === undefined) return notFound(req.io, "Resource", req.rscId);
+    return liveCleanup(req.io, cib, live, req.node);
+  }
   const source = req.io.env.CIB_shadow ? "CIB_shadow" : "CIB_file";
   if (req.rscId === undefined) {
     req.io.stdout(`Dry run: skipping clean-up of all nodes due to ${source}\n`);
