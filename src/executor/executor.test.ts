@@ -163,7 +163,10 @@ describe("Executor (OCF agents)", () => {
     assert.equal(env.get("OCF_RESKEY_leak"), undefined, "OCF_* of the daemon do not leak");
     assert.equal(env.get("PACER_API_SOCKET"), "/run/pacer/test.sock");
     const tools = pacerToolsDir();
-    if (tools) assert.equal(env.get("PATH")?.split(":")[0], tools, "pacer's tools come first");
+    if (tools) {
+      assert.equal(env.get("PATH")?.split(":")[0], tools, "pacer's tools come first");
+      assert.equal(env.get("HA_SBIN_DIR"), tools, "heartbeat's ${HA_SBIN_DIR}/crm_attribute too");
+    }
     const params = { state: join(s.dir, "env.state"), envfile };
     await ex.exec({ resourceId: "d1", agent: PACER_DUMMY, action: "monitor", params });
     const next = lastEnvBlock(readFileSync(envfile, "utf8"));

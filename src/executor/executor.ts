@@ -37,9 +37,9 @@ export interface ExecutorOptions {
   readonly baseEnv?: Readonly<Record<string, string | undefined>>;
   readonly pathPrefix?: readonly string[];
   /**
-   * pacer's tools put on PATH after `pathPrefix`, so agents calling `crm_attribute` (Stateful,
-   * promotable agents) reach this cluster rather than a Pacemaker one. Default: pacer's bin/
-   * when it holds crm_attribute; null leaves PATH alone.
+   * pacer's tools, put on PATH after `pathPrefix` and made `HA_SBIN_DIR`, so agents calling
+   * `crm_attribute` (promotion scores) reach this cluster rather than a Pacemaker one.
+   * Default: pacer's bin/ when it holds crm_attribute; null leaves PATH and HA_SBIN_DIR alone.
    */
   readonly toolsDir?: string | null;
   /**
@@ -95,7 +95,7 @@ export class Executor {
         nodeName: opts.nodeName ?? hostname(),
         ...(opts.nodeUuid !== undefined ? { nodeUuid: opts.nodeUuid } : {}),
         pathPrefix: toolPath(opts),
-        ...(opts.haVars ? { haVars: opts.haVars } : {}),
+        haVars: haVarsFor(opts),
         // Pacemaker passes its feature set to every agent as a parameter.
         crmFeatureSet: opts.crmFeatureSet ?? CRM_FEATURE_SET,
         ...(opts.nodePid === null ? {} : { nodePid: opts.nodePid ?? process.pid }),
@@ -323,9 +323,22 @@ export class Executor {
   }
 }
 
+function toolsOf(opts: ExecutorOptions): string | undefined {
+  return (opts.toolsDir === undefined ? pacerToolsDir() : opts.toolsDir) ?? undefined;
+}
+
 function toolPath(opts: ExecutorOptions): string[] {
-  const tools = opts.toolsDir === undefined ? pacerToolsDir() : opts.toolsDir;
+  const tools = toolsOf(opts);
   return [...(opts.pathPrefix ?? []), ...(tools ? [tools] : [])];
+}
+
+/**
+ * Heartbeat's and Pacemaker's agents call `${HA_SBIN_DIR}/crm_attribute` (promotion scores),
+ * `crm_node`...: with pacer's tools at hand they must reach pacer's, not /usr/sbin's.
+ */
+function haVarsFor(opts: ExecutorOptions): Record<string, string> {
+  const tools = toolsOf(opts);
+  return { ...(tools ? { HA_SBIN_DIR: tools } : {}), ...(opts.haVars ?? {}) };
 }
 
 function clampTimeout(timeoutMs: number | undefined): number {
