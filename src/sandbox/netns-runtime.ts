@@ -14,6 +14,8 @@ import { writeShims } from "./shims.js";
 export interface NetnsSandboxOptions {
   readonly stateDir: string;
   readonly repoRoot: string;
+  /** Namespace/link name prefix (default "pacer"); tests use their own. At most 7 characters. */
+  readonly prefix?: string;
 }
 
 /** Directories each node sees at the usual paths, backed by <stateDir>/<node>/<key>. */
@@ -100,7 +102,7 @@ export class NetnsSandbox {
 
   async up(nodeCount: number): Promise<SandboxPlan> {
     if (this.plan()) await this.down();
-    const plan = planSandbox(nodeCount);
+    const plan = planSandbox(nodeCount, this.opts.prefix ?? "pacer");
     mkdirSync(this.opts.stateDir, { recursive: true });
     writeFileSync(this.planFile(), JSON.stringify(plan, null, 2));
     for (const ns of namespacesOf(plan)) {
