@@ -114,7 +114,15 @@ async function run(
   const incFile = join(o.stateDir, "incarnation");
   const seqFile = join(o.stateDir, "ring-seq");
   const incarnation = Math.max((readNumberFile(incFile) ?? 0) + 1, Date.now());
-  writeNumberFileSync(incFile, incarnation);
+  try {
+    writeNumberFileSync(incFile, incarnation);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    o.io.stderr(
+      `pacer cluster-node: cannot write the state directory ${o.stateDir}: ${why}; pass a writable --state-dir\n`,
+    );
+    return 73;
+  }
   const history = new MemberHistory();
   const log: WriteStream | undefined =
     o.deliverLog === undefined ? undefined : createWriteStream(o.deliverLog, { flags: "a" });
