@@ -208,6 +208,26 @@ describe("Controller transitions", () => {
     assert.deepEqual(where(c, "d1"), ["node2"]);
   });
 
+  it("runs the scheduler again when a failure-timeout expires", () => {
+    const c = cluster();
+    configure(c, "node1", (cib) => {
+      noStonith(cib);
+      addPrimitive(cib, "d1", { "migration-threshold": "1", "failure-timeout": "60" });
+    });
+    c.breakResource("node1", "d1");
+    c.settle();
+    assert.deepEqual(where(c, "d1"), ["node2"]);
+    const dc = c.node("node1").ctrl;
+    const before = dc.transitionSummary().id;
+    c.advance(30_000);
+    assert.equal(dc.transitionSummary().id, before, "nothing to do before the expiry");
+    c.advance(31_000);
+    c.settle();
+    assert.ok(dc.transitionSummary().id > before, "the scheduler ran again at the expiry");
+    // The expired failure no longer bans node1; the test scheduler keeps it where it runs.
+    assert.deepEqual(where(c, "d1"), ["node2"]);
+  });
+
   it("bans a node after a start failure (start-failure-is-fatal)", () => {
     const c = cluster();
     c.node("node1").failStart.add("d1");

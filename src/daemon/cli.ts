@@ -89,6 +89,8 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
   const executor = new Executor({ nodeName: self.name,
     onRecurring: (r) => daemonRef?.report(toControllerResult(r)),
     ...(privateRun ? { haVars: { HA_VARRUN: runDir, HA_RSCTMP: runDir } } : {}) });
+  const scheduler = new WorkerScheduler();
+  scheduler.warm();
   return new Promise<number>((resolve, reject) => {
     const daemon = new NodeDaemon({
       stateDir,
@@ -96,7 +98,7 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
       ...(config.totem.clusterName !== undefined ? { clusterName: config.totem.clusterName } : {}),
       cluster: new TransportLayer(config, self, { authkey: key.value, stateDir }),
       executor,
-      scheduler: new WorkerScheduler(),
+      scheduler,
       log,
       onExit: (code) => {
         executor.close();

@@ -44,6 +44,11 @@ export class WorkerScheduler implements SchedulerRunner {
     this.waiting.clear();
   }
 
+  /** Starts the worker ahead of need: a new DC should not pay for loading the scheduler. */
+  warm(): void {
+    this.ensure();
+  }
+
   schedule(cib: XmlElement, nowS: number): Promise<TransitionGraph> {
     this.seq += 1;
     const seq = this.seq;
