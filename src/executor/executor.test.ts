@@ -345,8 +345,11 @@ describe("Executor (OCF agents)", () => {
       rcs.push((await exS.exec(op(a))).rc);
     }
     assert.deepEqual(rcs, [7, 0, 0, 0, 8, 0, 0]);
+    // start, monitor (re-asserts), promote, monitor (re-asserts), demote, stop.
     assert.deepEqual(readFileSync(log, "utf8").trim().split("\n"), [
       "-N node2 -n master-st -l reboot -v 5 -q",
+      "-N node2 -n master-st -l reboot -v 5 -q",
+      "-N node2 -n master-st -l reboot -v 10 -q",
       "-N node2 -n master-st -l reboot -v 10 -q",
       "-N node2 -n master-st -l reboot -v 5 -q",
       "-N node2 -n master-st -l reboot -D -q",
