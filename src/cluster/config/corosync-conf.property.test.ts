@@ -64,7 +64,7 @@ function print(m: Model, pad: readonly string[], notes: readonly string[]): stri
   lines.push(c(), "}", "nodelist {");
   for (const n of m.nodes) {
     lines.push(`${p()}node {`, `${p()}${p()}nodeid: ${n.id}`, `${p()}${p()}name: ${n.name}`);
-    n.addrs.forEach((a, l) => lines.push(`${p()}${p()}ring${l}_addr: ${a}`));
+    for (const [l, a] of n.addrs.entries()) lines.push(`${p()}${p()}ring${l}_addr: ${a}`);
     lines.push(`${p()}}`, c());
   }
   lines.push(
