@@ -151,6 +151,7 @@ export function maybeStartRound(ctx: Ctx): void {
 function promiseTo(ctx: Ctx, round: Round): void {
   const { s } = ctx;
   s.promise = round;
+  s.promised.set(round.coordinator, round);
   s.promiseMs = ctx.now;
   if (s.ring !== null) s.ring.frozen = true; // our report of this ring must stay true
 }
@@ -188,6 +189,9 @@ function freshLowest(ctx: Ctx): NodeId {
 
 /** A round we already finished (a duplicated or late packet of it must not reopen it). */
 function isPastRound(s: State, r: Round): boolean {
+  const last = s.promised.get(r.coordinator);
+  // A round we promised to before is over unless it is our current promise: never reopen it.
+  if (last !== undefined && !roundBeats(r, last) && !roundEq(s.promise, r)) return true;
   const done = s.installing?.wire.round ?? s.ring?.round ?? null;
   if (done === null || done.coordinator !== r.coordinator || done.incarnation !== r.incarnation) {
     return false;

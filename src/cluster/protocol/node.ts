@@ -34,6 +34,7 @@ export function createNode(config: ProtocolConfig, self: NodeId, start: NodeStar
     cfg, self, inc: start.incarnation,
     votes: new Map(cfg.nodes.map((n) => [n.nodeid, n.votes])),
     bootMs: null, peers: new Map(), ring: null, prevRing: null, promise: null, promiseMs: 0,
+    promised: new Map(),
     coordinating: null, installing: null, attempt: 0, highestSeq: start.ringSeq, lastInstall: null,
     excludedUntil: new Map(), waitForAllSatisfied: false, quorum: null, pending: [], frags: [],
     nextSenderSeq: 1, lastHeartbeatMs: -1e15, lastTickMs: -1, localHealth: 0, healthyFromMs: 0,

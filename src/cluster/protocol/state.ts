@@ -122,6 +122,8 @@ export interface State {
   prevRing: Ring | null;
   promise: Round | null;
   promiseMs: number;
+  /** Per coordinator, the last round we promised to: an older round is never accepted again. */
+  promised: Map<NodeId, Round>;
   coordinating: Coordinating | null;
   installing: Installing | null;
   attempt: number;
