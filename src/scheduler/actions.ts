@@ -87,6 +87,7 @@ function passThrough(a: Action): boolean {
 }
 
 function describe(a: Action): string {
+  if (a.task === "one-or-more") return a.rscId;
   return `${a.rscId} ${a.task}`;
 }
 
@@ -121,11 +122,18 @@ function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSe
   const { first, then } = e;
   let changed = false;
   const leaveAlone = e.flags & ASYMMETRICAL && then.optional && isActiveOn(then);
+  if (e.flags & ONE_OR_MORE && then.runnable) {
+    const minimum = Number(then.meta.get("minimum") ?? "1");
+    const ready = (set.inEdges.get(then) ?? []).filter(
+      (x) => x.flags & ONE_OR_MORE && x.first.runnable && (x.first.node !== undefined || x.first.pseudo),
+    ).length;
+    if (ready < minimum) {
+      then.runnable = false;
+      changed = true;
+    }
+  }
   if (e.flags & RUNNABLE_LEFT && then.runnable && !leaveAlone) {
-    const blocked =
-      e.flags & ONE_OR_MORE
-        ? !(set.inEdges.get(then) ?? []).some((x) => x.flags & ONE_OR_MORE && x.first.runnable)
-        : !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
+    const blocked = !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {
       then.runnable = false;
       then.reason ??= e.flags & ONE_OR_MORE ? undefined : passThrough(first) ? first.reason : `unrunnable ${describe(first)}`;

@@ -83,12 +83,19 @@ export function assignClone(a: Allocator, clone: Resource): void {
     if (node !== undefined) perNode.set(node, (perNode.get(node) ?? 0) + 1);
   };
   const byNumber = [...clone.children].sort((x, y) => (x.instance ?? 0) - (y.instance ?? 0));
-  // First, active instances stay where they are when that is still their best node.
+  // First, active instances stay where they are when that is still their best node, and
+  // no node keeps more than its even share, so instances spread out.
+  const first = byNumber.map(instanceLead).find((l) => l !== undefined);
+  const usable = first
+    ? [...a.weightsOf(first)].filter(([n, s]) => s >= 0 && a.nodeUsable(n)).length
+    : 0;
+  const share = Math.min(perNodeMax, Math.ceil(clone.children.length / Math.max(1, usable)));
   for (const inst of byNumber) {
     const lead = instanceLead(inst);
     const cur = lead ? currentNodes(lead) : [];
     if (!lead || cur.length !== 1) continue;
     const node = cur[0] as string;
+    if ((perNode.get(node) ?? 0) >= share) continue;
     if (!open().has(node) || !a.prefersCurrent(lead, node, open())) continue;
     place(inst, new Set([node]));
   }

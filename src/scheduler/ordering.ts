@@ -80,8 +80,13 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
   const then = ws.byId.get(o.then);
   if (!first || !then) return;
   const mandatory = o.kind === "Mandatory";
-  const oneOrMore = !o.requireAll && first.kind === "clone" ? ONE_OR_MORE : 0;
   const thenAct = o.thenAction;
+  const minimum = first.kind === "clone" ? (!o.requireAll ? 1 : (first.clone?.cloneMin ?? 0)) : 0;
+  if (mandatory && minimum > 0 && o.firstAction === "start") {
+    orderOneOrMore(set, o, first, then, minimum);
+    return;
+  }
+  const oneOrMore = 0;
   const flags = mandatory
     ? (thenAct === "stop" || thenAct === "demote" ? IMPLIES_THEN : IMPLIES_THEN | RUNNABLE_LEFT) |
       oneOrMore
@@ -119,4 +124,35 @@ export function orderGroup(set: ActionSet, g: Resource): void {
     }
     prev = m;
   }
+}
+
+/**
+ * "then" needs only `minimum` instances of the first clone (require-all=false or
+ * clone-min): a pseudo-action counts the instances that will be running.
+ */
+function orderOneOrMore(
+  set: ActionSet,
+  o: OrderConstraint,
+  first: Resource,
+  then: Resource,
+  minimum: number,
+): void {
+  const gate = set.add({
+    task: "one-or-more",
+    rsc: undefined,
+    rscId: `clone-one-or-more:${o.id}`,
+    node: undefined,
+    intervalMs: 0,
+    pseudo: true,
+    optional: true,
+    runnable: true,
+    reason: undefined,
+    meta: new Map([["minimum", String(minimum)]]),
+  });
+  for (const inst of first.children) {
+    for (const a of inst.kind === "primitive" ? set.ofRsc(inst.id, "start") : thenActions(set, inst, "running")) {
+      set.order(a, gate, ONE_OR_MORE);
+    }
+  }
+  for (const t of thenActions(set, then, o.thenAction)) set.order(gate, t, IMPLIES_THEN | RUNNABLE_LEFT);
 }

@@ -204,5 +204,5 @@ function cloneAllowedNodes(ws: WorkingSet, c: Resource): Set<string> {
     if (loc.role !== undefined || !ids.has(loc.rsc)) continue;
     for (const [n, s] of loc.scores) score.set(n, (score.get(n) ?? 0) + s);
   }
-  return new Set([...score].filter(([, s]) => s > -1_000_000).map(([n]) => n));
+  return new Set([...score.keys()]);
 }
