@@ -13,7 +13,7 @@ OCF_NOT_RUNNING=7
 OCF_RUNNING_MASTER=8
 OCF_FAILED_MASTER=9
 
-__PACER_AGENT=$(basename "$0")
+__PACER_AGENT=${0##*/}
 
 # ocf_log LEVEL MESSAGE...: to stderr, which the executor captures (no syslog needed).
 # debug lines only when HA_debug is set and not 0.
