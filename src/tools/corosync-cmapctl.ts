@@ -2,7 +2,8 @@
  * corosync-cmapctl, read-only: all keys, keys under prefixes, or `-g KEY...` (`-q` for the
  * value alone), with Corosync 3.1.7's text and exit codes. pacer's map is derived from
  * corosync.conf and the running node, so the writing commands (-s, -d, -D, -p, -C) and
- * tracking (-t, -T) are refused with one line.
+ * tracking (-t, -T) are refused with one line. `-m stats` shows pacer's transport counters
+ * (packets accepted, rejected by reason, sent) under `stats.pacer.transport.*`.
  */
 import { apiSocketPath, queryClusterStatus } from "../cluster/transport/status-api.js";
 import { formatCmap, formatCmapEntry } from "./_corosync-format.js";
@@ -37,7 +38,8 @@ Display all keys:
 Display keys with prefix key_name:
     corosync-cmapctl [-b] key_name...
 
-(pacer's map is read-only: -s, -d, -D, -p, -C, -t and -T are not provided.)
+(pacer's map is read-only: -s, -d, -D, -p, -C, -t and -T are not provided;
+ -m stats shows pacer's transport counters.)
 `;
 
 /** @example await corosyncCmapctl(["-g", "totem.cluster_name"], io) */
@@ -61,8 +63,8 @@ export async function corosyncCmapctl(argv: readonly string[], io: ToolIo): Prom
     }
   }
   const map = parsed.options.filter((o) => o.short === "m").pop()?.value ?? "icmap";
-  if (map !== "icmap") {
-    io.stderr(`corosync-cmapctl: map '${map}' is not provided by pacer; use the default 'icmap'\n`);
+  if (map !== "icmap" && map !== "stats") {
+    io.stderr(`corosync-cmapctl: map '${map}' is not provided by pacer; use 'icmap' or 'stats'\n`);
     return 1;
   }
   const status = await queryClusterStatus(apiSocketPath(io.env));
@@ -70,7 +72,8 @@ export async function corosyncCmapctl(argv: readonly string[], io: ToolIo): Prom
     io.stderr("Failed to initialize the cmap API. Error CS_ERR_LIBRARY\n");
     return 1;
   }
-  const entries = status.value.cmap;
+  // pacer's stats map holds its transport counters (stats.pacer.transport.*), not Corosync's.
+  const entries = map === "stats" ? (status.value.stats ?? []) : status.value.cmap;
   if (!flags.has("g")) {
     io.stdout(formatCmap(entries, parsed.operands));
     return 0;

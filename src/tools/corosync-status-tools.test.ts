@@ -333,6 +333,13 @@ describe("corosync tools against a node's status socket", () => {
       const q = capture(env);
       assert.equal(await corosyncCmapctl(["-q", "-g", "totem.cluster_name"], q.io), 0);
       assert.equal(q.out(), "debian\n");
+      current = {
+        ...current,
+        stats: [{ key: "stats.pacer.transport.rx_auth_failed", type: "u64", value: "7" }],
+      };
+      const st = capture(env);
+      assert.equal(await corosyncCmapctl(["-m", "stats"], st.io), 0);
+      assert.equal(st.out(), "stats.pacer.transport.rx_auth_failed (u64) = 7\n");
     } finally {
       server.close();
     }

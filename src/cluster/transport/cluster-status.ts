@@ -9,7 +9,7 @@ import type { CorosyncConfig } from "../config/types.js";
 import type { View } from "../protocol/api.js";
 import { resolveConfig } from "../protocol/config.js";
 import type { ClusterDriver } from "./driver.js";
-import type { ClusterStatus, LinkStatus } from "./status-api.js";
+import type { ClusterStatus, CmapEntry, LinkStatus } from "./status-api.js";
 
 export class MemberHistory {
   private readonly members = new Map<number, { joinCount: number; status: "joined" | "left" }>();
@@ -33,6 +33,27 @@ export class MemberHistory {
       .map(([nodeId, m]) => ({ nodeId, ...m }))
       .sort((a, b) => a.nodeId - b.nodeId);
   }
+}
+
+/** Counters as `stats.pacer.transport.rx_auth_failed (u64) = 3` (snake_case, like Corosync's). */
+export function transportStats(driver: ClusterDriver): CmapEntry[] {
+  const snake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const entries: CmapEntry[] = Object.entries(driver.counters).map(([k, v]) => ({
+    key: `stats.pacer.transport.${snake(k)}`,
+    type: "u64",
+    value: String(v),
+  }));
+  entries.push({
+    key: "stats.pacer.transport.delivered",
+    type: "u64",
+    value: String(driver.deliveredCount),
+  });
+  entries.push({
+    key: "stats.pacer.transport.max_tick_gap_ms",
+    type: "u32",
+    value: String(Math.round(driver.maxTickGapMs)),
+  });
+  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**
@@ -88,6 +109,7 @@ export function buildClusterStatus(
       ...(node(id)?.name === undefined ? {} : { name: node(id)?.name as string }),
     })),
     links,
+    stats: transportStats(driver),
     cmap: buildCmap(config, {
       localNodeId: self,
       localAddrs: new Map(driver.linkStates().map((l) => [l.linkNumber, l.localAddr])),

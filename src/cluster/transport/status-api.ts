@@ -77,6 +77,8 @@ export interface ClusterStatus {
   readonly links: readonly LinkStatus[];
   /** The icmap keys (`corosync-cmapctl`), sorted by key. */
   readonly cmap: readonly CmapEntry[];
+  /** The `stats` map (`corosync-cmapctl -m stats`): pacer's transport counters. */
+  readonly stats?: readonly CmapEntry[];
 }
 
 export type StatusQueryError =
