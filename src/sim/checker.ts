@@ -16,7 +16,14 @@
  * - quorum: the reported quorum matches votequorum's arithmetic for the view, is the same for all
  *   members of a ring, and two quorate current views always share a member (unless two_node).
  */
-import type { NodeId, Output, QuorumState, ResolvedConfig, RingId, View } from "../cluster/protocol/api.js";
+import type {
+  NodeId,
+  Output,
+  QuorumState,
+  ResolvedConfig,
+  RingId,
+  View,
+} from "../cluster/protocol/api.js";
 
 export class SimViolation extends Error {
   override readonly name = "SimViolation";
@@ -61,7 +68,10 @@ export class Checker {
   private readonly nodes = new Map<string, NodeTrack>();
   /** Current ring per live node id (for the quorum-intersection check). */
   private readonly current = new Map<number, string>();
-  private readonly ringQuorate = new Map<string, { members: readonly NodeId[]; quorate: boolean }>();
+  private readonly ringQuorate = new Map<
+    string,
+    { members: readonly NodeId[]; quorate: boolean }
+  >();
   deliveries = 0;
   views = 0;
 
@@ -69,8 +79,13 @@ export class Checker {
 
   nodeUp(id: number, inc: number): void {
     this.nodes.set(nk(id, inc), {
-      ring: null, prevRing: new Map(), deliveredIn: new Map(), position: new Map(), fifo: new Map(),
-      quorum: null, members: [],
+      ring: null,
+      prevRing: new Map(),
+      deliveredIn: new Map(),
+      position: new Map(),
+      fifo: new Map(),
+      quorum: null,
+      members: [],
     });
     this.current.delete(id);
   }
@@ -87,8 +102,7 @@ export class Checker {
       if (o.kind === "view") this.onView(id, inc, t, o.view);
       else if (o.kind === "deliver") {
         this.onDeliver(id, t, o.ringId, o.seq, o.sender, o.senderIncarnation, o.payload);
-      }
-      else if (o.kind === "quorum") this.onQuorum(id, inc, t, o.quorum);
+      } else if (o.kind === "quorum") this.onQuorum(id, inc, t, o.quorum);
     }
   }
 
@@ -107,7 +121,8 @@ export class Checker {
       this.fail("self-in-view", id, `ring ${key} lacks ${nk(id, inc)}`);
     }
     const last = this.lastSeq.get(id) ?? 0;
-    if (v.ringId.seq <= last) this.fail("ring-growth", id, `ring seq ${v.ringId.seq} after ${last}`);
+    if (v.ringId.seq <= last)
+      this.fail("ring-growth", id, `ring seq ${v.ringId.seq} after ${last}`);
     this.lastSeq.set(id, v.ringId.seq);
     if (t.ring !== null) {
       const k = `${t.ring}->${key}`;
@@ -116,7 +131,11 @@ export class Checker {
       const other = this.passed.get(k);
       if (other === undefined) this.passed.set(k, n);
       else if (other !== n) {
-        this.fail("virtual-synchrony", id, `${k}: delivered ${n} of ${t.ring}, another survivor ${other}`);
+        this.fail(
+          "virtual-synchrony",
+          id,
+          `${k}: delivered ${n} of ${t.ring}, another survivor ${other}`,
+        );
       }
     }
     t.prevRing.set(key, t.ring);
@@ -139,14 +158,16 @@ export class Checker {
     const key = rk(ring);
     if (payload.length < MSG_HEADER_BYTES) this.fail("integrity", id, "short payload");
     const m = msgId(payload);
-    if (m.sender !== sender || m.inc !== sinc) this.fail("integrity", id, `payload of ${m.sender} from ${sender}`);
+    if (m.sender !== sender || m.inc !== sinc)
+      this.fail("integrity", id, `payload of ${m.sender} from ${sender}`);
     const mid = `${m.sender}:${m.inc}:${m.counter}:${payload.length}`;
     // Deliveries finishing a ring come before the next view: always in the node's current ring.
     if (t.ring !== key) this.fail("total-order", id, `delivery in ${key} while in ${t.ring}`);
     const order = this.ringOrder.get(key) ?? new Map<number, string>();
     this.ringOrder.set(key, order);
     const at = order.get(seq);
-    if (at !== undefined && at !== mid) this.fail("total-order", id, `ring ${key} seq ${seq}: ${mid} vs ${at}`);
+    if (at !== undefined && at !== mid)
+      this.fail("total-order", id, `ring ${key} seq ${seq}: ${mid} vs ${at}`);
     order.set(seq, mid);
     const p = t.position.get(key) ?? { last: 0, hash: 0 };
     if (seq <= p.last) this.fail("total-order", id, `ring ${key}: seq ${seq} after ${p.last}`);
@@ -159,7 +180,8 @@ export class Checker {
     const last = t.fifo.get(from);
     t.fifo.set(from, { counter, ring });
     if (last === undefined) return;
-    if (counter <= last.counter) this.fail("fifo", id, `from ${from}: ${counter} after ${last.counter}`);
+    if (counter <= last.counter)
+      this.fail("fifo", id, `from ${from}: ${counter} after ${last.counter}`);
     if (counter === last.counter + 1) return;
     // A gap is allowed only if receiver and sender did not stay together in one ring or pass
     // together from one ring to the next.
@@ -169,7 +191,11 @@ export class Checker {
     const st = this.nodes.get(nk(sid, sinc));
     const senderPassed = st !== undefined && st.prevRing.get(ring) === last.ring;
     if (sameRing || (consecutive && senderPassed)) {
-      this.fail("fifo", id, `from ${from}: gap ${last.counter} -> ${counter} in ${last.ring}->${ring}`);
+      this.fail(
+        "fifo",
+        id,
+        `from ${from}: gap ${last.counter} -> ${counter} in ${last.ring}->${ring}`,
+      );
     }
   }
 
@@ -181,16 +207,22 @@ export class Checker {
     const quorum = this.cfg.twoNode && expected === 2 ? 1 : Math.floor(expected / 2) + 1;
     const all = this.cfg.nodes.every((n) => t.members.includes(n.nodeid));
     if (q.totalVotes !== total || q.expectedVotes !== expected || q.quorum !== quorum) {
-      this.fail("quorum", id, `votes ${q.totalVotes}/${q.expectedVotes}/${q.quorum}, want ${total}/${expected}/${quorum}`);
+      this.fail(
+        "quorum",
+        id,
+        `votes ${q.totalVotes}/${q.expectedVotes}/${q.quorum}, want ${total}/${expected}/${quorum}`,
+      );
     }
-    if (all && !q.waitForAllSatisfied) this.fail("quorum", id, "all nodes present but wait_for_all unsatisfied");
+    if (all && !q.waitForAllSatisfied)
+      this.fail("quorum", id, "all nodes present but wait_for_all unsatisfied");
     const ringKey = t.ring;
     const members = this.ringMembers.get(ringKey)?.split(",") ?? [];
     if (q.waitForAllSatisfied && !all && !members.some((m) => this.satisfied.has(m))) {
       this.fail("quorum", id, "wait_for_all satisfied without all nodes ever seen together");
     }
     const want = total >= quorum && (!this.cfg.waitForAll || q.waitForAllSatisfied);
-    if (q.quorate !== want) this.fail("quorum", id, `quorate=${q.quorate}, votequorum says ${want}`);
+    if (q.quorate !== want)
+      this.fail("quorum", id, `quorate=${q.quorate}, votequorum says ${want}`);
     const sig = `${q.quorate}/${q.waitForAllSatisfied}`;
     const seen = this.ringQuorum.get(ringKey);
     if (seen === undefined) this.ringQuorum.set(ringKey, sig);
@@ -207,14 +239,15 @@ export class Checker {
     const quorate = new Map<string, readonly NodeId[]>();
     for (const key of this.current.values()) {
       const r = this.ringQuorate.get(key);
-      if (r !== undefined && r.quorate) quorate.set(key, r.members);
+      if (r?.quorate === true) quorate.set(key, r.members);
     }
     const views = [...quorate.entries()];
     for (let i = 0; i < views.length; i++) {
       for (let j = i + 1; j < views.length; j++) {
         const [ka, a] = views[i] as [string, readonly NodeId[]];
         const [kb, b] = views[j] as [string, readonly NodeId[]];
-        if (!a.some((m) => b.includes(m))) this.fail("quorum-intersection", id, `${ka} and ${kb} are disjoint`);
+        if (!a.some((m) => b.includes(m)))
+          this.fail("quorum-intersection", id, `${ka} and ${kb} are disjoint`);
       }
     }
   }

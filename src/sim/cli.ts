@@ -10,12 +10,20 @@ import { describeSwarm, hex, runSeed, type SimResult } from "./run.js";
 function parseSeed(text: string, flag: string): number {
   const v = text.startsWith("0x") ? Number.parseInt(text.slice(2), 16) : Number(text);
   if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new UserError(`--${flag} '${text}' is not a 32-bit seed; use a number like 42 or 0x2a`, ExitCode.Usage);
+    throw new UserError(
+      `--${flag} '${text}' is not a 32-bit seed; use a number like 42 or 0x2a`,
+      ExitCode.Usage,
+    );
   }
   return v;
 }
 
-function parseCount(text: string | undefined, flag: string, lo: number, hi: number): number | undefined {
+function parseCount(
+  text: string | undefined,
+  flag: string,
+  lo: number,
+  hi: number,
+): number | undefined {
   if (text === undefined) return undefined;
   const v = Number(text);
   if (!Number.isInteger(v) || v < lo || v > hi) {
@@ -32,8 +40,10 @@ function replayLine(r: SimResult, nodes: number | undefined): string {
 function failureLines(r: SimResult, nodes: number | undefined): string {
   const f = r.failure;
   if (f === undefined) return "";
-  return `sim: FAILED seed=${hex(r.seed)} invariant=${f.invariant} node=${f.node} t=${f.atMs.toFixed(0)}ms\n` +
-    `  ${f.detail}\n  swarm: ${describeSwarm(r.swarm)}\n${replayLine(r, nodes)}\n`;
+  return (
+    `sim: FAILED seed=${hex(r.seed)} invariant=${f.invariant} node=${f.node} t=${f.atMs.toFixed(0)}ms\n` +
+    `  ${f.detail}\n  swarm: ${describeSwarm(r.swarm)}\n${replayLine(r, nodes)}\n`
+  );
 }
 
 export async function simCli(argv: readonly string[], io: ToolIo): Promise<number> {
@@ -62,7 +72,9 @@ export async function simCli(argv: readonly string[], io: ToolIo): Promise<numbe
       io.stdout(failureLines(r, nodes));
       return ExitCode.Error;
     }
-    io.stdout(`sim: ok seed=${hex(seed)} views=${r.views} deliveries=${r.deliveries} packets=${r.packets} converged=${r.convergeMs}ms\n`);
+    io.stdout(
+      `sim: ok seed=${hex(seed)} views=${r.views} deliveries=${r.deliveries} packets=${r.packets} converged=${r.convergeMs}ms\n`,
+    );
     return ExitCode.Ok;
   }
   const count = parseCount(values.seeds ?? "20", "seeds", 1, 10_000_000) ?? 20;
@@ -78,6 +90,8 @@ export async function simCli(argv: readonly string[], io: ToolIo): Promise<numbe
     } else worstConverge = Math.max(worstConverge, r.convergeMs);
   }
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  io.stdout(`sim: ${count - failed}/${count} seeds ok (from ${from}), ${failed} failed, worst convergence ${worstConverge}ms, ${secs}s\n`);
+  io.stdout(
+    `sim: ${count - failed}/${count} seeds ok (from ${from}), ${failed} failed, worst convergence ${worstConverge}ms, ${secs}s\n`,
+  );
   return failed === 0 ? ExitCode.Ok : ExitCode.Error;
 }

@@ -5,13 +5,13 @@
  * through the real wire codec. The Checker sees every output right after each step.
  */
 import {
-  type NodeState,
-  type NodeSummary,
-  type Output,
-  type ProtocolConfig,
   createNode,
   describeNode,
+  type NodeState,
+  type NodeSummary,
   nodeId,
+  type Output,
+  type ProtocolConfig,
   resolveConfig,
   step,
 } from "../cluster/protocol/api.js";
@@ -60,15 +60,24 @@ export class SimCluster {
   private seq = 0;
   now = 0;
   /** Every view installed: (time, node, ring seq, members). */
-  readonly viewLog: { atMs: number; node: number; ringSeq: number; members: readonly number[] }[] = [];
+  readonly viewLog: { atMs: number; node: number; ringSeq: number; members: readonly number[] }[] =
+    [];
   readonly deliveredCount = new Map<number, number>();
 
   constructor(private readonly opts: ClusterOptions) {
     this.net = new SimNetwork(opts.rng.fork("net"), opts.net);
     this.checker = new Checker(resolveConfig(opts.config));
     for (const n of opts.config.nodes) {
-      this.nodes.set(n.nodeid, { id: n.nodeid, inc: 0, state: null, status: "down", ringSeq: 0,
-        inbox: [], counter: 0, gen: 0 });
+      this.nodes.set(n.nodeid, {
+        id: n.nodeid,
+        inc: 0,
+        state: null,
+        status: "down",
+        ringSeq: 0,
+        inbox: [],
+        counter: 0,
+        gen: 0,
+      });
     }
   }
 
@@ -136,7 +145,8 @@ export class SimCluster {
     v.setUint32(0, id);
     v.setUint32(4, n.inc);
     v.setUint32(8, ++n.counter);
-    for (let i = MSG_HEADER_BYTES; i < payload.length; i++) payload[i] = (i * 31 + n.counter) & 0xff;
+    for (let i = MSG_HEADER_BYTES; i < payload.length; i++)
+      payload[i] = (i * 31 + n.counter) & 0xff;
     this.stepNode(n, { kind: "broadcast", payload });
   }
 
@@ -168,7 +178,10 @@ export class SimCluster {
   }
 
   private dispatch(e: Event): void {
-    if (e.kind === "call") return e.fn();
+    if (e.kind === "call") {
+      e.fn();
+      return;
+    }
     if (e.kind === "tick") {
       const n = this.must(e.node);
       if (n.gen !== e.gen || n.status !== "up") return;
@@ -188,7 +201,8 @@ export class SimCluster {
     let wire = this.decoded.get(bytes);
     if (wire === undefined) {
       const w = decodeWire(bytes);
-      if (!w.ok) throw new Error(`sim: undecodable packet from ${from}: ${JSON.stringify(w.error)}`);
+      if (!w.ok)
+        throw new Error(`sim: undecodable packet from ${from}: ${JSON.stringify(w.error)}`);
       wire = w.value;
       this.decoded.set(bytes, wire);
     }
@@ -224,17 +238,28 @@ export class SimCluster {
           break;
         }
         case "view":
-          this.viewLog.push({ atMs: this.now, node: n.id, ringSeq: o.view.ringId.seq, members: o.view.members });
-          this.trace(`node ${n.id} view ${o.view.ringId.rep}.${o.view.ringId.seq} [${o.view.members.join(",")}] joined=[${o.view.joined.join(",")}] left=[${o.view.left.join(",")}]`);
+          this.viewLog.push({
+            atMs: this.now,
+            node: n.id,
+            ringSeq: o.view.ringId.seq,
+            members: o.view.members,
+          });
+          this.trace(
+            `node ${n.id} view ${o.view.ringId.rep}.${o.view.ringId.seq} [${o.view.members.join(",")}] joined=[${o.view.joined.join(",")}] left=[${o.view.left.join(",")}]`,
+          );
           break;
         case "quorum":
-          this.trace(`node ${n.id} quorum quorate=${o.quorum.quorate} votes=${o.quorum.totalVotes}/${o.quorum.expectedVotes} need=${o.quorum.quorum}`);
+          this.trace(
+            `node ${n.id} quorum quorate=${o.quorum.quorate} votes=${o.quorum.totalVotes}/${o.quorum.expectedVotes} need=${o.quorum.quorum}`,
+          );
           break;
         case "deliver":
           this.deliveredCount.set(n.id, (this.deliveredCount.get(n.id) ?? 0) + 1);
           if (this.opts.trace !== undefined) {
             const v = new DataView(o.payload.buffer, o.payload.byteOffset, o.payload.byteLength);
-            this.trace(`node ${n.id} deliver ring=${o.ringId.rep}.${o.ringId.seq}@${o.seq} ${o.sender}:${o.senderIncarnation}#${v.getUint32(8)} (${o.payload.length}B)`);
+            this.trace(
+              `node ${n.id} deliver ring=${o.ringId.rep}.${o.ringId.seq}@${o.seq} ${o.sender}:${o.senderIncarnation}#${v.getUint32(8)} (${o.payload.length}B)`,
+            );
           }
           break;
       }

@@ -5,8 +5,9 @@
  * restart, paused ones resume, and within a bound the cluster must be one quorate view with
  * every message delivered.
  */
-import { InvariantError } from "../shared/assert.js";
+
 import type { ProtocolConfig } from "../cluster/protocol/api.js";
+import { InvariantError } from "../shared/assert.js";
 import { SimViolation } from "./checker.js";
 import { SimCluster, TICK_MS } from "./cluster.js";
 import { createRng, type Rng } from "./rng.js";
@@ -46,7 +47,12 @@ export interface SimResult {
   readonly seed: number;
   readonly swarm: Swarm;
   readonly ok: boolean;
-  readonly failure?: { readonly invariant: string; readonly node: number; readonly atMs: number; readonly detail: string };
+  readonly failure?: {
+    readonly invariant: string;
+    readonly node: number;
+    readonly atMs: number;
+    readonly detail: string;
+  };
   readonly convergeMs: number;
   readonly views: number;
   readonly deliveries: number;
@@ -91,7 +97,9 @@ export function swarmConfig(sw: Swarm): ProtocolConfig {
 }
 
 export function describeSwarm(sw: Swarm): string {
-  return Object.entries(sw).map(([k, v]) => `${k}=${v}`).join(" ");
+  return Object.entries(sw)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
 }
 
 /** Runs one seed; never throws for a protocol bug (it is reported in the result). */
@@ -100,7 +108,12 @@ export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
   const sw = drawSwarm(rng.fork("swarm"), opts.nodes);
   const cluster = new SimCluster({
     config: swarmConfig(sw),
-    net: { lossRate: sw.lossRate, dupRate: sw.dupRate, delayMinMs: sw.delayMinMs, jitterMeanMs: sw.jitterMeanMs },
+    net: {
+      lossRate: sw.lossRate,
+      dupRate: sw.dupRate,
+      delayMinMs: sw.delayMinMs,
+      jitterMeanMs: sw.jitterMeanMs,
+    },
     rng: rng.fork("cluster"),
     ...(opts.trace === undefined ? {} : { trace: opts.trace }),
     tracePackets: opts.tracePackets === true,
@@ -108,8 +121,13 @@ export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
   opts.trace?.(`sim: seed=${hex(seed)} ${describeSwarm(sw)}`);
   let convergeMs = -1;
   const result = (failure?: SimResult["failure"]): SimResult => ({
-    seed, swarm: sw, ok: failure === undefined, convergeMs, views: cluster.checker.views,
-    deliveries: cluster.checker.deliveries, packets: cluster.net.stats.sent,
+    seed,
+    swarm: sw,
+    ok: failure === undefined,
+    convergeMs,
+    views: cluster.checker.views,
+    deliveries: cluster.checker.deliveries,
+    packets: cluster.net.stats.sent,
     ...(failure === undefined ? {} : { failure }),
   });
   try {
@@ -120,12 +138,19 @@ export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
     const livenessMs = opts.livenessMs ?? 8000;
     convergeMs = waitConverged(cluster, sw, livenessMs);
     if (convergeMs < 0) {
-      return result({ invariant: "liveness", node: 0, atMs: cluster.now, detail: livenessDetail(cluster, sw) });
+      return result({
+        invariant: "liveness",
+        node: 0,
+        atMs: cluster.now,
+        detail: livenessDetail(cluster, sw),
+      });
     }
     return result();
   } catch (e) {
-    if (e instanceof SimViolation) return result({ invariant: e.invariant, node: e.node, atMs: cluster.now, detail: e.message });
-    if (e instanceof InvariantError) return result({ invariant: "core-assert", node: 0, atMs: cluster.now, detail: e.message });
+    if (e instanceof SimViolation)
+      return result({ invariant: e.invariant, node: e.node, atMs: cluster.now, detail: e.message });
+    if (e instanceof InvariantError)
+      return result({ invariant: "core-assert", node: 0, atMs: cluster.now, detail: e.message });
     throw e;
   }
 }
@@ -140,7 +165,11 @@ function scheduleFaults(c: SimCluster, rng: Rng, sw: Swarm): void {
     if (meanMs <= 0) return;
     const next = (t: number): void => {
       const at = t + rng.expo(meanMs);
-      if (at < sw.safetyMs) c.at(at, () => { fn(); next(at); });
+      if (at < sw.safetyMs)
+        c.at(at, () => {
+          fn();
+          next(at);
+        });
     };
     next(0);
   };
@@ -154,7 +183,9 @@ function scheduleFaults(c: SimCluster, rng: Rng, sw: Swarm): void {
     if (up.length <= 1) return;
     const id = rng.pick(up);
     c.crash(id);
-    c.at(c.now + rng.range(50, sw.restartMsMax), () => { if (c.status(id) === "down") c.start(id); });
+    c.at(c.now + rng.range(50, sw.restartMsMax), () => {
+      if (c.status(id) === "down") c.start(id);
+    });
   });
   every(sw.pauseEveryMs, () => {
     const up = ids.filter((id) => c.status(id) === "up");
@@ -209,7 +240,8 @@ function converged(c: SimCluster, sw: Swarm): boolean {
   for (let id = 1; id <= sw.nodes; id++) {
     const s = c.summary(id);
     if (s === null || s.phase !== "operational" || s.ringId === null) return false;
-    if (s.members.length !== sw.nodes || s.quorum?.quorate !== true || s.pendingMessages > 0) return false;
+    if (s.members.length !== sw.nodes || s.quorum?.quorate !== true || s.pendingMessages > 0)
+      return false;
     const key = `${s.ringId.rep}.${s.ringId.seq}`;
     if (ring !== null && ring !== key) return false;
     ring = key;
@@ -231,7 +263,11 @@ function livenessDetail(c: SimCluster, sw: Swarm): string {
   const parts: string[] = [];
   for (let id = 1; id <= sw.nodes; id++) {
     const s = c.summary(id);
-    parts.push(s === null ? `${id}:down` : `${id}:${s.phase}@${s.ringId?.rep}.${s.ringId?.seq}[${s.members.join(",")}]q=${s.quorum?.quorate}p=${s.pendingMessages}`);
+    parts.push(
+      s === null
+        ? `${id}:down`
+        : `${id}:${s.phase}@${s.ringId?.rep}.${s.ringId?.seq}[${s.members.join(",")}]q=${s.quorum?.quorate}p=${s.pendingMessages}`,
+    );
   }
   return `not converged: ${parts.join(" ")}`;
 }

@@ -9,7 +9,10 @@ import { createRng } from "./rng.js";
 
 const LAN: NetFaults = { lossRate: 0, dupRate: 0, delayMinMs: 0.1, jitterMeanMs: 0.3 };
 
-function cluster(n: number, opts: { quorum?: ProtocolConfig["quorum"]; net?: NetFaults; seed?: number } = {}) {
+function cluster(
+  n: number,
+  opts: { quorum?: ProtocolConfig["quorum"]; net?: NetFaults; seed?: number } = {},
+) {
   const config: ProtocolConfig = {
     nodes: Array.from({ length: n }, (_, i) => ({ nodeid: i + 1 })),
     ...(opts.quorum === undefined ? {} : { quorum: opts.quorum }),
@@ -21,11 +24,19 @@ function cluster(n: number, opts: { quorum?: ProtocolConfig["quorum"]; net?: Net
 
 function ringOf(c: SimCluster, id: number): string {
   const s = c.summary(id);
-  return s?.ringId === null || s === null ? "none" : `${s.ringId.rep}.${s.ringId.seq}:${s.members.join(",")}`;
+  return s?.ringId === null || s === null
+    ? "none"
+    : `${s.ringId.rep}.${s.ringId.seq}:${s.members.join(",")}`;
 }
 
 /** Virtual ms after `fromMs` until every listed node runs a view with exactly `members`. */
-function timeUntilView(c: SimCluster, ids: readonly number[], members: readonly number[], fromMs: number, limitMs: number): number {
+function timeUntilView(
+  c: SimCluster,
+  ids: readonly number[],
+  members: readonly number[],
+  fromMs: number,
+  limitMs: number,
+): number {
   for (let t = c.now; t <= fromMs + limitMs; t += 1) {
     c.runUntil(t);
     const ok = ids.every((id) => {
@@ -49,7 +60,10 @@ describe("membership", () => {
     it(`detects a crashed node and installs the new view within 800 ms at defaults (${n} nodes)`, () => {
       const worst: number[] = [];
       for (let trial = 0; trial < 5; trial++) {
-        const c = cluster(n, { seed: 100 + trial, ...(n === 2 ? { quorum: { twoNode: true } } : {}) });
+        const c = cluster(n, {
+          seed: 100 + trial,
+          ...(n === 2 ? { quorum: { twoNode: true } } : {}),
+        });
         c.runUntil(2000 + trial * 37); // crash at varied phases of the heartbeat
         const victim = n === 2 ? 2 : 1 + (trial % n); // includes the representative (node 1)
         c.crash(victim);
@@ -66,7 +80,10 @@ describe("membership", () => {
     const c = cluster(5);
     c.runUntil(1500);
     const before = c.summary(1)?.ringId?.seq ?? 0;
-    c.net.partition([[1, 2], [3, 4, 5]]);
+    c.net.partition([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     const t0 = c.now;
     assert.ok(timeUntilView(c, [1, 2], [1, 2], t0, 1500) < 1500);
     assert.ok(timeUntilView(c, [3, 4, 5], [3, 4, 5], t0, 1500) < 1500);
@@ -120,7 +137,9 @@ describe("membership", () => {
 
 describe("messages", () => {
   it("delivers 1,000 broadcasts (some fragmented) in one order everywhere, across a crash", () => {
-    const c = cluster(3, { net: { lossRate: 0.05, dupRate: 0.02, delayMinMs: 0.2, jitterMeanMs: 2 } });
+    const c = cluster(3, {
+      net: { lossRate: 0.05, dupRate: 0.02, delayMinMs: 0.2, jitterMeanMs: 2 },
+    });
     c.runUntil(1500);
     for (let i = 0; i < 1000; i++) {
       c.at(1500 + i, () => c.broadcast(1 + (i % 3), i % 50 === 0 ? 20_000 : 100));

@@ -12,8 +12,10 @@ describe("runSeed", () => {
       const f = r.failure;
       assert.ok(
         r.ok,
-        f === undefined ? "" : `invariant=${f.invariant} node=${f.node} t=${f.atMs}ms ${f.detail}\n` +
-          `swarm: ${describeSwarm(r.swarm)}\nreplay: ./bin/pacer sim --seed ${hex(seed)} --trace`,
+        f === undefined
+          ? ""
+          : `invariant=${f.invariant} node=${f.node} t=${f.atMs}ms ${f.detail}\n` +
+              `swarm: ${describeSwarm(r.swarm)}\nreplay: ./bin/pacer sim --seed ${hex(seed)} --trace`,
       );
     });
   }

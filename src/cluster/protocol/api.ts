@@ -27,9 +27,9 @@
  */
 import type { Wire } from "./wire.js";
 
-export type { Wire } from "./wire.js";
-export { createNode, step } from "./node.js";
 export { resolveConfig } from "./config.js";
+export { createNode, step } from "./node.js";
+export type { Wire } from "./wire.js";
 
 /** A node id as in corosync.conf `nodelist { node { nodeid: N } }` (1 ..= 2^31-1). */
 export type NodeId = number & { readonly __brand: "NodeId" };

@@ -44,7 +44,8 @@ export function resolveConfig(config: ProtocolConfig): ResolvedConfig {
     LIMITS.tokenMsMax,
     nodes.length >= 3 ? baseToken + (nodes.length - 2) * coefficient : baseToken,
   );
-  const lossConst = config.tokenRetransmitsBeforeLossConst ?? DEFAULTS.tokenRetransmitsBeforeLossConst;
+  const lossConst =
+    config.tokenRetransmitsBeforeLossConst ?? DEFAULTS.tokenRetransmitsBeforeLossConst;
   const heartbeatMs = config.tokenRetransmitMs ?? Math.floor(tokenMs / (lossConst + 0.2));
   const twoNode = config.quorum?.twoNode ?? false;
   const totalVotes = nodes.reduce((s, n) => s + n.votes, 0);
@@ -57,7 +58,10 @@ export function resolveConfig(config: ProtocolConfig): ResolvedConfig {
     retransmitMs: Math.max(10, Math.min(50, Math.floor(heartbeatMs / 3))),
     maxMessages: config.maxMessages ?? DEFAULTS.maxMessages,
     windowSize: Math.min(LIMITS.windowSizeMax, config.windowSize ?? DEFAULTS.windowSize),
-    fragmentBytes: Math.min(LIMITS.fragmentBytesMax, config.fragmentBytes ?? DEFAULTS.fragmentBytes),
+    fragmentBytes: Math.min(
+      LIMITS.fragmentBytesMax,
+      config.fragmentBytes ?? DEFAULTS.fragmentBytes,
+    ),
     expectedVotes: config.quorum?.expectedVotes ?? totalVotes,
     twoNode,
     // votequorum(5): two_node implies wait_for_all unless wait_for_all is set explicitly.

@@ -8,7 +8,17 @@
 import { assert } from "../../shared/assert.js";
 import type { NodeId, View } from "./api.js";
 import { deliverReady, deliverUpTo, fragmentInto, pump } from "./ordering.js";
-import { type Ctx, type Installing, type InstallWire, type Ring, newRing, ringCmp, ringEq, rangesContain, toRanges } from "./state.js";
+import {
+  type Ctx,
+  type Installing,
+  type InstallWire,
+  newRing,
+  type Ring,
+  rangesContain,
+  ringCmp,
+  ringEq,
+  toRanges,
+} from "./state.js";
 
 export function acceptInstall(ctx: Ctx, w: InstallWire): void {
   const { s, now } = ctx;
@@ -19,9 +29,14 @@ export function acceptInstall(ctx: Ctx, w: InstallWire): void {
   assert(old === null || group !== undefined, "the install finishes our old ring");
   const next = newRing(w.ring, w.round, w.members, w.incarnations, { self: s.self, now });
   s.installing = {
-    wire: w, startedMs: now, next, safe: group?.safe ?? 0, extra: group?.extra ?? [],
+    wire: w,
+    startedMs: now,
+    next,
+    safe: group?.safe ?? 0,
+    extra: group?.extra ?? [],
     sources: group?.sources ?? [],
-    lastRequestMs: -1e15, requests: 0,
+    lastRequestMs: -1e15,
+    requests: 0,
   };
   if (old !== null) assert(group !== undefined && group.safe >= old.delivered, "safe ≥ delivered");
   advanceInstall(ctx);
@@ -34,7 +49,8 @@ function missingOf(ring: Ring, ins: Installing): number[] {
     assert(ring.held.has(g), `a member holds every gseq up to the safe point (${g})`);
   }
   for (const r of ins.extra) {
-    for (let g = r.lo; g <= r.hi && missing.length < 64; g++) if (!ring.held.has(g)) missing.push(g);
+    for (let g = r.lo; g <= r.hi && missing.length < 64; g++)
+      if (!ring.held.has(g)) missing.push(g);
   }
   return missing;
 }
@@ -46,7 +62,10 @@ export function advanceInstall(ctx: Ctx): void {
   if (ins === null) return;
   const old = s.ring;
   const missing = old === null ? [] : missingOf(old, ins);
-  if (missing.length === 0) return finishInstall(ctx);
+  if (missing.length === 0) {
+    finishInstall(ctx);
+    return;
+  }
   if (now - ins.startedMs >= s.cfg.consensusMs) {
     s.installing = null; // sources gone: give up this ring, stay frozen in the old one
     return;
@@ -58,7 +77,13 @@ export function advanceInstall(ctx: Ctx): void {
   const candidates = ins.sources.filter((x) => x.node !== s.self && rangesContain(x.ranges, first));
   const src = candidates[ins.requests++ % Math.max(1, candidates.length)];
   if (src === undefined) return;
-  const wire = { kind: "recover-request", from: s.self, inc: s.inc, ring: old.id, ranges: toRanges(want) } as const;
+  const wire = {
+    kind: "recover-request",
+    from: s.self,
+    inc: s.inc,
+    ring: old.id,
+    ranges: toRanges(want),
+  } as const;
   ctx.out.push({ kind: "send", to: src.node, wire });
 }
 
@@ -78,8 +103,12 @@ function finishInstall(ctx: Ctx): void {
   ctx.out.push({ kind: "view", view: viewOf(old, w) });
   s.waitForAllSatisfied = s.waitForAllSatisfied || w.quorum.waitForAllSatisfied;
   s.quorum = {
-    quorate: w.quorum.quorate, expectedVotes: w.quorum.expectedVotes, totalVotes: w.quorum.totalVotes,
-    quorum: w.quorum.quorum, twoNode: s.cfg.twoNode, waitForAll: s.cfg.waitForAll,
+    quorate: w.quorum.quorate,
+    expectedVotes: w.quorum.expectedVotes,
+    totalVotes: w.quorum.totalVotes,
+    quorum: w.quorum.quorum,
+    twoNode: s.cfg.twoNode,
+    waitForAll: s.cfg.waitForAll,
     waitForAllSatisfied: w.quorum.waitForAllSatisfied,
   };
   ctx.out.push({ kind: "quorum", quorum: s.quorum });

@@ -14,12 +14,12 @@ import { computeQuorum } from "./quorum.js";
 import {
   type Ctx,
   type JoinReport,
-  type Peer,
-  type State,
   LOCAL_HEALTH_MAX,
+  type Peer,
   ringEq,
   roundBeats,
   roundEq,
+  type State,
   toRanges,
 } from "./state.js";
 import type { RecoveryGroup, Round, Wire } from "./wire.js";
@@ -37,8 +37,15 @@ export function noteHeard(ctx: Ctx, w: Wire): boolean {
   let p = s.peers.get(w.from);
   if (p !== undefined && w.inc < p.inc) return false;
   if (p === undefined || w.inc > p.inc) {
-    p = { inc: w.inc, lastHeardMs: now, hearsMeMs: -1e15, ring: null, promise: null,
-      ringRound: null, ringHeardMs: -1e15 };
+    p = {
+      inc: w.inc,
+      lastHeardMs: now,
+      hearsMeMs: -1e15,
+      ring: null,
+      promise: null,
+      ringRound: null,
+      ringHeardMs: -1e15,
+    };
     s.peers.set(w.from, p);
   }
   p.lastHeardMs = now;
@@ -101,9 +108,15 @@ export function sendHeartbeat(ctx: Ctx): void {
   ctx.out.push({
     kind: "broadcast",
     wire: {
-      kind: "heartbeat", from: s.self, inc: s.inc, ring: ring?.id ?? null, hears,
-      promise: s.promise, ringRound: s.installing?.wire.round ?? ring?.round ?? null,
-      delivered: ring?.delivered ?? 0, lastOrdered: seqr?.lastOrdered ?? 0,
+      kind: "heartbeat",
+      from: s.self,
+      inc: s.inc,
+      ring: ring?.id ?? null,
+      hears,
+      promise: s.promise,
+      ringRound: s.installing?.wire.round ?? ring?.round ?? null,
+      delivered: ring?.delivered ?? 0,
+      lastOrdered: seqr?.lastOrdered ?? 0,
       stable: seqr !== null && ring !== null ? ring.stable : 0,
     },
   });
@@ -120,8 +133,8 @@ function needsRound(ctx: Ctx, desired: ReadonlyMap<NodeId, number>): boolean {
   for (const m of ring.members) {
     const p = s.peers.get(m);
     if (m === s.self || p === undefined || p.ringHeardMs < settleMs) continue;
-    const onOurs = ringEq(p.ring, ring.id) || roundEq(p.promise, ring.round) ||
-      roundEq(p.ringRound, ring.round);
+    const onOurs =
+      ringEq(p.ring, ring.id) || roundEq(p.promise, ring.round) || roundEq(p.ringRound, ring.round);
     if (!onOurs) return true; // it moved to another ring: ours no longer matches reality
   }
   return false;
@@ -145,7 +158,11 @@ export function maybeStartRound(ctx: Ctx): void {
   promiseTo(ctx, round);
   s.coordinating.reports.set(s.self, ownReport(s));
   if (invited.length === 0) propose(ctx);
-  else ctx.out.push({ kind: "broadcast", wire: { kind: "join-request", from: s.self, inc: s.inc, round, invited } });
+  else
+    ctx.out.push({
+      kind: "broadcast",
+      wire: { kind: "join-request", from: s.self, inc: s.inc, round, invited },
+    });
 }
 
 function promiseTo(ctx: Ctx, round: Round): void {
@@ -172,8 +189,14 @@ function ownReport(s: State): JoinReport {
     expected = h.senderSeq + 1;
   }
   return {
-    from: s.self, inc: s.inc, ring: ring?.id ?? null, delivered: ring?.delivered ?? 0,
-    held: toRanges(keys), stable, own: toRanges(own), highestSeq: Math.max(s.highestSeq, ring?.id.seq ?? 0),
+    from: s.self,
+    inc: s.inc,
+    ring: ring?.id ?? null,
+    delivered: ring?.delivered ?? 0,
+    held: toRanges(keys),
+    stable,
+    own: toRanges(own),
+    highestSeq: Math.max(s.highestSeq, ring?.id.seq ?? 0),
     waitForAllSatisfied: s.waitForAllSatisfied,
   };
 }
@@ -216,8 +239,16 @@ function replyJoin(ctx: Ctx, round: Round): void {
   const { s } = ctx;
   const r = ownReport(s);
   const wire: W<"join"> = {
-    kind: "join", from: s.self, inc: s.inc, round, ring: r.ring, delivered: r.delivered,
-    held: r.held, stable: r.stable, own: r.own, highestSeq: r.highestSeq,
+    kind: "join",
+    from: s.self,
+    inc: s.inc,
+    round,
+    ring: r.ring,
+    delivered: r.delivered,
+    held: r.held,
+    stable: r.stable,
+    own: r.own,
+    highestSeq: r.highestSeq,
     waitForAllSatisfied: r.waitForAllSatisfied,
   };
   ctx.out.push({ kind: "send", to: round.coordinator, wire });
@@ -227,8 +258,14 @@ export function onJoin(ctx: Ctx, w: W<"join">): void {
   const c = ctx.s.coordinating;
   if (c === null || !roundEq(c.round, w.round) || !c.invited.includes(w.from)) return;
   c.reports.set(w.from, {
-    from: w.from, inc: w.inc, ring: w.ring, delivered: w.delivered, held: w.held,
-    stable: w.stable, own: w.own, highestSeq: w.highestSeq,
+    from: w.from,
+    inc: w.inc,
+    ring: w.ring,
+    delivered: w.delivered,
+    held: w.held,
+    stable: w.stable,
+    own: w.own,
+    highestSeq: w.highestSeq,
     waitForAllSatisfied: w.waitForAllSatisfied,
   });
   if (c.reports.size === c.invited.length + 1) propose(ctx);
@@ -242,14 +279,23 @@ export function membershipTimeouts(ctx: Ctx): void {
     // Join requests and replies get lost: ask again whoever has not answered yet.
     c.lastRequestMs = now;
     const invited = c.invited.filter((id) => !c.reports.has(id));
-    const wire = { kind: "join-request", from: s.self, inc: s.inc, round: c.round, invited } as const;
+    const wire = {
+      kind: "join-request",
+      from: s.self,
+      inc: s.inc,
+      round: c.round,
+      invited,
+    } as const;
     if (invited.length > 0) ctx.out.push({ kind: "broadcast", wire });
   }
   if (c !== null && now - c.startedMs >= s.cfg.joinMs) {
     // Past `join`, wait on (up to consensus / 2) only for invitees that still sound alive: a
     // slow link should not cost a node its membership, a dead node should not cost time.
-    const alive = c.invited.some((id) => !c.reports.has(id) &&
-      now - (s.peers.get(id)?.lastHeardMs ?? -1e15) <= 2 * s.cfg.heartbeatMs);
+    const alive = c.invited.some(
+      (id) =>
+        !c.reports.has(id) &&
+        now - (s.peers.get(id)?.lastHeardMs ?? -1e15) <= 2 * s.cfg.heartbeatMs,
+    );
     if (!alive || now - c.startedMs >= s.cfg.consensusMs / 2) propose(ctx);
   }
   if (s.promise !== null && s.coordinating === null && s.installing === null) {
@@ -275,11 +321,14 @@ function recoveryGroups(reports: readonly JoinReport[]): RecoveryGroup[] {
   const groups: RecoveryGroup[] = [];
   for (const g of byRing.values()) {
     const safe = Math.max(...g.reports.map((r) => r.stable));
-    for (const r of g.reports) assert(safe >= r.delivered, "no survivor delivered past the safe point");
+    for (const r of g.reports)
+      assert(safe >= r.delivered, "no survivor delivered past the safe point");
     const sources = g.reports
       .map((r) => ({
         node: r.from,
-        ranges: r.own.filter((x) => x.hi > safe).map((x) => ({ lo: Math.max(x.lo, safe + 1), hi: x.hi })),
+        ranges: r.own
+          .filter((x) => x.hi > safe)
+          .map((x) => ({ lo: Math.max(x.lo, safe + 1), hi: x.hi })),
       }))
       .filter((x) => x.ranges.length > 0);
     const extra = sources.flatMap((x) => x.ranges).sort((a, b) => a.lo - b.lo);
@@ -294,7 +343,8 @@ function propose(ctx: Ctx): void {
   const c = s.coordinating;
   assert(c !== null && roundEq(s.promise, c.round), "we propose only our own round");
   s.coordinating = null;
-  for (const id of c.invited) if (!c.reports.has(id)) s.excludedUntil.set(id, now + s.cfg.consensusMs);
+  for (const id of c.invited)
+    if (!c.reports.has(id)) s.excludedUntil.set(id, now + s.cfg.consensusMs);
   const reports = [...c.reports.values()].sort((a, b) => a.from - b.from);
   const seq = Math.max(...reports.map((r) => r.highestSeq)) + 1;
   const members = reports.map((r) => r.from);
@@ -303,11 +353,20 @@ function propose(ctx: Ctx): void {
     anyMemberSatisfied: reports.some((r) => r.waitForAllSatisfied),
   });
   const wire: W<"install"> = {
-    kind: "install", from: s.self, inc: s.inc, round: c.round, ring: { rep: s.self, seq },
-    members, incarnations: reports.map((r) => r.inc), groups: recoveryGroups(reports),
+    kind: "install",
+    from: s.self,
+    inc: s.inc,
+    round: c.round,
+    ring: { rep: s.self, seq },
+    members,
+    incarnations: reports.map((r) => r.inc),
+    groups: recoveryGroups(reports),
     quorum: {
-      quorate: quorum.quorate, expectedVotes: quorum.expectedVotes, totalVotes: quorum.totalVotes,
-      quorum: quorum.quorum, waitForAllSatisfied: quorum.waitForAllSatisfied,
+      quorate: quorum.quorate,
+      expectedVotes: quorum.expectedVotes,
+      totalVotes: quorum.totalVotes,
+      quorum: quorum.quorum,
+      waitForAllSatisfied: quorum.waitForAllSatisfied,
     },
   };
   s.highestSeq = seq;
@@ -331,7 +390,8 @@ export function onInstall(ctx: Ctx, w: W<"install">): void {
 
 export function onInstallRequest(ctx: Ctx, w: W<"install-request">): void {
   const last = ctx.s.lastInstall;
-  if (last !== null && roundEq(last.round, w.round)) ctx.out.push({ kind: "send", to: w.from, wire: last });
+  if (last !== null && roundEq(last.round, w.round))
+    ctx.out.push({ kind: "send", to: w.from, wire: last });
 }
 
 /** Serves a recovery request from our current or previous ring. */

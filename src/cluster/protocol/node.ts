@@ -3,7 +3,15 @@
  * `step` dispatches one input, then runs the per-tick work; it never reads a clock.
  */
 import { assert, assertNever, InvariantError } from "../../shared/assert.js";
-import type { Input, NodeId, NodeStart, NodeState, NodeSummary, ProtocolConfig, Stepped } from "./api.js";
+import type {
+  Input,
+  NodeId,
+  NodeStart,
+  NodeState,
+  NodeSummary,
+  ProtocolConfig,
+  Stepped,
+} from "./api.js";
 import { resolveConfig } from "./config.js";
 import { advanceInstall } from "./install.js";
 import {
@@ -20,7 +28,7 @@ import {
   tokenEffectiveMs,
 } from "./membership.js";
 import { ackAndNack, onAck, onData, onOrdered, pump, resend, submit } from "./ordering.js";
-import { type Ctx, LOCAL_HEALTH_MAX, type State, ringEq } from "./state.js";
+import { type Ctx, LOCAL_HEALTH_MAX, ringEq, type State } from "./state.js";
 import type { Wire } from "./wire.js";
 
 /**
@@ -29,16 +37,41 @@ import type { Wire } from "./wire.js";
  */
 export function createNode(config: ProtocolConfig, self: NodeId, start: NodeStart): NodeState {
   const cfg = resolveConfig(config);
-  assert(cfg.nodes.some((n) => n.nodeid === self), `node ${self} is in the nodelist`);
+  assert(
+    cfg.nodes.some((n) => n.nodeid === self),
+    `node ${self} is in the nodelist`,
+  );
   const state: State = {
-    cfg, self, inc: start.incarnation,
+    cfg,
+    self,
+    inc: start.incarnation,
     votes: new Map(cfg.nodes.map((n) => [n.nodeid, n.votes])),
-    bootMs: null, peers: new Map(), ring: null, prevRing: null, promise: null, promiseMs: 0,
+    bootMs: null,
+    peers: new Map(),
+    ring: null,
+    prevRing: null,
+    promise: null,
+    promiseMs: 0,
     promised: new Map(),
-    coordinating: null, installing: null, attempt: 0, highestSeq: start.ringSeq, lastInstall: null,
-    excludedUntil: new Map(), waitForAllSatisfied: false, quorum: null, pending: [], frags: [],
-    nextSenderSeq: 1, lastHeartbeatMs: -1e15, lastTickMs: -1, localHealth: 0, healthyFromMs: 0,
-    sendBudget: cfg.maxMessages, lastInstallRequestMs: -1e15, lastRoundMs: -1e15, left: false,
+    coordinating: null,
+    installing: null,
+    attempt: 0,
+    highestSeq: start.ringSeq,
+    lastInstall: null,
+    excludedUntil: new Map(),
+    waitForAllSatisfied: false,
+    quorum: null,
+    pending: [],
+    frags: [],
+    nextSenderSeq: 1,
+    lastHeartbeatMs: -1e15,
+    lastTickMs: -1,
+    localHealth: 0,
+    healthyFromMs: 0,
+    sendBudget: cfg.maxMessages,
+    lastInstallRequestMs: -1e15,
+    lastRoundMs: -1e15,
+    left: false,
   };
   return state as unknown as NodeState;
 }
@@ -65,7 +98,10 @@ export function step(state: NodeState, input: Input, nowMs: number): Stepped {
       pump(ctx);
       break;
     case "leave":
-      ctx.out.push({ kind: "broadcast", wire: { kind: "leave", from: s.self, inc: s.inc, ring: s.ring?.id ?? null } });
+      ctx.out.push({
+        kind: "broadcast",
+        wire: { kind: "leave", from: s.self, inc: s.inc, ring: s.ring?.id ?? null },
+      });
       s.left = true;
       break;
     default:
@@ -118,17 +154,23 @@ function onPacket(ctx: Ctx, w: Wire): void {
   if (!noteHeard(ctx, w)) return;
   switch (w.kind) {
     case "heartbeat":
-      return onHeartbeat(ctx, w);
+      onHeartbeat(ctx, w);
+      return;
     case "join-request":
-      return onJoinRequest(ctx, w);
+      onJoinRequest(ctx, w);
+      return;
     case "join":
-      return onJoin(ctx, w);
+      onJoin(ctx, w);
+      return;
     case "install":
-      return onInstall(ctx, w);
+      onInstall(ctx, w);
+      return;
     case "install-request":
-      return onInstallRequest(ctx, w);
+      onInstallRequest(ctx, w);
+      return;
     case "data":
-      return onData(ctx, w);
+      onData(ctx, w);
+      return;
     case "ordered":
       onOrdered(ctx, w);
       if (s.installing !== null) advanceInstall(ctx);
@@ -138,7 +180,8 @@ function onPacket(ctx: Ctx, w: Wire): void {
       return;
     case "nack": {
       const ring = s.ring;
-      if (ring !== null && ring.seqr !== null && ringEq(w.ring, ring.id)) resend(ctx, w.from, ring, w.ranges);
+      if (ring !== null && ring.seqr !== null && ringEq(w.ring, ring.id))
+        resend(ctx, w.from, ring, w.ranges);
       return;
     }
     case "recover-request": {
@@ -166,13 +209,21 @@ function onPacket(ctx: Ctx, w: Wire): void {
 export function describeNode(state: NodeState): NodeSummary {
   const s = state as unknown as State;
   const phase: NodeSummary["phase"] =
-    s.installing !== null ? "recovering"
-    : s.promise !== null || s.coordinating !== null || s.ring?.frozen === true ? "joining"
-    : s.ring === null ? "booting"
-    : "operational";
+    s.installing !== null
+      ? "recovering"
+      : s.promise !== null || s.coordinating !== null || s.ring?.frozen === true
+        ? "joining"
+        : s.ring === null
+          ? "booting"
+          : "operational";
   return {
-    self: s.self, incarnation: s.inc, phase, ringId: s.ring?.id ?? null,
-    members: s.ring?.members ?? [], quorum: s.quorum, pendingMessages: s.pending.length,
+    self: s.self,
+    incarnation: s.inc,
+    phase,
+    ringId: s.ring?.id ?? null,
+    members: s.ring?.members ?? [],
+    quorum: s.quorum,
+    pendingMessages: s.pending.length,
     tokenEffectiveMs: tokenEffectiveMs(s),
   };
 }

@@ -12,8 +12,8 @@ import {
   type DataWire,
   type Held,
   type OrderedWire,
-  type Ring,
   RETRANSMIT_BATCH_MAX,
+  type Ring,
   ringEq,
   toRanges,
 } from "./state.js";
@@ -62,8 +62,15 @@ export function pump(ctx: Ctx): void {
       f.sentAtMs = now;
       s.sendBudget--;
       toSend.push({
-        kind: "data", from: s.self, inc: s.inc, ring: ring.id, baseSeq, senderSeq: f.senderSeq,
-        fragIndex: f.fragIndex, fragCount: f.fragCount, payload: f.payload,
+        kind: "data",
+        from: s.self,
+        inc: s.inc,
+        ring: ring.id,
+        baseSeq,
+        senderSeq: f.senderSeq,
+        fragIndex: f.fragIndex,
+        fragCount: f.fragCount,
+        payload: f.payload,
       });
     }
     inflight++;
@@ -78,7 +85,8 @@ export function pump(ctx: Ctx): void {
 export function onData(ctx: Ctx, d: DataWire): void {
   const { s } = ctx;
   const ring = s.ring;
-  if (ring === null || ring.seqr === null || !ringEq(d.ring, ring.id) || !isOperational(ctx)) return;
+  if (ring === null || ring.seqr === null || !ringEq(d.ring, ring.id) || !isOperational(ctx))
+    return;
   if (ring.incs.get(d.from) !== d.inc) return;
   const seqr = ring.seqr;
   if (!seqr.next.has(d.from)) seqr.next.set(d.from, d.baseSeq);
@@ -112,9 +120,18 @@ function orderOne(ctx: Ctx, ring: Ring, d: DataWire): void {
   assert(seqr !== null, "only the sequencer orders");
   const gseq = ++seqr.lastOrdered;
   const o: OrderedWire = {
-    kind: "ordered", from: ctx.s.self, inc: ctx.s.inc, ring: ring.id, gseq, stable: ring.stable,
-    sender: d.from, senderInc: d.inc, senderSeq: d.senderSeq, fragIndex: d.fragIndex,
-    fragCount: d.fragCount, payload: d.payload,
+    kind: "ordered",
+    from: ctx.s.self,
+    inc: ctx.s.inc,
+    ring: ring.id,
+    gseq,
+    stable: ring.stable,
+    sender: d.from,
+    senderInc: d.inc,
+    senderSeq: d.senderSeq,
+    fragIndex: d.fragIndex,
+    fragCount: d.fragCount,
+    payload: d.payload,
   };
   ctx.out.push({ kind: "broadcast", wire: o });
   receiveOrdered(ctx, ring, o);
@@ -147,8 +164,13 @@ export function onOrdered(ctx: Ctx, o: OrderedWire): void {
 
 function toHeld(o: OrderedWire): Held {
   return {
-    gseq: o.gseq, sender: o.sender, senderInc: o.senderInc, senderSeq: o.senderSeq,
-    fragIndex: o.fragIndex, fragCount: o.fragCount, payload: o.payload,
+    gseq: o.gseq,
+    sender: o.sender,
+    senderInc: o.senderInc,
+    senderSeq: o.senderSeq,
+    fragIndex: o.fragIndex,
+    fragCount: o.fragCount,
+    payload: o.payload,
   };
 }
 
@@ -160,7 +182,8 @@ export function receiveOrdered(ctx: Ctx, ring: Ring, o: OrderedWire): void {
   if (o.from === ring.id.rep) ring.stable = Math.max(ring.stable, o.stable);
   if (ring !== s.ring || !isOperational(ctx)) return;
   if (o.sender === s.self && o.senderInc === s.inc) {
-    while (s.frags.length > 0 && (s.frags[0]?.senderSeq ?? Infinity) <= o.senderSeq) s.frags.shift();
+    while (s.frags.length > 0 && (s.frags[0]?.senderSeq ?? Infinity) <= o.senderSeq)
+      s.frags.shift();
   }
   deliverReady(ctx, ring);
 }
@@ -234,12 +257,19 @@ function deliverFragment(ctx: Ctx, ring: Ring, h: Held): void {
   ring.partial.delete(h.sender);
   const payload = p.parts.length === 1 ? (p.parts[0] ?? new Uint8Array()) : concat(p.parts);
   ctx.out.push({
-    kind: "deliver", ringId: ring.id, sender: h.sender, senderIncarnation: h.senderInc,
-    seq: h.gseq, payload,
+    kind: "deliver",
+    ringId: ring.id,
+    sender: h.sender,
+    senderIncarnation: h.senderInc,
+    seq: h.gseq,
+    payload,
   });
   if (h.sender === s.self && h.senderInc === s.inc) {
     const mine = s.pending.shift();
-    assert(mine !== undefined && mine.length === payload.length, "own messages return in FIFO order");
+    assert(
+      mine !== undefined && mine.length === payload.length,
+      "own messages return in FIFO order",
+    );
   }
 }
 
@@ -269,7 +299,13 @@ export function ackAndNack(ctx: Ctx): void {
     ring.lastAckSent = ring.received;
     if (ring.seqr !== null) onAck(ctx, s.self, ring.received);
     else {
-      const wire = { kind: "ack", from: s.self, inc: s.inc, ring: ring.id, received: ring.received } as const;
+      const wire = {
+        kind: "ack",
+        from: s.self,
+        inc: s.inc,
+        ring: ring.id,
+        received: ring.received,
+      } as const;
       ctx.out.push({ kind: "send", to: ring.id.rep, wire });
     }
   }
@@ -281,7 +317,13 @@ export function ackAndNack(ctx: Ctx): void {
   }
   if (missing.length === 0) return;
   ring.lastNackMs = now;
-  const wire = { kind: "nack", from: s.self, inc: s.inc, ring: ring.id, ranges: toRanges(missing) } as const;
+  const wire = {
+    kind: "nack",
+    from: s.self,
+    inc: s.inc,
+    ring: ring.id,
+    ranges: toRanges(missing),
+  } as const;
   ctx.out.push({ kind: "send", to: ring.id.rep, wire });
 }
 
@@ -307,9 +349,18 @@ export function resend(ctx: Ctx, to: NodeId, ring: Ring, ranges: readonly SeqRan
       const h = ring.held.get(g);
       if (h === undefined) continue;
       const wire: OrderedWire = {
-        kind: "ordered", from: ctx.s.self, inc: ctx.s.inc, ring: ring.id, gseq: g,
-        stable: ring.seqr !== null ? ring.stable : 0, sender: h.sender, senderInc: h.senderInc,
-        senderSeq: h.senderSeq, fragIndex: h.fragIndex, fragCount: h.fragCount, payload: h.payload,
+        kind: "ordered",
+        from: ctx.s.self,
+        inc: ctx.s.inc,
+        ring: ring.id,
+        gseq: g,
+        stable: ring.seqr !== null ? ring.stable : 0,
+        sender: h.sender,
+        senderInc: h.senderInc,
+        senderSeq: h.senderSeq,
+        fragIndex: h.fragIndex,
+        fragCount: h.fragCount,
+        payload: h.payload,
       };
       ctx.out.push({ kind: "send", to, wire });
     }

@@ -10,19 +10,30 @@ describe("computeQuorum", () => {
   it("needs a majority of expected votes (votequorum(5))", () => {
     const cfg = resolveConfig({ nodes: [1, 2, 3, 4, 5].map((nodeid) => ({ nodeid })) });
     const three = computeQuorum(cfg, { members: ids(1, 2, 3), anyMemberSatisfied: false });
-    assert.deepEqual([three.quorate, three.totalVotes, three.expectedVotes, three.quorum], [true, 3, 5, 3]);
-    assert.equal(computeQuorum(cfg, { members: ids(4, 5), anyMemberSatisfied: false }).quorate, false);
+    assert.deepEqual(
+      [three.quorate, three.totalVotes, three.expectedVotes, three.quorum],
+      [true, 3, 5, 3],
+    );
+    assert.equal(
+      computeQuorum(cfg, { members: ids(4, 5), anyMemberSatisfied: false }).quorate,
+      false,
+    );
   });
 
   it("counts quorum_votes per node and honours expected_votes", () => {
-    const cfg = resolveConfig({ nodes: [{ nodeid: 1, votes: 3 }, { nodeid: 2 }, { nodeid: 3 }],
-      quorum: { expectedVotes: 5 } });
+    const cfg = resolveConfig({
+      nodes: [{ nodeid: 1, votes: 3 }, { nodeid: 2 }, { nodeid: 3 }],
+      quorum: { expectedVotes: 5 },
+    });
     const q = computeQuorum(cfg, { members: ids(1), anyMemberSatisfied: false });
     assert.deepEqual([q.quorate, q.totalVotes, q.quorum], [true, 3, 3]);
   });
 
   it("raises expected votes to the votes present", () => {
-    const cfg = resolveConfig({ nodes: [1, 2, 3].map((nodeid) => ({ nodeid })), quorum: { expectedVotes: 1 } });
+    const cfg = resolveConfig({
+      nodes: [1, 2, 3].map((nodeid) => ({ nodeid })),
+      quorum: { expectedVotes: 1 },
+    });
     const q = computeQuorum(cfg, { members: ids(1, 2, 3), anyMemberSatisfied: false });
     assert.deepEqual([q.expectedVotes, q.quorum], [3, 2]);
   });
@@ -33,11 +44,17 @@ describe("computeQuorum", () => {
     assert.equal(computeQuorum(cfg, { members: ids(1), anyMemberSatisfied: false }).quorate, false);
     const q = computeQuorum(cfg, { members: ids(1), anyMemberSatisfied: true });
     assert.deepEqual([q.quorate, q.quorum], [true, 1]);
-    assert.equal(computeQuorum(cfg, { members: ids(1, 2), anyMemberSatisfied: false }).waitForAllSatisfied, true);
+    assert.equal(
+      computeQuorum(cfg, { members: ids(1, 2), anyMemberSatisfied: false }).waitForAllSatisfied,
+      true,
+    );
   });
 
   it("two_node with wait_for_all: 0 explicitly is quorate alone from the start", () => {
-    const cfg = resolveConfig({ nodes: [{ nodeid: 1 }, { nodeid: 2 }], quorum: { twoNode: true, waitForAll: false } });
+    const cfg = resolveConfig({
+      nodes: [{ nodeid: 1 }, { nodeid: 2 }],
+      quorum: { twoNode: true, waitForAll: false },
+    });
     assert.equal(computeQuorum(cfg, { members: ids(2), anyMemberSatisfied: false }).quorate, true);
   });
 });

@@ -172,7 +172,9 @@ export function ringCmp(a: RingId, b: RingId): number {
 
 export function roundEq(a: Round | null, b: Round | null): boolean {
   if (a === null || b === null) return a === b;
-  return a.coordinator === b.coordinator && a.incarnation === b.incarnation && a.attempt === b.attempt;
+  return (
+    a.coordinator === b.coordinator && a.incarnation === b.incarnation && a.attempt === b.attempt
+  );
 }
 
 /** A round from a lower node id wins; from the same node, the later attempt wins. */
@@ -206,7 +208,9 @@ export function newRing(
   opts: { self: NodeId; now: number },
 ): Ring {
   const map = new Map<NodeId, number>();
-  members.forEach((m, i) => map.set(m, incs[i] ?? 0));
+  members.forEach((m, i) => {
+    map.set(m, incs[i] ?? 0);
+  });
   const isRep = id.rep === opts.self;
   return {
     id,

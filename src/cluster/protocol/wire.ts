@@ -10,8 +10,9 @@
  * const bytes = encodeWire(w);
  * const back = decodeWire(bytes); // { ok: true, value } | { ok: false, error }
  */
-import type { NodeId, RingId } from "./api.js";
+
 import { err, ok, type Result } from "../../shared/result.js";
+import type { NodeId, RingId } from "./api.js";
 
 export const WIRE_VERSION = 1;
 /** Upper bound on an encoded packet: larger datagrams are refused by encode and decode. */
@@ -68,7 +69,11 @@ export type Wire =
       readonly lastOrdered: number;
       readonly stable: number;
     })
-  | (Common & { readonly kind: "join-request"; readonly round: Round; readonly invited: readonly NodeId[] })
+  | (Common & {
+      readonly kind: "join-request";
+      readonly round: Round;
+      readonly invited: readonly NodeId[];
+    })
   | (Common & {
       readonly kind: "join";
       readonly round: Round;
@@ -116,7 +121,11 @@ export type Wire =
     })
   /** A member's contiguous received prefix, to the sequencer. */
   | (Common & { readonly kind: "ack"; readonly ring: RingId; readonly received: number })
-  | (Common & { readonly kind: "nack"; readonly ring: RingId; readonly ranges: readonly SeqRange[] })
+  | (Common & {
+      readonly kind: "nack";
+      readonly ring: RingId;
+      readonly ranges: readonly SeqRange[];
+    })
   | (Common & {
       readonly kind: "recover-request";
       readonly ring: RingId;
@@ -146,22 +155,96 @@ const COMMON: readonly [string, FieldType][] = [
 ];
 /** Field order per kind; the index in this table is the kind byte. Append only. */
 const SCHEMA: readonly [WireKind, readonly [string, FieldType][]][] = [
-  ["heartbeat", [["ring", "ring?"], ["hears", "ids"], ["promise", "round?"], ["ringRound", "round?"],
-    ["delivered", "uint"], ["lastOrdered", "uint"], ["stable", "uint"]]],
-  ["join-request", [["round", "round"], ["invited", "ids"]]],
-  ["join", [["round", "round"], ["ring", "ring?"], ["delivered", "uint"], ["held", "ranges"],
-    ["stable", "uint"], ["own", "ranges"], ["highestSeq", "uint"], ["waitForAllSatisfied", "bool"]]],
-  ["install", [["round", "round"], ["ring", "ring"], ["members", "ids"], ["incarnations", "uints"],
-    ["groups", "groups"], ["quorum", "quorum"]]],
+  [
+    "heartbeat",
+    [
+      ["ring", "ring?"],
+      ["hears", "ids"],
+      ["promise", "round?"],
+      ["ringRound", "round?"],
+      ["delivered", "uint"],
+      ["lastOrdered", "uint"],
+      ["stable", "uint"],
+    ],
+  ],
+  [
+    "join-request",
+    [
+      ["round", "round"],
+      ["invited", "ids"],
+    ],
+  ],
+  [
+    "join",
+    [
+      ["round", "round"],
+      ["ring", "ring?"],
+      ["delivered", "uint"],
+      ["held", "ranges"],
+      ["stable", "uint"],
+      ["own", "ranges"],
+      ["highestSeq", "uint"],
+      ["waitForAllSatisfied", "bool"],
+    ],
+  ],
+  [
+    "install",
+    [
+      ["round", "round"],
+      ["ring", "ring"],
+      ["members", "ids"],
+      ["incarnations", "uints"],
+      ["groups", "groups"],
+      ["quorum", "quorum"],
+    ],
+  ],
   ["install-request", [["round", "round"]]],
-  ["data", [["ring", "ring"], ["baseSeq", "uint"], ["senderSeq", "uint"], ["fragIndex", "uint"],
-    ["fragCount", "uint"], ["payload", "bytes"]]],
-  ["ordered", [["ring", "ring"], ["gseq", "uint"], ["stable", "uint"], ["sender", "uint"],
-    ["senderInc", "uint"], ["senderSeq", "uint"], ["fragIndex", "uint"], ["fragCount", "uint"],
-    ["payload", "bytes"]]],
-  ["ack", [["ring", "ring"], ["received", "uint"]]],
-  ["nack", [["ring", "ring"], ["ranges", "ranges"]]],
-  ["recover-request", [["ring", "ring"], ["ranges", "ranges"]]],
+  [
+    "data",
+    [
+      ["ring", "ring"],
+      ["baseSeq", "uint"],
+      ["senderSeq", "uint"],
+      ["fragIndex", "uint"],
+      ["fragCount", "uint"],
+      ["payload", "bytes"],
+    ],
+  ],
+  [
+    "ordered",
+    [
+      ["ring", "ring"],
+      ["gseq", "uint"],
+      ["stable", "uint"],
+      ["sender", "uint"],
+      ["senderInc", "uint"],
+      ["senderSeq", "uint"],
+      ["fragIndex", "uint"],
+      ["fragCount", "uint"],
+      ["payload", "bytes"],
+    ],
+  ],
+  [
+    "ack",
+    [
+      ["ring", "ring"],
+      ["received", "uint"],
+    ],
+  ],
+  [
+    "nack",
+    [
+      ["ring", "ring"],
+      ["ranges", "ranges"],
+    ],
+  ],
+  [
+    "recover-request",
+    [
+      ["ring", "ring"],
+      ["ranges", "ranges"],
+    ],
+  ],
   ["leave", [["ring", "ring?"]]],
 ];
 const KIND_INDEX = new Map<WireKind, number>(SCHEMA.map(([k], i) => [k, i]));
@@ -246,30 +329,43 @@ class Reader {
 function writeField(w: Writer, t: FieldType, v: unknown): void {
   switch (t) {
     case "uint":
-      return w.uint(v as number);
+      w.uint(v as number);
+      return;
     case "bool":
-      return w.u8(v === true ? 1 : 0);
+      w.u8(v === true ? 1 : 0);
+      return;
     case "bytes":
-      return w.bytes(v as Uint8Array);
+      w.bytes(v as Uint8Array);
+      return;
     case "ring": {
       const r = v as RingId;
       w.uint(r.rep);
-      return w.uint(r.seq);
+      w.uint(r.seq);
+      return;
     }
     case "ring?":
-      if (v === null) return w.u8(0);
+      if (v === null) {
+        w.u8(0);
+        return;
+      }
       w.u8(1);
-      return writeField(w, "ring", v);
+      writeField(w, "ring", v);
+      return;
     case "round": {
       const r = v as Round;
       w.uint(r.coordinator);
       w.uint(r.incarnation);
-      return w.uint(r.attempt);
+      w.uint(r.attempt);
+      return;
     }
     case "round?":
-      if (v === null) return w.u8(0);
+      if (v === null) {
+        w.u8(0);
+        return;
+      }
       w.u8(1);
-      return writeField(w, "round", v);
+      writeField(w, "round", v);
+      return;
     case "ids":
     case "uints": {
       const a = v as readonly number[];
@@ -287,14 +383,16 @@ function writeField(w: Writer, t: FieldType, v: unknown): void {
       return;
     }
     case "groups":
-      return writeGroups(w, v as readonly RecoveryGroup[]);
+      writeGroups(w, v as readonly RecoveryGroup[]);
+      return;
     case "quorum": {
       const q = v as WireQuorum;
       w.u8(q.quorate ? 1 : 0);
       w.uint(q.expectedVotes);
       w.uint(q.totalVotes);
       w.uint(q.quorum);
-      return w.u8(q.waitForAllSatisfied ? 1 : 0);
+      w.u8(q.waitForAllSatisfied ? 1 : 0);
+      return;
     }
   }
 }
