@@ -272,6 +272,11 @@ describe("Executor (OCF agents)", () => {
     assert.equal(r.rc, OcfRc.Error);
   });
 
+  it("refuses a request without a resource id", async () => {
+    const r = await ex.exec({ resourceId: "", agent: PACER_DUMMY, action: "start" });
+    assert.equal(r.status, ExecStatus.Invalid);
+  });
+
   it("reports missing agents and unsafe names as not installed", async () => {
     for (const type of ["NoSuchAgent", "../../../bin/sh"]) {
       const r = await ex.exec({

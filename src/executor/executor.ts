@@ -121,6 +121,11 @@ export class Executor {
    * @example const r = await ex.exec({ resourceId: "d", agent: { class: "ocf", provider: "pacer", type: "Dummy" }, action: "start" });
    */
   exec(req: OpRequest): Promise<OpResult> {
+    if (req.resourceId === "" || req.agent.type === "") {
+      const why = "a request needs a resource id and an agent type";
+      const mapped = decided(OcfRc.InvalidParam, ExecStatus.Invalid, why);
+      return Promise.resolve(this.refused(req, ++this.callIdSeq, mapped));
+    }
     if ((req.intervalMs ?? 0) > 0) return this.startRecurring(req);
     if (req.action === "stop") this.stopAllRecurring(req.resourceId);
     return this.runOnce(req, ++this.callIdSeq);
