@@ -14,6 +14,7 @@ import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
 import { ClusterDriver } from "./driver.js";
 import { planLinks } from "./links.js";
 import { localAddresses } from "./local-addresses.js";
+import { resolveRingAddrs } from "./resolve.js";
 import { readNumberFile, writeNumberFileSync } from "./state-files.js";
 
 async function main(data: WorkerData): Promise<void> {
@@ -26,7 +27,12 @@ async function main(data: WorkerData): Promise<void> {
     post({ kind: "failed", error: parsed.error.map(formatConfIssue).join("\n") });
     return;
   }
-  const config = parsed.value.config;
+  const resolved = await resolveRingAddrs(parsed.value.config);
+  if (!resolved.ok) {
+    post({ kind: "failed", error: resolved.error });
+    return;
+  }
+  const config = resolved.value;
   const links = planLinks(config, { self: data.self, addresses: localAddresses() });
   if (!links.ok) {
     post({ kind: "failed", error: links.error });

@@ -82,12 +82,12 @@ export function planLinks(
   for (const l of links) {
     if (isIP(l.localAddr) === 0)
       return err(
-        `link ${l.linkNumber}: "${l.localAddr}" is not an IP address (pacer does not resolve host names in ringX_addr yet)`,
+        `link ${l.linkNumber}: "${l.localAddr}" is not an IP address (resolve ringX_addr names first: resolveRingAddrs)`,
       );
     for (const [id, a] of l.peers) {
       if (isIP(a) === 0)
         return err(
-          `node ${id}: ring${l.linkNumber}_addr "${a}" is not an IP address (pacer does not resolve host names yet)`,
+          `node ${id}: ring${l.linkNumber}_addr "${a}" is not an IP address (resolve ringX_addr names first: resolveRingAddrs)`,
         );
     }
   }

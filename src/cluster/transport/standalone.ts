@@ -22,6 +22,7 @@ import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
 import { ClusterDriver } from "./driver.js";
 import { planLinks } from "./links.js";
 import { localAddresses } from "./local-addresses.js";
+import { resolveRingAddrs } from "./resolve.js";
 import { readNumberFile, writeNumberFileSync } from "./state-files.js";
 import { apiSocketPath, handleStatusRequest } from "./status-api.js";
 
@@ -66,7 +67,12 @@ export async function clusterNodeCli(argv: readonly string[], io: CliIo): Promis
     return 78;
   }
   for (const w of parsed.value.warnings) io.stderr(`${formatConfIssue(w)}\n`);
-  const config = parsed.value.config;
+  const resolved = await resolveRingAddrs(parsed.value.config);
+  if (!resolved.ok) {
+    io.stderr(`pacer cluster-node: ${configPath}: ${resolved.error}\n`);
+    return 78;
+  }
+  const config = resolved.value;
   const self = chooseSelf(config, values.nodeid);
   if (self === undefined) {
     io.stderr(
