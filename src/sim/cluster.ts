@@ -118,6 +118,14 @@ export class SimCluster {
     this.trace(`node ${id} crash`);
   }
 
+  /** Graceful shutdown: the node tells its peers, then stops. */
+  leave(id: number): void {
+    const n = this.must(id);
+    if (n.status !== "up") return;
+    this.stepNode(n, { kind: "leave" });
+    this.crash(id);
+  }
+
   pause(id: number): void {
     const n = this.must(id);
     if (n.status !== "up") return;

@@ -123,6 +123,15 @@ describe("membership", () => {
     assert.equal(new Set([1, 2, 3].map((id) => ringOf(c, id))).size, 1);
   });
 
+  it("installs the new view well within the token timeout when a node leaves gracefully", () => {
+    const c = cluster(3);
+    c.runUntil(1500);
+    c.leave(3);
+    const t0 = c.now;
+    const ms = timeUntilView(c, [1, 2], [1, 2], t0, 1000);
+    assert.ok(ms < 300, `took ${ms} ms`);
+  });
+
   it("does not evict a node whose host stalls for less than the token timeout", () => {
     const c = cluster(3);
     c.runUntil(1500);
