@@ -249,8 +249,11 @@ const SCHEMA: readonly [WireKind, readonly [string, FieldType][]][] = [
 ];
 const KIND_INDEX = new Map<WireKind, number>(SCHEMA.map(([k], i) => [k, i]));
 
+/** One scratch buffer for all encodes (single-threaded; `done` copies the bytes out). */
+let scratch = new Uint8Array(4096);
+
 class Writer {
-  private buf = new Uint8Array(256);
+  private buf = scratch;
   len = 0;
   private room(n: number): void {
     if (this.len + n <= this.buf.length) return;
@@ -259,6 +262,7 @@ class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+    if (size <= WIRE_BYTES_MAX * 2) scratch = next;
   }
   u8(v: number): void {
     this.room(1);
