@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -138,6 +139,28 @@ async function untilView(members: number[], timeoutMs: number): Promise<number> 
     }
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+function deliveries(id: number): string[] {
+  try {
+    return readFileSync(join(dir, `deliver${id}.log`), "utf8")
+      .split("\n")
+      .filter((l) => l !== "");
+  } catch {
+    return [];
+  }
+}
+
+function broadcast(id: number, payloads: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const s = createConnection(join(dir, `api${id}.sock`));
+    s.on("connect", () => s.write(`${JSON.stringify({ op: "cluster-broadcast", payloads })}\n`));
+    s.on("data", () => {
+      s.destroy();
+      resolve();
+    });
+    s.on("error", reject);
+  });
 }
 
 describe("pacer cluster-node in network namespaces (root)", {

@@ -142,7 +142,7 @@ const payloadOf = (line: string): string => line.split(" ").slice(4).join(" ");
 describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
   const c = makeCluster("udpu", [1, 2, 3]);
 
-  it("forms one view, survives kill -9 with an agreed order of 1000 messages", async () => {
+  it("forms one view, survives kill -9 with an agreed order of 1000+ messages", async () => {
     for (const id of [1, 2, 3]) startNode(c, id);
     const formed = await untilOneView(c, [1, 2, 3], 10_000);
     console.log(
@@ -163,9 +163,9 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
     console.log(
       `cluster-node: after kill -9 of node 3, nodes 1 and 2 installed view ${survivors.ring} in ${detectMs.toFixed(0)} ms`,
     );
-    await Promise.all([batch(1, 200, 250), batch(2, 200, 250)]);
+    await Promise.all([batch(1, 200, 300), batch(2, 200, 300)]);
 
-    const expected = 200 + 200 + 250 + 250;
+    const expected = 200 + 200 + 300 + 300;
     const t0 = performance.now();
     while (
       (deliveries(c, 1).length < expected || deliveries(c, 2).length < expected) &&
@@ -182,11 +182,16 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
       const mine = seen.filter((p) => p.startsWith(`m${id}-`));
       assert.deepEqual(
         mine,
-        Array.from({ length: 450 }, (_, k) => `m${id}-${k}`),
+        Array.from({ length: 500 }, (_, k) => `m${id}-${k}`),
         `node ${id}: all, FIFO`,
       );
     }
     const fromDead = seen.filter((p) => p.startsWith("m3-"));
+    assert.deepEqual(
+      fromDead,
+      Array.from({ length: fromDead.length }, (_, k) => `m3-${k}`),
+      "the dead node's: a FIFO prefix",
+    );
     console.log(
       `cluster-node: ${d1.length} messages delivered identically on both survivors (${fromDead.length} of node 3's 100 before it died)`,
     );
