@@ -312,6 +312,7 @@ export class Executor {
       agent: req.agent,
       action: req.action,
       intervalMs: req.intervalMs ?? 0,
+      timeoutMs: clampTimeout(req.timeoutMs),
       callId,
       rc: mapped.rc,
       status: mapped.status,

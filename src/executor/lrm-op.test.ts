@@ -10,6 +10,7 @@ function result(over: Partial<OpResult>): OpResult {
     agent: { class: "ocf", provider: "heartbeat", type: "apache" },
     action: "monitor",
     intervalMs: 10_000,
+    timeoutMs: 20_000,
     callId: 31,
     rc: OcfRc.Error,
     status: ExecStatus.Done,

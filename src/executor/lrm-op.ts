@@ -1,8 +1,8 @@
 /**
  * How an executor result is written into the status section: the `lrm_rsc_op` attributes in
  * the order Pacemaker 2.1 writes them (see ../shared/live-outputs), and which entry ids it
- * updates. Pure; op-digest comes from the caller (it hashes the resource definition, which
- * is the scheduler's business).
+ * updates. Pure; the digests come from the caller (digest.ts computes them as Pacemaker
+ * does; which parameters are reloadable or secure comes from the agent's meta-data).
  */
 import { ExecStatus, OcfRc } from "./codes.js";
 import type { OpResult } from "./types.js";

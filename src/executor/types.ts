@@ -58,6 +58,8 @@ export interface OpResult {
   readonly agent: AgentSpec;
   readonly action: AgentAction;
   readonly intervalMs: number;
+  /** The timeout the operation ran with (recurring ops put it in their op-digest). */
+  readonly timeoutMs: number;
   /** Increases by one per request on this executor; a recurring op keeps its call id. */
   readonly callId: number;
   readonly rc: OcfRc;
@@ -74,7 +76,7 @@ export interface OpResult {
   readonly execMs: number;
   readonly queueMs: number;
   readonly transitionKey?: string;
-  /** The request's params (for the caller's op-digest). */
+  /** The request's params (for the op-digest: see digest.ts). */
   readonly params: Readonly<Record<string, string>>;
 }
 
