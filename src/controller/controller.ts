@@ -107,6 +107,11 @@ export class Controller {
     request: CibRequest }[] = [];
   private readonly queuedResults: OpResult[] = [];
   private transition: Transition | null = null;
+  /**
+   * Executor results recorded by the DC but not yet committed: results arriving together are
+   * written as one CIB change (`flush`), so a burst of results costs one diff, not hundreds.
+   */
+  private draft: XmlElement | null = null;
   private transitionCounter = 0;
   private scheduleSeq = 0;
   private scheduling = false;
@@ -170,7 +175,11 @@ export class Controller {
         this.onScheduled(event.seq, event.graph);
         break;
       case "tick":
+        this.flushDraft();
         this.onTick();
+        break;
+      case "flush":
+        this.flushDraft();
         break;
       case "client-request":
         this.onClientRequest(event.reqId, event.request);
@@ -210,6 +219,8 @@ export class Controller {
   // ---- membership, election and join -------------------------------------------------
 
   private onView(view: View): void {
+    // Results recorded in the old view go out before the join compares versions.
+    this.flushDraft();
     assert(view.members.some((m) => m.name === this.self), "a view contains its installer");
     const prev = this.viewNow;
     this.viewNow = view;
@@ -307,6 +318,7 @@ export class Controller {
   /** The DC's first write in a view: membership in the status section, histories, options. */
   private dcJoinUpdate(): void {
     const view = this.viewNow as View;
+    this.flushDraft();
     const next = cloneElement(this.cibTree);
     for (const a of this.join?.announces.values() ?? []) {
       setNodeOnline(next, a.member, true);
@@ -331,6 +343,14 @@ export class Controller {
   }
 
   // ---- CIB replication ----------------------------------------------------------------
+
+  /** Commits the results recorded since the last flush as one change. */
+  private flushDraft(): void {
+    const d = this.draft;
+    this.draft = null;
+    if (!d || !this.isDc || !this.joinedView) return;
+    this.dcCommit(d, { origin: this.self, client: "crmd", user: "hacluster", reqId: 0 });
+  }
 
   /**
    * The DC's only way to change the CIB: bump the version as Pacemaker does (epoch for a
@@ -443,6 +463,7 @@ export class Controller {
       return;
     }
     const view = this.viewNow as View;
+    this.flushDraft();
     const r = applyRequest(this.cibTree, request, view.members);
     if (!r.ok) {
       this.broadcast({ kind: "cib-reply", to: from, reqId, error: r.error.message,
@@ -521,10 +542,10 @@ export class Controller {
     const node = r.node ?? this.self;
     const member = this.member(node) ?? { id: 0, name: node };
     const failed = isFailure(r);
-    const next = cloneElement(this.cibTree);
+    const next = this.draft ?? cloneElement(this.cibTree);
     recordOp(next, member, r, failed);
     if (failed && r.opStatus !== 1) bumpFailCount(next, member, r, this.failIncrement(r));
-    this.dcCommit(next, { origin: node, client: "crmd", user: "hacluster", reqId: 0 });
+    this.draft = next;
     const key = parseTransitionKey(r.transitionKey);
     const t = this.transition;
     const mine = key !== null && t !== null && key.transitionId === t.id &&
@@ -570,6 +591,7 @@ export class Controller {
   private maybeSchedule(): void {
     if (!this.isDc || !this.joinedView || !this.dirty || this.scheduling) return;
     if (this.transition && !this.transition.finished()) return;
+    this.flushDraft();
     this.dirty = false;
     this.scheduling = true;
     this.scheduleSeq += 1;
@@ -629,6 +651,7 @@ export class Controller {
         const member = a.node ? this.member(a.node) : undefined;
         const rsc = a.resource?.id;
         if (!member || !rsc) return true;
+        this.flushDraft();
         const next = cloneElement(this.cibTree);
         const suffix = `${rsc}#`;
         for (const name of transientAttrs(next, member.name).keys()) {
@@ -664,6 +687,7 @@ export class Controller {
   /** Lets nodes that asked to shut down go once nothing is active on them. */
   private allowShutdowns(): void {
     if (this.dirty || this.scheduling) return;
+    this.flushDraft();
     for (const m of this.viewNow?.members ?? []) {
       if (!transientAttrs(this.cibTree, m.name).has("shutdown")) continue;
       if (activeResources(this.cibTree, m.name).length === 0) {

@@ -6,8 +6,11 @@ export const limits = {
   queuedResultsMax: 4096,
   /** Rounds of "start what is ready" in one step (pseudo actions unlock more). */
   dispatchRoundsMax: 10000,
-  /** Added to an action's own timeout before the DC gives up waiting for its result. */
-  actionTimeoutMarginMs: 5000,
+  /**
+   * Added to an action's own timeout before the DC gives up waiting for its result:
+   * Pacemaker's cluster-delay default (an action may wait in the executor's queue first).
+   */
+  actionTimeoutMarginMs: 60_000,
   /** Origins (node incarnations) whose last applied request the DC remembers. */
   requestOriginsMax: 1024,
 } as const;

@@ -108,6 +108,8 @@ export type ControllerEvent =
   | { readonly kind: "op-result"; readonly result: OpResult }
   | { readonly kind: "scheduled"; readonly seq: number; readonly graph: TransitionGraph }
   | { readonly kind: "tick" }
+  /** The driver delivered a batch of messages: commit what they changed, once. */
+  | { readonly kind: "flush" }
   | { readonly kind: "client-request"; readonly reqId: number; readonly request: CibRequest }
   | { readonly kind: "shutdown-request" };
 

@@ -12,6 +12,8 @@ export interface ClusterHandlers {
   onView(view: View): void;
   /** A message in agreed order, from the member named `from` (this node included). */
   onDeliver(from: string, payload: Uint8Array): void;
+  /** After a batch of deliveries: the controller commits what the batch changed, once. */
+  onBatchEnd(): void;
 }
 
 export interface ClusterLayer {

@@ -99,6 +99,7 @@ export class NodeDaemon {
     await this.opts.cluster.start({
       onView: (view) => this.feed({ kind: "view", view }),
       onDeliver: (from, payload) => this.onDeliver(from, payload),
+      onBatchEnd: () => this.feed({ kind: "flush" }),
     });
     this.tickTimer = setInterval(() => this.feed({ kind: "tick" }), TICK_MS);
     this.opts.log.info({ node: this.opts.cluster.self.name, api: this.opts.apiSocket },

@@ -70,6 +70,7 @@ export class TransportLayer implements ClusterLayer {
     setImmediate(() => {
       this.draining = false;
       for (const g of this.queue.splice(0)) g();
+      this.handlers?.onBatchEnd();
     });
   }
 

@@ -204,11 +204,14 @@ export class FakeCluster {
 
   /** Delivers every queued message (agreed order) to every live member. */
   flush(): void {
-    for (let i = 0; i < 100000 && this.queue.length > 0; i++) {
-      const m = this.queue.shift() as { from: string; msg: Message };
-      for (const n of this.nodes.values()) {
-        if (n.up) this.run(n, { kind: "deliver", from: m.from, msg: m.msg });
+    // Rounds, as a driver delivers batches: every queued message, then a `flush` event.
+    for (let round = 0; round < 100000 && this.queue.length > 0; round++) {
+      for (const m of this.queue.splice(0)) {
+        for (const n of this.nodes.values()) {
+          if (n.up) this.run(n, { kind: "deliver", from: m.from, msg: m.msg });
+        }
       }
+      for (const n of this.nodes.values()) if (n.up) this.run(n, { kind: "flush" });
     }
     assert(this.queue.length === 0, "message storm: queue did not drain");
   }

@@ -47,6 +47,7 @@ export class LocalBus {
         if (l.running) l.handlers?.onDeliver(m.from, m.payload);
       }
     }
+    for (const l of this.layers.values()) if (l.running) l.handlers?.onBatchEnd();
   }
 
   leave(name: string): void {

@@ -1,0 +1,162 @@
+#!/usr/bin/env node
+// bench/node: figures for `pacer node` on a 3-node loopback cluster (no root), one JSON object
+// per line: RSS and idle CPU per node, config change -> resource Started, 200 Dummy resources
+// committed at once -> all Started, kill -9 recovery, crm_mon -1 / cibadmin -Q / crm_attribute
+// wall times. Run `npm run build` first. Usage: node bench/node/run.mjs [--keep]
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const { apiRequest, liveBackend } = await import(join(REPO, "dist/cib/live-backend.js"));
+const { activeResources } = await import(join(REPO, "dist/controller/history.js"));
+const { parseXml, elem, firstChild, getAttr, childElements } = await import(join(REPO, "dist/cib/xml.js"));
+const { setClusterProperty, configuration } = await import(join(REPO, "dist/controller/cib-state.js"));
+
+const NAMES = ["node1", "node2", "node3"];
+const dir = mkdtempSync(join(tmpdir(), "pacer-bench-node-"));
+const net = `127.${150 + (process.pid % 50)}.${process.pid % 250}`;
+const port = 29000 + (process.pid % 1000) * 2;
+const procs = new Map();
+const sock = (n) => join(dir, n, "api.sock");
+const env = (n) => ({ ...process.env, PACER_API_SOCKET: sock(n) });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const print = (o) => process.stdout.write(`${JSON.stringify({ bench: "node", ...o })}\n`);
+
+writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
+writeFileSync(join(dir, "corosync.conf"), `totem {\n version: 2\n cluster_name: bench\n transport: udpu\n interface {\n  linknumber: 0\n  mcastport: ${port}\n }\n}\nnodelist {\n${NAMES.map((n, i) => ` node {\n  name: ${n}\n  nodeid: ${i + 1}\n  ring0_addr: ${net}.${i + 1}\n }`).join("\n")}\n}\nquorum {\n provider: corosync_votequorum\n}\n`);
+
+function start(n) {
+  mkdirSync(join(dir, n), { recursive: true });
+  const log = openSync(join(dir, n, "pacer.log"), "a");
+  procs.set(n, spawn(process.execPath, [join(REPO, "bin/pacer"), "node", "--config", join(dir, "corosync.conf"),
+    "--authkey", join(dir, "authkey"), "--state-dir", join(dir, n), "--name", n, "--api-socket", sock(n)],
+    { stdio: ["ignore", log, log] }));
+}
+
+async function status(n) {
+  const r = await apiRequest({ PACER_API_SOCKET: sock(n) }, { op: "controller-status" }, { timeoutMs: 3000 });
+  return r.ok ? r.value : undefined;
+}
+
+async function settle(ms = 60000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const st = await Promise.all([...procs.keys()].map(status));
+    if (st.every((s) => s?.joined) && st.some((s) => s?.isDc && !s.busy) && new Set(st.map((s) => s?.digest)).size === 1) return;
+    await sleep(20);
+  }
+  throw new Error("cluster did not settle");
+}
+
+async function cib(n) {
+  const r = await apiRequest({ PACER_API_SOCKET: sock(n) }, { op: "cib-query" });
+  const x = parseXml(r.value.cib, "cib");
+  return x.value;
+}
+
+function online(c, node) {
+  const st = firstChild(c, "status");
+  const ns = childElements(st, "node_state").find((x) => getAttr(x, "uname") === node);
+  return ns !== undefined && getAttr(ns, "crmd") === "online";
+}
+
+async function countStarted(via, ids) {
+  const c = await cib(via);
+  const on = new Set();
+  for (const n of NAMES) if (online(c, n)) for (const r of activeResources(c, n)) on.add(r);
+  return ids.filter((id) => on.has(id)).length;
+}
+
+function procStat(pid) {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return Number(f[11]) + Number(f[12]);
+}
+function rssMb(pid) {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+function wall(cmd, args, n, runs = 5) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [join(REPO, "bin", cmd), ...args], { env: env(n), encoding: "utf8" });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${r.stderr}`);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(times.length / 2)]);
+}
+
+async function addPrimitives(via, ids, monitor) {
+  const live = liveBackend({ PACER_API_SOCKET: sock(via) });
+  const r = await live.read();
+  const c = r.value;
+  setClusterProperty(c, "stonith-enabled", "false");
+  const resources = firstChild(configuration(c), "resources");
+  for (const id of ids) {
+    resources.children.push(elem("primitive", { id, class: "ocf", provider: "pacer", type: "Dummy" },
+      monitor ? [elem("operations", {}, [elem("op", { id: `${id}-mon`, name: "monitor", interval: "10s" })])] : []));
+  }
+  const t = performance.now();
+  const res = await live.commit(c);
+  if (!res.ok) throw new Error(JSON.stringify(res.error));
+  return t;
+}
+
+try {
+  const t0 = performance.now();
+  for (const n of NAMES) start(n);
+  await settle();
+  print({ case: "cold-start-3-nodes", ms: Math.round(performance.now() - t0), load: readFileSync("/proc/loadavg", "utf8").split(" ")[0] });
+  // Idle: RSS and CPU over 5 s.
+  await sleep(1000);
+  const before = NAMES.map((n) => procStat(procs.get(n).pid));
+  await sleep(5000);
+  NAMES.forEach((n, i) => {
+    const pid = procs.get(n).pid;
+    const cpu = ((procStat(pid) - before[i]) / 100 / 5) * 100;
+    print({ case: "idle", node: n, rss_mb: Math.round(rssMb(pid) * 10) / 10, cpu_pct: Math.round(cpu * 100) / 100 });
+  });
+  // One resource: config change -> Started.
+  const tOne = await addPrimitives("node2", ["one"], true);
+  while ((await countStarted("node2", ["one"])) < 1) await sleep(5);
+  print({ case: "config-change-to-started", ms: Math.round(performance.now() - tOne) });
+  await settle();
+  print({ case: "crm_mon -1", ms_p50: wall("crm_mon", ["-1"], "node2") });
+  print({ case: "cibadmin -Q", ms_p50: wall("cibadmin", ["-Q"], "node2") });
+  print({ case: "crm_attribute permanent update", ms_p50: wall("crm_attribute", ["--node", "node3", "--name", "bench", "--update", "1"], "node2") });
+  // 200 Dummy resources at once.
+  const ids = Array.from({ length: 200 }, (_, i) => `d${i}`);
+  const t200 = await addPrimitives("node3", ids, true);
+  for (;;) {
+    if ((await countStarted("node3", ids)) === ids.length) break;
+    if (performance.now() - t200 > 120000) throw new Error("200 resources not started in 120 s");
+    await sleep(50);
+  }
+  print({ case: "200-dummies-committed-to-all-started", ms: Math.round(performance.now() - t200) });
+  await settle();
+  NAMES.forEach((n) => print({ case: "rss-with-200-resources", node: n, rss_mb: Math.round(rssMb(procs.get(n).pid) * 10) / 10 }));
+  // kill -9 of the node running "one".
+  const c = await cib("node1");
+  const holder = NAMES.find((n) => activeResources(c, n).includes("one"));
+  const survivor = NAMES.find((n) => n !== holder);
+  const tk = performance.now();
+  procs.get(holder).kill("SIGKILL");
+  procs.delete(holder);
+  for (;;) {
+    const cc = await cib(survivor).catch(() => undefined);
+    if (cc && NAMES.some((n) => n !== holder && online(cc, n) && activeResources(cc, n).includes("one"))) break;
+    if (performance.now() - tk > 60000) throw new Error("not recovered in 60 s");
+    await sleep(10);
+  }
+  print({ case: "kill9-recovery-with-200-resources", ms: Math.round(performance.now() - tk), killed: holder });
+} finally {
+  for (const p of procs.values()) p.kill("SIGKILL");
+  if (!process.argv.includes("--keep")) rmSync(dir, { recursive: true, force: true });
+  else console.error(`kept ${dir}`);
+}
