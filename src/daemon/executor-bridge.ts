@@ -4,7 +4,7 @@
  * executor's listener (first result, then changes); NodeDaemon.report passes each distinct
  * result to the controller once.
  */
-import { createHash } from "node:crypto";
+import { opDigest } from "../executor/digest.js";
 import type { OpResult as ExecResult, AgentAction, AgentClass } from "../executor/types.js";
 import type { Executor } from "../executor/executor.js";
 import type { GraphAction } from "../controller/graph.js";
@@ -15,13 +15,6 @@ const AGENT_ACTIONS: ReadonlySet<string> = new Set([
   "migrate_to", "migrate_from", "meta-data", "validate-all",
 ]);
 const AGENT_CLASSES: ReadonlySet<string> = new Set(["ocf", "lsb", "systemd", "service", "stonith"]);
-
-/** Pacemaker's op-digest idea: a hash of the parameters the operation ran with. */
-export function opDigest(params: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(params).sort();
-  const text = keys.map((k) => `${k}=${JSON.stringify(params[k])}`).join(" ");
-  return createHash("md5").update(`<parameters ${text}/>`).digest("hex");
-}
 
 /** Converts an executor result into what the controller records. */
 export function toControllerResult(r: ExecResult): OpResult {
@@ -40,7 +33,7 @@ export function toControllerResult(r: ExecResult): OpResult {
     resourceClass: r.agent.class,
     provider: r.agent.provider ?? "",
     type: r.agent.type,
-    opDigest: opDigest(r.params),
+    opDigest: opDigest(r.params, { intervalMs: r.intervalMs, timeoutMs: r.timeoutMs }),
   };
 }
 
@@ -50,7 +43,8 @@ function refused(a: GraphAction, why: string, callId: number): OpResult {
     opStatus: 9, exitReason: why, callId, execMs: 0, queueMs: 0,
     rcChangeS: Math.floor(Date.now() / 1000), transitionKey: a.transitionKey ?? "",
     resourceClass: a.resource?.class ?? "", provider: a.resource?.provider ?? "",
-    type: a.resource?.type ?? "", opDigest: opDigest(a.params),
+    type: a.resource?.type ?? "",
+    opDigest: opDigest(a.params, { intervalMs: a.intervalMs, timeoutMs: a.timeoutMs }),
   };
 }
 
