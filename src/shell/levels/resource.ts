@@ -436,6 +436,68 @@ function rscNodeArgs(flag: string): (args: readonly string[]) => string[] | unde
   };
 }
 
+const constraintsCommand: Command = {
+  name: "constraints",
+  summary: "Show constraints affecting a resource",
+  help: "usage: constraints <rsc>\n\nShow the location constraints and colocations of a resource.",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 1, usage: "rsc" })) return false;
+    // crmsh shows crm_resource's complaint about an unknown resource and still succeeds.
+    await runTool(ctx, crmResource, ["-a", "-r", args[0] as string]);
+    return true;
+  },
+};
+
+/** Whether a cluster answers (crm_node -l), without showing crm_node's output. */
+async function clusterReachable(ctx: ShellContext): Promise<boolean> {
+  const { crmNode } = await import("../../tools/crm_node.js");
+  const base = ctx.toolIo();
+  const quiet = { ...base, stdout: () => undefined, stderr: () => undefined };
+  return (await crmNode(["-l"], quiet)) === 0;
+}
+
+const RESTART_POLLS_MAX = 120;
+const RESTART_POLL_MS = 500;
+
+/** Polls the session's CIB until `rsc` runs nowhere; false when it does not stop in time. */
+async function waitStopped(ctx: ShellContext, rsc: string): Promise<boolean> {
+  for (let i = 0; i < RESTART_POLLS_MAX; i++) {
+    const r = await runTool(ctx, crmResource, ["--locate", "--quiet", "--resource", rsc], {
+      capture: true,
+    });
+    if (r.code === 0 && r.stdout.trim() === "") return true;
+    await new Promise((resolve) => setTimeout(resolve, RESTART_POLL_MS));
+  }
+  return false;
+}
+
+const restartCommand: Command = {
+  name: "restart",
+  summary: "Restart resources",
+  help: "usage: restart <rsc> [<rsc> ...]\n\nStop the resources, wait until they stopped, start them again.",
+  async handler(ctx, args) {
+    if (args.length === 0) {
+      ctx.error(ctx.cmdPath, "Expected at least one resource as argument");
+      return false;
+    }
+    ctx.info(`ordering ${args.join(", ")} to stop`);
+    if (!(await setMeta(ctx, args, "target-role", "Stopped"))) return false;
+    // Stopping is the DC's job; without a cluster nobody carries it out.
+    if (!(await clusterReachable(ctx))) {
+      ctx.warn("can't find DC");
+      return false;
+    }
+    for (const rsc of args) {
+      if (!(await waitStopped(ctx, rsc))) {
+        ctx.error(ctx.cmdPath, `${rsc} did not stop`);
+        return false;
+      }
+    }
+    ctx.info(`ordering ${args.join(", ")} to start`);
+    return setMeta(ctx, args, "target-role", "Started");
+  },
+};
+
 const failcountCommand: Command = {
   name: "failcount",
   summary: "Manage failcounts",
@@ -474,6 +536,7 @@ export const level: Level = {
     toolPassThrough("cleanup", "Cleanup resource status", "[<rsc>] [<node>] [force]",
       rscNodeArgs("--cleanup")),
     clearCommand,
+    constraintsCommand,
     promoteCommand("demote"),
     failcountCommand,
     locateCommand,
@@ -485,6 +548,7 @@ export const level: Level = {
       rscNodeArgs("--list-operations")),
     attributeCommand("param", "Manage a parameter of a resource", "param", []),
     promoteCommand("promote"),
+    restartCommand,
     toolPassThrough("refresh", "Recheck current resource status and drop failure history",
       "[<rsc>] [<node>] [force]", rscNodeArgs("--refresh")),
     metaCommand("start", "Start resources", "target-role", "Started"),
