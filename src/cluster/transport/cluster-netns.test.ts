@@ -106,6 +106,8 @@ function start(id: number): void {
     join(dir, `state${id}`),
     "--api-socket",
     join(dir, `api${id}.sock`),
+    "--deliver-log",
+    join(dir, `deliver${id}.log`),
   ];
   const p = spawn("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
@@ -185,11 +187,43 @@ describe("pacer cluster-node in network namespaces (root)", {
       addr(1),
       "bindnetaddr 192.168.50.0 picked the namespace's address",
     );
+    await Promise.all(
+      ids.map((id) =>
+        broadcast(
+          id,
+          Array.from({ length: 200 }, (_, k) => `m${id}-${k}`),
+        ),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 80));
     const killedAt = performance.now();
     procs.get(3)?.kill("SIGKILL");
     await untilView([1, 2], 10_000);
     console.log(
       `cluster-netns: survivors installed a new view ${(performance.now() - killedAt).toFixed(0)} ms after kill -9`,
     );
+    await Promise.all(
+      [1, 2].map((id) =>
+        broadcast(
+          id,
+          Array.from({ length: 300 }, (_, k) => `m${id}-${200 + k}`),
+        ),
+      ),
+    );
+    const t0 = performance.now();
+    while (
+      Math.min(...[1, 2].map((id) => deliveries(id).length)) < 1000 &&
+      performance.now() - t0 < 10_000
+    ) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const d1 = deliveries(1);
+    assert.deepEqual(
+      deliveries(2),
+      d1,
+      "both survivors delivered the same messages in the same order",
+    );
+    assert.ok(d1.length >= 1000);
+    console.log(`cluster-netns: ${d1.length} messages in the same order on both survivors`);
   });
 });
