@@ -96,6 +96,8 @@ const CASES: [string, string[]][] = [
   ["se_maybe", ["-VV"]],
   ["loc_to_cons", ["-VV"]],
   ["stonith_res", ["-VV"]],
+  ["empty", ["--output-as=xml"]],
+  ["colo_missing", ["--output-as=xml", "-V"]],
 ];
 
 describe("crm_verify against the installed Pacemaker crm_verify", {

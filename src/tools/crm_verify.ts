@@ -12,7 +12,7 @@ import {
   type VerifySource,
   verifyCib,
 } from "../cib/verify.js";
-import { parseXml, printXml, type XmlElement } from "../cib/xml.js";
+import { elem, parseXml, printXml, type XmlElement } from "../cib/xml.js";
 import { count, has, lastValue, type OptionSpec, parseGlibArgs } from "./_getopt.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
@@ -47,6 +47,7 @@ Application Options:
   -$, --version           Display software version and exit
   -V, --verbose           Increase debug output (may be specified multiple times)
   -q, --quiet             Print nothing; the exit code tells (pacer addition)
+  --output-as=FORMAT      text (default) or xml (a <pacemaker-result> on stdout)
 
 Examples:
   crm_verify --live-check
@@ -168,12 +169,38 @@ export async function crmVerify(argv: readonly string[], io: ToolIo): Promise<nu
     io.stdout("Pacemaker 2.1.5 (pacer 0.1.0)\n");
     return ExitCode.Ok;
   }
-  const outputAs = lastValue(parsed.value, "output-as");
-  if (outputAs !== undefined && outputAs !== "text") {
-    io.stderr(`crm_verify: --output-as=${outputAs} is not supported by pacer yet; use text\n`);
+  const outputAs = lastValue(parsed.value, "output-as") ?? "text";
+  if (outputAs !== "text" && outputAs !== "xml") {
+    io.stderr(`crm_verify: Invalid value '${outputAs}' for --output-as: use text or xml\n`);
     return ExitCode.Usage;
   }
-  const args = parseArgs(parsed.value);
+  const code = await check(parseArgs(parsed.value), io);
+  if (outputAs === "xml") io.stdout(xmlResult(argv, code));
+  return code;
+}
+
+/** Pacemaker's exit-code texts (crm_exit_str) for the codes crm_verify returns. */
+const EXIT_TEXT: Readonly<Record<number, string>> = {
+  [ExitCode.Ok]: "OK",
+  [ExitCode.Error]: "Error occurred",
+  [ExitCode.Usage]: "Incorrect usage",
+  [ExitCode.NoInput]: "Input file not available",
+  [ExitCode.CantCreate]: "Can't create output file or directory",
+  [ExitCode.Protocol]: "Protocol violated",
+  [ExitCode.Config]: "Invalid configuration",
+};
+
+/** `--output-as=xml`: the result element on stdout; the findings stay on stderr as in text. */
+function xmlResult(argv: readonly string[], code: number): string {
+  const request = ["crm_verify", ...argv].join(" ");
+  const status = elem("status", {
+    code: String(code),
+    message: EXIT_TEXT[code] ?? "Error occurred",
+  });
+  return printXml(elem("pacemaker-result", { "api-version": "2.25", request }, [status]));
+}
+
+async function check(args: ReturnType<typeof parseArgs>, io: ToolIo): Promise<number> {
   const emit = (lines: readonly string[]): void => {
     if (!args.quiet) for (const l of lines) io.stderr(`${l}\n`);
   };
