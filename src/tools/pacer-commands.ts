@@ -19,7 +19,7 @@ registerSubcommand("sandbox", {
 });
 
 registerSubcommand("agents", {
-  summary: "pacer's OCF agents: install [--root DIR] [--copy] | list",
+  summary: "OCF agents: install [--root DIR] [--copy] | list | run AGENT ACTION [NAME=VALUE]...",
   load: async () => (await import("./pacer-agents.js")).pacerAgents,
 });
 
