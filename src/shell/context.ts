@@ -78,6 +78,10 @@ export class Session implements ShellContext {
     this.io.stderr(cmdPath ? `ERROR: ${cmdPath}: ${text}\n` : `ERROR: ${text}\n`);
   }
 
+  errorLine(text: string): void {
+    this.io.stderr(`ERROR: ${text}\n`);
+  }
+
   warn(text: string): void {
     this.io.stderr(`WARNING: ${text}\n`);
   }

@@ -3,7 +3,7 @@
  * line, then each further part on its own TAB-indented line, all but the last ending in
  * ` \` — and crmsh's quoting (values outside `[\w.-]+` in double quotes).
  */
-import { type XmlElement, childElements, getAttr } from "../cib/xml.js";
+import { type XmlElement, childElements, getAttr, printXml } from "../cib/xml.js";
 
 /** Quotes a value as crmsh does: bare when it is only word characters, dots and dashes. */
 export function quoteValue(v: string): string {
@@ -227,10 +227,27 @@ function propertySetText(keyword: string, set: XmlElement): string {
   return joinParts(head, parts);
 }
 
+/** An object crm syntax cannot express, as crmsh prints it: `xml <...> \` line by line. */
+export function xmlText(el: XmlElement): string {
+  return `xml ${printXml(el).trimEnd().split("\n").join(" \\\n")}`;
+}
+
+function refCount(el: XmlElement): number {
+  const simple = ["rsc", "with-rsc", "first", "then"].filter((k) => getAttr(el, k) !== undefined).length;
+  const inSets = childElements(el, "resource_set").reduce(
+    (n, s) => n + childElements(s, "resource_ref").length,
+    0,
+  );
+  return simple + inSets;
+}
+
 /** crm text of one configuration element that `objectsOf` returned. */
 export function objectText(obj: CibObject): string {
   const el = obj.el;
+  if ((obj.kind === "colocation" || obj.kind === "order") && refCount(el) < 2) return xmlText(el);
   switch (obj.kind) {
+    case "xml":
+      return xmlText(el);
     case "node":
       return nodeText(el);
     case "primitive":
@@ -263,10 +280,13 @@ export type ObjectKind =
   | "order"
   | "property"
   | "rsc_defaults"
-  | "op_defaults";
+  | "op_defaults"
+  | "xml";
 
 export interface CibObject {
   readonly kind: ObjectKind;
+  /** The configuration section holding it (`resources`, `constraints`, ...). */
+  readonly section: string;
   /** The name `show`/`delete` take: a node's uname, else the element's id. */
   readonly id: string;
   readonly el: XmlElement;
@@ -284,12 +304,13 @@ const CONSTRAINT_KIND: Record<string, ObjectKind> = {
   rsc_order: "order",
 };
 
-function collectResources(parent: XmlElement, out: CibObject[]): void {
+/** Resources at the top of `resources` (unknown kinds print as xml) and inside containers. */
+function collectResources(parent: XmlElement, out: CibObject[], top: boolean): void {
   for (const c of childElements(parent)) {
-    const kind = RESOURCE_KIND[c.name];
+    const kind = RESOURCE_KIND[c.name] ?? (top ? "xml" : undefined);
     if (kind === undefined) continue;
-    out.push({ kind, id: getAttr(c, "id") ?? "", el: c });
-    if (kind !== "primitive") collectResources(c, out);
+    out.push({ kind, section: "resources", id: getAttr(c, "id") ?? c.name, el: c });
+    if (kind !== "primitive" && kind !== "xml") collectResources(c, out, false);
   }
 }
 
@@ -297,24 +318,31 @@ function byId(a: CibObject, b: CibObject): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Sections whose objects crm has its own syntax for; the rest print as `xml`. */
+const KNOWN_SECTIONS = new Set([
+  "crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults",
+]);
+
 /** Every object of a configuration in the order `configure show` prints them. */
 export function objectsOf(configuration: XmlElement): CibObject[] {
   const out: CibObject[] = [];
   const section = (name: string) => childElements(configuration, name)[0];
-  for (const n of childElements(section("nodes") ?? configuration, "node")) {
-    if (section("nodes")) out.push({ kind: "node", id: getAttr(n, "uname") ?? getAttr(n, "id") ?? "", el: n });
+  const nodes = section("nodes");
+  for (const n of nodes ? childElements(nodes, "node") : []) {
+    out.push({ kind: "node", section: "nodes", id: getAttr(n, "uname") ?? getAttr(n, "id") ?? "", el: n });
   }
   const resources: CibObject[] = [];
   const resSection = section("resources");
-  if (resSection) collectResources(resSection, resources);
+  if (resSection) collectResources(resSection, resources, true);
   // crmsh's order of kinds: primitives, groups, ms, clones (each by id).
-  const rank = (k: ObjectKind) => ["primitive", "group", "ms", "clone"].indexOf(k);
+  const rank = (k: ObjectKind) => ["primitive", "group", "ms", "clone", "xml"].indexOf(k);
   resources.sort((a, b) => rank(a.kind) - rank(b.kind) || byId(a, b));
   out.push(...resources);
   const constraints: CibObject[] = [];
-  for (const c of childElements(section("constraints") ?? { ...configuration, children: [] })) {
-    const kind = CONSTRAINT_KIND[c.name];
-    if (kind !== undefined) constraints.push({ kind, id: getAttr(c, "id") ?? "", el: c });
+  const cons = section("constraints");
+  for (const c of cons ? childElements(cons) : []) {
+    const kind = CONSTRAINT_KIND[c.name] ?? "xml";
+    constraints.push({ kind, section: "constraints", id: getAttr(c, "id") ?? c.name, el: c });
   }
   out.push(...constraints.sort(byId));
   const sets: [string, string, ObjectKind][] = [
@@ -325,7 +353,13 @@ export function objectsOf(configuration: XmlElement): CibObject[] {
   for (const [sec, child, kind] of sets) {
     const s = section(sec);
     if (!s) continue;
-    for (const set of childElements(s, child)) out.push({ kind, id: getAttr(set, "id") ?? "", el: set });
+    for (const set of childElements(s, child)) {
+      out.push({ kind, section: sec, id: getAttr(set, "id") ?? "", el: set });
+    }
+  }
+  for (const sec of childElements(configuration)) {
+    if (KNOWN_SECTIONS.has(sec.name)) continue;
+    out.push({ kind: "xml", section: "configuration", id: getAttr(sec, "id") ?? sec.name, el: sec });
   }
   return out;
 }

@@ -16,6 +16,7 @@ export interface RaParameter {
 export interface RaAction {
   readonly name: string;
   readonly timeout?: string;
+  readonly interval?: string;
   readonly role?: string;
   readonly depth?: string;
 }
@@ -47,9 +48,11 @@ export function parseMetadata(text: string): RaMetadata | null {
       required: getAttr(p, "required") === "1" || getAttr(p, "required") === "true",
     })),
     actions: (actions ? childElements(actions, "action") : []).map((a) => {
-      const out: { name: string; timeout?: string; role?: string; depth?: string } = {
+      const out: { name: string; timeout?: string; interval?: string; role?: string; depth?: string } = {
         name: getAttr(a, "name") ?? "",
       };
+      const interval = getAttr(a, "interval");
+      if (interval !== undefined) out.interval = interval;
       const timeout = getAttr(a, "timeout");
       if (timeout !== undefined) out.timeout = timeout;
       const role = getAttr(a, "role");

@@ -43,25 +43,34 @@ export class Dispatcher {
       return false;
     }
     if (found.name !== head) this.ctx.info(`"${head}" is accepted as "${found.name}"`);
-    const entry = findLevelEntry(found.name);
+    return this.enterAndRun(found.name, rest);
+  }
+
+  /** `LEVEL` alone enters the level; `LEVEL CMD ...` runs CMD in it and leaves it again. */
+  private async enterAndRun(name: string, rest: readonly string[]): Promise<boolean> {
+    const entry = findLevelEntry(name);
     if (entry === undefined) return false;
     const level = await loadOrReport(this.ctx, entry.name, entry.load);
     if (level === undefined) return false;
-    if (rest.length === 0) {
-      this.stack.push(level);
-      return true;
-    }
     this.stack.push(level);
-    let okRun = await this.runInLevel(level, rest[0] as string, rest.slice(1));
-    this.stack.pop();
-    if (level.leave) okRun = (await this.callLeave(level)) && okRun;
+    if (rest.length === 0) return true;
+    const depth = this.stack.length;
+    let okRun = await this.run(rest);
+    // The command may have navigated (`configure up`); leave what this line entered.
+    while (this.stack.length >= depth) {
+      const l = this.stack.pop() as Level;
+      okRun = (await this.callLeave(l)) && okRun;
+    }
     return okRun;
   }
 
   private async runInLevel(level: Level, head: string, rest: readonly string[]): Promise<boolean> {
+    const sub = level.sublevels?.find((n) => n === head);
+    if (sub !== undefined) return this.enterAndRun(sub, rest);
     const cmd = this.findCommand(level, head);
+    const path = this.levelPath().replace(/\//g, ".");
     if (cmd === undefined) {
-      this.ctx.error(null, `${level.name}.${head}: No such command`);
+      this.ctx.error(null, `${path}.${head}: No such command`);
       return false;
     }
     if (rest.length === 1 && (rest[0] === "--help" || rest[0] === "-h")) {
@@ -69,7 +78,7 @@ export class Dispatcher {
       return true;
     }
     const saved = this.ctx.cmdPath;
-    this.ctx.cmdPath = `${level.name}.${cmd.name}`;
+    this.ctx.cmdPath = `${path}.${cmd.name}`;
     this.ctx.lastCmdPath = this.ctx.cmdPath;
     try {
       return await cmd.handler(this.ctx, rest);

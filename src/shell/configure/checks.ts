@@ -108,6 +108,13 @@ function checkPrimitive(ctx: ShellContext, p: XmlElement): boolean {
 
 function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata): void {
   const ops = childElements(p, "operations").flatMap((o) => childElements(o, "op"));
+  const advisedMonitor = md.actions.find((a) => a.name === "monitor")?.interval;
+  for (const op of ops) {
+    const interval = durationSeconds(getAttr(op, "interval") ?? "0");
+    if (getAttr(op, "name") === "monitor" && interval === 0) {
+      ctx.warn(`${id}: interval in monitor should be larger than 0, advised is ${advisedMonitor ?? "None"}`);
+    }
+  }
   const seen = new Set<string>();
   for (const op of ops) {
     const key = `${getAttr(op, "name")}\0${durationSeconds(getAttr(op, "interval") ?? "0")}`;
@@ -118,7 +125,9 @@ function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata):
   for (const op of ops) {
     const name = getAttr(op, "name") ?? "";
     const timeout = getAttr(op, "timeout");
-    const action = md.actions.find((a) => a.name === name);
+    // The advised timeout is the meta-data action of the same name and role.
+    const role = getAttr(op, "role");
+    const action = md.actions.find((a) => a.name === name && a.role === role);
     if (!action || timeout === undefined || action.timeout === undefined) continue;
     if (durationSeconds(timeout) < durationSeconds(action.timeout)) {
       timeouts.push([name, `${id}: specified timeout ${timeout} for ${name} is smaller than the advised ${action.timeout}`]);

@@ -107,12 +107,18 @@ function createContainer(
   const keyword = def.type;
   if (!validId(ctx, def.id, keyword, el)) return false;
   const children: { el: XmlElement; parent: XmlElement }[] = [];
-  let ok = true;
+  const seen = new Set<string>();
   for (const childId of def.children) {
+    if (seen.has(childId)) {
+      const line = [keyword, def.id, ...def.children].join(" ");
+      ctx.error(null, `syntax in ${keyword}: child ${childId} listed more than once in ${keyword} ${def.id} parsing '${line}'`);
+      return false;
+    }
+    seen.add(childId);
     const found = findById(state.work, childId);
     if (!found || !["primitive", "group", "clone", "master"].includes(found.el.name)) {
-      ctx.error(null, `${def.id} refers to missing object ${childId}`);
-      ok = false;
+      // crmsh reports the missing member and goes on without it.
+      ctx.errorLine(`${def.id} refers to missing object ${childId}`);
       continue;
     }
     if (found.parent.name !== "resources") {
@@ -120,9 +126,17 @@ function createContainer(
       ctx.error(null, `Cannot create ${keyword}:${def.id}: Child ${keywordOf(found.el)}:${childId} already in ${pk}:${getAttr(found.parent, "id")}`);
       return false;
     }
+    if (!canContain(ctx, def, found.el)) return false;
     children.push(found);
   }
-  if (!ok) return false;
+  if (children.length === 0) {
+    ctx.error(null, `syntax in ${keyword}: Expected at least 2 arguments near <${keyword}> parsing '${keyword} ${def.id}'`);
+    return false;
+  }
+  if (def.type !== "group" && children.length > 1) {
+    ctx.error(null, `${def.id}: a ${keyword} wraps exactly one resource (${def.children.join(" ")} given)`);
+    return false;
+  }
   const resources = section(state.work, "resources");
   for (const c of children) {
     detach(c.parent, c.el);
@@ -132,6 +146,20 @@ function createContainer(
   markChanged(state, def.id);
   if (def.type !== "group") {
     for (const c of children) retargetConstraints(ctx, state, getAttr(c.el, "id") ?? "", def.id);
+  }
+  return true;
+}
+
+/** Groups hold primitives; clones hold one primitive or group. */
+function canContain(ctx: ShellContext, def: ContainerDef, child: XmlElement): boolean {
+  const childId = getAttr(child, "id") ?? "";
+  if (def.type === "group" && child.name !== "primitive") {
+    ctx.error(null, `${def.id}: a group may contain only primitives, ${childId} is a ${keywordOf(child)}`);
+    return false;
+  }
+  if (def.type !== "group" && child.name !== "primitive" && child.name !== "group") {
+    ctx.error(null, `${def.id}: a ${keywordOf(child)} cannot be put in a ${def.type}`);
+    return false;
   }
   return true;
 }

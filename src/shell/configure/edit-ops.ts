@@ -1,7 +1,8 @@
 /**
  * configure's editing commands on existing objects: delete, rename, modgroup, erase.
  */
-import { type XmlElement, childElements, getAttr, setAttr } from "../../cib/xml.js";
+import { type XmlElement, childElements, elem, getAttr, setAttr } from "../../cib/xml.js";
+import { IdAllocator } from "../cib-build.js";
 import type { ShellContext } from "../levels/types.js";
 import { objectsOf } from "../printer.js";
 import { detach } from "./create.js";
@@ -12,12 +13,12 @@ const CONTAINERS = new Set(["group", "clone", "master"]);
 
 /** `delete ID...`: every id must exist; constraints follow (see references.ts). */
 export function deleteObjects(ctx: ShellContext, state: ConfigureState, ids: readonly string[]): boolean {
-  const objects = objectsOf(configuration(state.work));
+  let ok = true;
+  const known = new Set(objectsOf(configuration(state.work)).map((o) => o.id));
   for (const id of ids) {
-    if (!objects.some((o) => o.id === id)) {
-      ctx.error(null, `object ${id} does not exist`);
-      return false;
-    }
+    if (known.has(id)) continue;
+    ctx.error(null, `object ${id} does not exist`);
+    ok = false;
   }
   for (const id of ids) {
     const obj = objectsOf(configuration(state.work)).find((o) => o.id === id);
@@ -29,7 +30,7 @@ export function deleteObjects(ctx: ShellContext, state: ConfigureState, ids: rea
     else detach(found.parent, found.el);
     state.dirty = true;
   }
-  return true;
+  return ok;
 }
 
 function nodeParent(state: ConfigureState, el: XmlElement): { el: XmlElement; parent: XmlElement } {
@@ -88,40 +89,75 @@ export function renameObject(ctx: ShellContext, state: ConfigureState, from: str
   return true;
 }
 
-/** `modgroup GROUP add|remove RSC [after|before RSC2]`. */
+/** `modgroup GROUP add|remove RSC [after|before RSC2]`, with crmsh's messages. */
 export function modgroup(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
   const [gid, verb, rid, where, ref] = args;
-  if (gid === undefined || (verb !== "add" && verb !== "remove") || rid === undefined) {
-    ctx.error(ctx.cmdPath, "usage: modgroup <id> add|remove <id> [after <id>|before <id>]");
+  if (gid === undefined || verb === undefined || rid === undefined) {
+    ctx.error(ctx.cmdPath, "usage: modgroup <id> add <id> [after <id>|before <id>] | modgroup <id> remove <id>");
     return false;
   }
   const group = findById(state.work, gid);
-  if (!group || group.el.name !== "group") {
-    ctx.error(null, `object ${gid} does not exist`);
+  if (!group) {
+    ctx.error(ctx.cmdPath, `group ${gid} does not exist`);
     return false;
   }
-  const rsc = findById(state.work, rid);
-  if (!rsc || rsc.el.name !== "primitive") {
-    ctx.error(null, `object ${rid} does not exist`);
+  if (group.el.name !== "group") {
+    ctx.error(ctx.cmdPath, `element ${gid} is not a group`);
     return false;
   }
-  if (verb === "remove") {
-    if (rsc.parent !== group.el) {
-      ctx.error(ctx.cmdPath, `${rid} is not member of ${gid}`);
-      return false;
-    }
-    detach(group.el, rsc.el);
-    const top = topLevelAncestor(state, group.el);
-    const resources = section(state.work, "resources");
-    resources.children.splice(resources.children.indexOf(top) + 1, 0, rsc.el);
-  } else {
-    if (rsc.parent.name !== "resources") {
-      ctx.error(ctx.cmdPath, `${rid} already in ${getAttr(rsc.parent, "id")}`);
-      return false;
-    }
-    detach(rsc.parent, rsc.el);
-    insertMember(group.el, rsc.el, where, ref);
+  const members = childElements(group.el).map((c) => getAttr(c, "id") ?? "");
+  if (verb === "add") return modgroupAdd(ctx, state, group.el, members, [rid, where, ref]);
+  if (verb !== "remove") {
+    ctx.error(null, `modgroup subcommand ${verb} unknown`);
+    return false;
   }
+  if (!members.includes(rid)) {
+    ctx.error(ctx.cmdPath, `${rid} is not member of ${gid}`);
+    return false;
+  }
+  if (members.length === 1) {
+    ctx.error(null, `1: syntax in group: Expected at least 2 arguments near <group> parsing 'group ${gid}'`);
+    return false;
+  }
+  const rsc = findById(state.work, rid) as { el: XmlElement; parent: XmlElement };
+  detach(group.el, rsc.el);
+  const top = topLevelAncestor(state, group.el);
+  const resources = section(state.work, "resources");
+  resources.children.splice(resources.children.indexOf(top) + 1, 0, rsc.el);
+  markChanged(state, gid);
+  return true;
+}
+
+function modgroupAdd(
+  ctx: ShellContext,
+  state: ConfigureState,
+  group: XmlElement,
+  members: readonly string[],
+  [rid, where, ref]: readonly (string | undefined)[],
+): boolean {
+  const gid = getAttr(group, "id") ?? "";
+  const rsc = rid === undefined ? undefined : findById(state.work, rid);
+  if (rid === undefined || !rsc || rsc.el.name !== "primitive") {
+    // crmsh reports the missing member and carries on without it (status 0).
+    ctx.errorLine(`${gid} refers to missing object ${rid}`);
+    return true;
+  }
+  if (members.includes(rid)) {
+    const line = ["group", gid, ...members, rid].join(" ");
+    ctx.error(null, `1: syntax in group: child ${rid} listed more than once in group ${gid} parsing '${line}'`);
+    return false;
+  }
+  if (rsc.parent.name !== "resources") {
+    const pk = rsc.parent.name === "master" ? "ms" : rsc.parent.name;
+    ctx.error(null, `Cannot create group:${gid}: Child primitive:${rid} already in ${pk}:${getAttr(rsc.parent, "id")}`);
+    return false;
+  }
+  if (ref !== undefined && !members.includes(ref)) {
+    ctx.error(ctx.cmdPath, `${ref} is not member of ${gid}`);
+    return false;
+  }
+  detach(rsc.parent, rsc.el);
+  insertMember(group, rsc.el, where, ref);
   markChanged(state, gid);
   return true;
 }
@@ -161,4 +197,35 @@ export function eraseAll(state: ConfigureState, withNodes: boolean): void {
     (c) => !(c.type === "element" && (c.name === "rsc_defaults" || c.name === "op_defaults")),
   );
   state.dirty = true;
+}
+
+/** `monitor RSC[:ROLE] INTERVAL[:TIMEOUT]`: adds a monitor op to a primitive. */
+export function addMonitor(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
+  const [target, timing] = args;
+  if (target === undefined || timing === undefined || args.length > 2) {
+    const line = ["monitor", ...args].join(" ");
+    ctx.error(null, `syntax in monitor: Expected at least 2 arguments near <monitor> parsing '${line}'`);
+    return false;
+  }
+  const [rid, role] = target.split(":", 2) as [string, string | undefined];
+  const [interval, timeout] = timing.split(":", 2) as [string, string | undefined];
+  const rsc = findById(state.work, rid);
+  if (!rsc || rsc.el.name !== "primitive") {
+    ctx.error(null, `object ${rid} does not exist`);
+    return false;
+  }
+  let ops = childElements(rsc.el, "operations")[0];
+  if (!ops) {
+    ops = elem("operations");
+    rsc.el.children.push(ops);
+  }
+  const attrs: [string, string][] = [["name", "monitor"]];
+  if (role !== undefined) attrs.push(["role", role]);
+  attrs.push(["interval", interval]);
+  if (timeout !== undefined) attrs.push(["timeout", timeout]);
+  const ids = new IdAllocator(configuration(state.work));
+  attrs.push(["id", ids.make(`${rid}-monitor-${interval}`)]);
+  ops.children.push({ type: "element", name: "op", attrs, children: [] });
+  markChanged(state, rid);
+  return true;
 }

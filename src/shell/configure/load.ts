@@ -46,7 +46,7 @@ export async function loadFile(ctx: ShellContext, state: ConfigureState, args: r
       return false;
     }
     const kw = words.value[0] ?? "";
-    if (!(OBJECT_KEYWORDS as readonly string[]).includes(kw)) {
+    if (kw !== "xml" && !(OBJECT_KEYWORDS as readonly string[]).includes(kw)) {
       ctx.error(null, `${path}:${n}: ${kw}: not a configuration object`);
       return false;
     }
@@ -57,7 +57,10 @@ export async function loadFile(ctx: ShellContext, state: ConfigureState, args: r
     eraseAll(state, true);
   }
   let ok = true;
-  for (const words of lines) ok = applyDefinition(ctx, state, words, method === "update") && ok;
+  for (const words of lines) {
+    if (words[0] === "xml") ok = xmlCommand(ctx, state, words.slice(1)) && ok;
+    else ok = applyDefinition(ctx, state, words, method === "update") && ok;
+  }
   return ok;
 }
 
@@ -146,9 +149,12 @@ export async function saveFile(ctx: ShellContext, state: ConfigureState, args: r
 
 const XML_TARGET: Record<string, string> = {
   primitive: "resources", group: "resources", clone: "resources", master: "resources",
+  bundle: "resources", template: "resources",
   rsc_location: "constraints", rsc_colocation: "constraints", rsc_order: "constraints",
-  node: "nodes", cluster_property_set: "crm_config",
+  rsc_ticket: "constraints", node: "nodes", cluster_property_set: "crm_config",
 };
+/** Whole configuration sections crm only handles as XML. */
+const XML_SECTIONS_RAW = new Set(["fencing-topology", "acls", "tags", "alerts"]);
 
 /** `xml <primitive id=... />`: adds or replaces one object given as XML. */
 export function xmlCommand(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
@@ -157,11 +163,19 @@ export function xmlCommand(ctx: ShellContext, state: ConfigureState, args: reado
     ctx.error(null, `xml: ${doc.error.detail}`);
     return false;
   }
-  const target = XML_TARGET[doc.value.name];
-  if (target === undefined || getAttr(doc.value, "id") === undefined) {
-    ctx.error(null, `xml: <${doc.value.name}> is not a configuration object with an id`);
+  const el = doc.value;
+  if (XML_SECTIONS_RAW.has(el.name)) {
+    const conf = configuration(state.work);
+    conf.children = conf.children.filter((c) => !(c.type === "element" && c.name === el.name));
+    conf.children.push(el);
+    state.dirty = true;
+    return true;
+  }
+  const target = XML_TARGET[el.name];
+  if (target === undefined || getAttr(el, "id") === undefined) {
+    ctx.error(null, `xml: <${el.name}> is not a configuration object with an id`);
     return false;
   }
-  mergeElement(state, section(state.work, target), doc.value);
+  mergeElement(state, section(state.work, target), el);
   return true;
 }

@@ -59,13 +59,14 @@ export function showXml(cib: XmlElement, objects: readonly CibObject[]): string 
   const selected = new Set(objects.map((o) => o.el));
   for (const o of objects) {
     if (isInsideSelected(cib, o.el, selected)) continue;
-    const name = SECTION_OF[o.kind] ?? "resources";
+    const name = o.section === "configuration" ? o.el.name : (SECTION_OF[o.kind] ?? o.section);
     let sec = sections.get(name);
     if (!sec) {
       sec = elem(name);
       sections.set(name, sec);
     }
-    sec.children.push(o.el);
+    if (o.section === "configuration") sections.set(name, o.el);
+    else sec.children.push(o.el);
   }
   const root: XmlElement = {
     type: "element",

@@ -2,10 +2,11 @@
  * The `configure` level: CIB object definitions in crm syntax, edited in a working copy
  * and committed on `commit` or when the level is left.
  */
+import { getAttr, setAttr } from "../../cib/xml.js";
 import { OBJECT_KEYWORDS } from "../crm-ast.js";
 import { describeSyntaxError, parseObject } from "../crm-parser.js";
 import { createObject } from "../configure/create.js";
-import { deleteObjects, eraseAll, modgroup, renameObject } from "../configure/edit-ops.js";
+import { addMonitor, deleteObjects, eraseAll, modgroup, renameObject } from "../configure/edit-ops.js";
 import { loadFile, saveFile, xmlCommand } from "../configure/load.js";
 import {
   type ConfigureState,
@@ -146,6 +147,32 @@ const COMMANDS: Command[] = [
     handler: (ctx, args) => withState(ctx, (state) => modgroup(ctx, state, args)),
   },
   {
+    name: "monitor",
+    summary: "Add monitor operation to a primitive",
+    help: "usage: monitor <rsc>[:<role>] <interval>[:<timeout>]",
+    handler: (ctx, args) => withState(ctx, (state) => addMonitor(ctx, state, args)),
+  },
+  {
+    name: "schema",
+    summary: "Set or display current CIB RNG schema",
+    help: "usage: schema [<schema>]",
+    handler: (ctx, args) =>
+      withState(ctx, (state) => {
+        const [want] = args;
+        if (want === undefined) {
+          ctx.out(getAttr(state.work, "validate-with") ?? "");
+          return true;
+        }
+        if (!/^pacemaker-\d+\.\d+$/.test(want)) {
+          ctx.error(ctx.cmdPath, `${want}: unknown schema`);
+          return false;
+        }
+        setAttr(state.work, "validate-with", want);
+        state.dirty = true;
+        return true;
+      }),
+  },
+  {
     name: "verify",
     summary: "Verify the CIB with crm_verify",
     help: "usage: verify",
@@ -202,10 +229,11 @@ export const level: Level = {
     "configuration session or using the commit command.",
   ].join("\n"),
   commands: COMMANDS,
+  sublevels: ["cib"],
   otherNames: [
     "acl_target", "alert", "bundle", "cib", "cibstatus", "default-timeouts", "edit",
-    "fencing_topology", "filter", "graph", "monitor", "ptest", "role", "rsc_template",
-    "rsc_ticket", "rsctest", "schema", "set", "tag", "template", "upgrade", "user",
+    "fencing_topology", "filter", "graph", "ptest", "role", "rsc_template",
+    "rsc_ticket", "rsctest", "set", "tag", "template", "upgrade", "user",
     "validate_all", "assist", "ra", "maintenance", "history",
   ],
   async leave(ctx) {

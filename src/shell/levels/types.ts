@@ -43,6 +43,11 @@ export interface Level {
    */
   readonly otherNames?: readonly string[];
   /**
+   * Levels reachable inside this one (crmsh's `configure` holds `cib`): `cib new x` typed in
+   * configure runs the cib level's `new` with the path `configure.cib.new`.
+   */
+  readonly sublevels?: readonly string[];
+  /**
    * Called when the level is left (`up`, `end`, `cd ..`, `quit`, end of input, and after a
    * one-shot command ran in it). The configure level commits pending changes here.
    * Returns false when that failed (the session's exit status becomes 1).
@@ -86,6 +91,12 @@ export interface ShellContext {
   openCib(): Promise<CibBackend>;
   /** `ERROR: PATH: TEXT` (or `ERROR: TEXT` when cmdPath is null) on stderr. */
   error(cmdPath: string | null, text: string): void;
+  /**
+   * `ERROR: TEXT` that does not fail the run by itself: crmsh's exit status follows the
+   * command's result, and some commands report an error yet succeed (a group created
+   * without the missing members it named).
+   */
+  errorLine(text: string): void;
   /** `WARNING: TEXT` on stderr. */
   warn(text: string): void;
   /** `INFO: TEXT` on stderr. */
