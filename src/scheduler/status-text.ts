@@ -71,7 +71,7 @@ export function isPromotableChild(r: Resource): boolean {
 }
 
 function disabled(r: Resource): boolean {
-  return r.targetRole === "Stopped";
+  return r.targetRole === "Stopped" || r.meta.get("target-role")?.toLowerCase() === "stopped";
 }
 
 /** The state part of a primitive's line ("Started node1", "FAILED node2 (blocked)"...). */
@@ -172,7 +172,7 @@ function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]
     const st = instanceState(ws, inst);
     if (st.node !== undefined) activeOn.add(st.node);
     if (!st.plain) {
-      renderResource(ws, inst, pad, out);
+      renderInstance(ws, inst, pad, out);
       continue;
     }
     if (st.node === undefined) continue;
@@ -205,4 +205,16 @@ function cloneAllowedNodes(ws: WorkingSet, c: Resource): Set<string> {
     for (const [n, s] of loc.scores) score.set(n, (score.get(n) ?? 0) + s);
   }
   return new Set([...score.keys()]);
+}
+
+/** An anonymous instance listed on its own carries the configured name, not "name:N". */
+function renderInstance(ws: WorkingSet, inst: Resource, pad: string, out: string[]): void {
+  const lines: string[] = [];
+  renderResource(ws, inst, pad, lines);
+  const prims = inst.kind === "group" ? inst.children : [inst];
+  for (const l of lines) {
+    let text = l;
+    for (const p of prims) text = text.replace(`* ${p.id}\t`, `* ${p.baseId}\t`);
+    out.push(text);
+  }
 }

@@ -265,7 +265,7 @@ function buildResource(
     migrationThreshold: INFINITY,
     requires: "fencing",
     history: new Map(),
-    clone: kind === "clone" ? cloneSettings(meta, ctx) : undefined,
+    clone: kind === "clone" ? cloneSettings(meta, ctx, el) : undefined,
   };
   applyMeta(r, ctx);
   ctx.byId.set(id, r);
@@ -286,7 +286,16 @@ function buildResource(
   return r;
 }
 
-function cloneSettings(meta: Map<string, string>, ctx: BuildContext): CloneSettings {
+/** LSB (and systemd) services cannot be told apart per instance: always anonymous. */
+function lsbChild(el: XmlElement): boolean {
+  for (const c of childElements(el)) {
+    if (c.name === "primitive" && ["lsb", "systemd", "service"].includes(getAttr(c, "class") ?? "")) return true;
+    if (c.name === "group" && lsbChild(c)) return true;
+  }
+  return false;
+}
+
+function cloneSettings(meta: Map<string, string>, ctx: BuildContext, el: XmlElement): CloneSettings {
   const num = (k: string, d: number) => {
     const v = meta.get(k);
     return v === undefined ? d : Math.max(0, parseScore(v, d));
@@ -295,7 +304,7 @@ function cloneSettings(meta: Map<string, string>, ctx: BuildContext): CloneSetti
     cloneMax: num("clone-max", ctx.nodeCount),
     cloneNodeMax: num("clone-node-max", 1),
     cloneMin: num("clone-min", 0),
-    unique: isTrue(meta.get("globally-unique")),
+    unique: isTrue(meta.get("globally-unique")) && !lsbChild(el),
     promotable: isTrue(meta.get("promotable")),
     promotedMax: num("promoted-max", num("master-max", 1)),
     promotedNodeMax: num("promoted-node-max", num("master-node-max", 1)),
@@ -311,13 +320,15 @@ function applyMeta(r: Resource, ctx: BuildContext): void {
   const st = get("resource-stickiness") ?? get("default-resource-stickiness");
   // Clone instances default to a stickiness of 1, so they do not shuffle needlessly.
   r.stickiness = st === undefined && inClone(r) ? 1 : parseScore(st, 0);
-  const tr = (get("target-role") ?? "Started").toLowerCase();
+  // Pacemaker's scheduler matches role names case-sensitively ("stopped" is ignored),
+  // while its status display does not; status-text.ts mirrors the latter.
+  const tr = get("target-role") ?? "Started";
   r.targetRole =
-    tr === "stopped"
+    tr === "Stopped"
       ? "Stopped"
-      : tr === "promoted" || tr === "master"
+      : tr === "Promoted" || tr === "Master"
         ? "Promoted"
-        : tr === "unpromoted" || tr === "slave"
+        : tr === "Unpromoted" || tr === "Slave"
           ? "Unpromoted"
           : "Started";
   const managed = get("is-managed");
