@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { cibArb } from "./_arbitraries.js";
-import { atomicWrite, onDiskDigest } from "./persist.js";
+import { atomicWrite, loadPersistedCib, onDiskDigest, persistCib } from "./persist.js";
 import { parseXml, printXml } from "./xml.js";
 
 function parse(text: string) {
@@ -104,5 +104,22 @@ describe("onDiskDigest", () => {
       }),
       { numRuns: 25 },
     );
+  });
+});
+
+describe("persistCib / loadPersistedCib", () => {
+  it("writes cib.xml and its digest, reads them back, and refuses a changed file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "pacer-ondisk-"));
+    const cib = parse('<cib epoch="3" num_updates="0" admin_epoch="0"><configuration/></cib>');
+    const digest = await persistCib(dir, cib);
+    assert.ok(digest.ok);
+    assert.equal(readFileSync(join(dir, "cib.xml.sig"), "utf8"), onDiskDigest(cib));
+    const back = await loadPersistedCib(dir);
+    assert.ok(back.ok);
+    if (back.ok) assert.deepEqual(back.value, cib);
+    writeFileSync(join(dir, "cib.xml"), printXml(cib).replace('epoch="3"', 'epoch="4"'));
+    const changed = await loadPersistedCib(dir);
+    assert.ok(!changed.ok && changed.error.kind === "invalid");
+    assert.match(changed.ok ? "" : JSON.stringify(changed.error), /does not match cib\.xml\.sig/);
   });
 });

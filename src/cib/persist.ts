@@ -8,7 +8,8 @@ import { constants, promises as fs } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { err, ok, type Result } from "../shared/result.js";
 import type { CibError } from "./backend.js";
-import type { XmlElement, XmlNode } from "./xml.js";
+import { parseCibText } from "./load.js";
+import { printXml, type XmlElement, type XmlNode } from "./xml.js";
 
 export interface AtomicWriteOptions {
   /** File mode of a newly created file (an existing file keeps its mode). Default 0o644. */
@@ -139,4 +140,46 @@ export function digestText(cib: XmlElement): string {
  */
 export function onDiskDigest(cib: XmlElement): string {
   return createHash("md5").update(digestText(cib)).digest("hex");
+}
+
+/** Names Pacemaker's CIB daemon uses in its directory (/var/lib/pacemaker/cib). */
+export const CIB_FILE_NAME = "cib.xml";
+export const CIB_SIG_FILE_NAME = "cib.xml.sig";
+
+/**
+ * Writes the daemon's on-disk CIB as Pacemaker lays it out: `cib.xml` and `cib.xml.sig`
+ * (the on-disk digest), each replaced atomically, the digest last so that a crash between
+ * the two shows up as a mismatch, never as a wrong CIB accepted.
+ * @example await persistCib("/var/lib/pacemaker/cib", cib);
+ */
+export async function persistCib(dir: string, cib: XmlElement): Promise<Result<string, CibError>> {
+  const digest = onDiskDigest(cib);
+  const xml = await atomicWrite(join(dir, CIB_FILE_NAME), printXml(cib), { mode: 0o600 });
+  if (!xml.ok) return xml;
+  const sig = await atomicWrite(join(dir, CIB_SIG_FILE_NAME), digest, { mode: 0o600 });
+  return sig.ok ? ok(digest) : sig;
+}
+
+/**
+ * Reads the on-disk CIB and checks it against cib.xml.sig. A missing .sig is accepted (a CIB
+ * placed by hand); a different digest is an error naming both, so the daemon can refuse it
+ * and take the CIB from a peer.
+ */
+export async function loadPersistedCib(dir: string): Promise<Result<XmlElement, CibError>> {
+  const path = join(dir, CIB_FILE_NAME);
+  const text = await readText(path);
+  if (!text.ok) return text;
+  const parsed = parseCibText(text.value, path);
+  if (!parsed.ok) return parsed;
+  const sig = await readText(join(dir, CIB_SIG_FILE_NAME));
+  if (!sig.ok) return sig.error.kind === "not-found" ? parsed : sig;
+  const want = sig.value.trim();
+  const have = onDiskDigest(parsed.value);
+  if (want !== have) {
+    return err({
+      kind: "invalid",
+      detail: `${path}: digest ${have} does not match ${CIB_SIG_FILE_NAME} (${want}); the file was changed or torn: restore it or let the cluster resync it`,
+    });
+  }
+  return parsed;
 }
