@@ -40,6 +40,13 @@ echo "ocf-exit-reason:said at the very end" >&2
 exit 1
 `;
 
+// Two exit reasons: Pacemaker reports the last one (checked with crm_resource --validate).
+const TWO_REASONS_AGENT = `#!/bin/sh
+echo "ocf-exit-reason:first reason" >&2
+echo "ocf-exit-reason:second reason" >&2
+exit 6
+`;
+
 // Logs through heartbeat's shell functions, as Debian's agents do.
 const HB_LOG_AGENT = `#!/bin/sh
 . "\${OCF_FUNCTIONS_DIR}/ocf-shellfuncs"
@@ -73,6 +80,7 @@ describe("Executor (OCF agents)", () => {
       Rendezvous: RENDEZVOUS_AGENT,
       Chatty: CHATTY_AGENT,
       HbLog: HB_LOG_AGENT,
+      TwoReasons: TWO_REASONS_AGENT,
     });
     ex = new Executor({
       nodeName: "node1",
@@ -252,6 +260,14 @@ describe("Executor (OCF agents)", () => {
     });
     assert.equal(killed.status, ExecStatus.Error);
     assert.equal(killed.rc, OcfRc.Error);
+  });
+
+  it("reports the last exit reason an agent printed, as Pacemaker does", async () => {
+    const exT = new Executor({ ocfRoot: s.ocfRoot });
+    const agent: AgentSpec = { class: "ocf", provider: "test", type: "TwoReasons" };
+    const r = await exT.exec({ resourceId: "two", agent, action: "validate-all" });
+    assert.equal(r.rc, OcfRc.NotConfigured);
+    assert.equal(r.exitReason, "second reason");
   });
 
   it("bounds captured output but finds the exit reason after the bound", async () => {
