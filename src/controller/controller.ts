@@ -376,13 +376,12 @@ export class Controller {
       v = old;
     }
     setCibVersion(next, v);
-    let patch = makePatch(before, next);
-    if (isEmptyPatch(before, patch)) return false;
     if (!confChanged) {
+      if (isEmptyPatch(makePatch(before, next))) return false;
       v = { ...old, numUpdates: old.numUpdates + 1 };
       setCibVersion(next, v);
-      patch = makePatch(before, next);
     }
+    const patch = makePatch(before, next);
     this.cibTree = next;
     if (confChanged) this.emit({ kind: "persist", cib: next });
     this.broadcast({ kind: "cib-diff", from: old, to: v, digest: cibDigest(next), patch,
@@ -404,12 +403,15 @@ export class Controller {
         this.broadcast({ kind: "cib-sync-request", have });
       } else {
         const next = applyPatch(this.cibTree, msg.patch);
-        if (cibDigest(next) !== msg.digest) {
-          this.log("warn", "CIB digest differs after a diff; asking the DC for a copy");
+        if (!next.ok || cibDigest(next.value) !== msg.digest) {
+          this.log("warn", "CIB diff did not give the DC's digest; asking the DC for a copy",
+            { detail: next.ok ? "digest" : next.error });
           this.broadcast({ kind: "cib-sync-request", have });
         } else {
-          this.cibTree = next;
-          if (msg.patch.configuration !== null) this.emit({ kind: "persist", cib: next });
+          const confChanged = msg.from.epoch !== msg.to.epoch ||
+            msg.from.adminEpoch !== msg.to.adminEpoch;
+          this.cibTree = next.value;
+          if (confChanged) this.emit({ kind: "persist", cib: next.value });
         }
       }
     }

@@ -1,72 +1,34 @@
 /**
- * How the DC ships a CIB change to the other members: the root attributes, the
- * configuration section when it changed, and each `node_state` that changed. Every member
- * applies the same patch to the same base version and checks the digest; a member whose base
- * or digest differs asks the DC for a full copy (`cib-sync-request`).
+ * How the DC ships a CIB change to the other members: a Pacemaker v2 patchset
+ * (`<diff format="2">`, src/cib/diff.ts) from the old CIB to the new one, with its source
+ * and target versions. Every member applies it only onto the exact source version and then
+ * checks the digest; a member whose version or digest differs asks the DC for a full copy
+ * (`cib-sync-request`).
  */
-import { type XmlElement, childElements, cloneElement, getAttr, printXml } from "../cib/xml.js";
-import { parseCibText, statusSection } from "./cib-state.js";
+import { applyPatchset, diffCib, isEmptyPatchset } from "../cib/diff.js";
+import { type XmlElement, printXml } from "../cib/xml.js";
+import { type Result, err, ok } from "../shared/result.js";
+import { parseCibText } from "./cib-state.js";
 import type { CibPatch } from "./types.js";
 
-function print(el: XmlElement): string {
-  return printXml(el, { indent: "" });
-}
-
-function nodeStates(cib: XmlElement): Map<string, XmlElement> {
-  const m = new Map<string, XmlElement>();
-  for (const ns of childElements(statusSection(cib), "node_state")) {
-    m.set(getAttr(ns, "id") ?? "", ns);
-  }
-  return m;
-}
-
-/** The patch that turns `before` into `after` (both whole CIBs). */
+/** The patchset that turns `before` into `after` (both whole CIBs), printed. */
 export function makePatch(before: XmlElement, after: XmlElement): CibPatch {
-  const confB = childElements(before, "configuration")[0];
-  const confA = childElements(after, "configuration")[0];
-  const confText = confA ? print(confA) : "";
-  const configuration = confB && confA && print(confB) === confText ? null : confText;
-  const nsB = nodeStates(before);
-  const nsA = nodeStates(after);
-  const changed: [string, string | null][] = [];
-  for (const [id, ns] of nsA) {
-    const text = print(ns);
-    const old = nsB.get(id);
-    if (!old || print(old) !== text) changed.push([id, text]);
-  }
-  for (const id of nsB.keys()) if (!nsA.has(id)) changed.push([id, null]);
-  return { rootAttrs: after.attrs.map(([k, v]) => [k, v] as const), configuration,
-    nodeStates: changed };
+  return printXml(diffCib(before, after), { indent: "" });
 }
 
-/** Applies a patch to a copy of `cib` and returns the copy. */
-export function applyPatch(cib: XmlElement, patch: CibPatch): XmlElement {
-  const out = cloneElement(cib);
-  out.attrs = patch.rootAttrs.map(([k, v]) => [k, v]);
-  if (patch.configuration !== null) {
-    const conf = parseCibText(patch.configuration);
-    const i = out.children.findIndex((c) => c.type === "element" && c.name === "configuration");
-    if (i >= 0) out.children[i] = conf;
-    else out.children.unshift(conf);
+/** Applies a patchset to a copy of `cib`; an error means "ask for a full copy". */
+export function applyPatch(cib: XmlElement, patch: CibPatch): Result<XmlElement, string> {
+  let parsed: XmlElement;
+  try {
+    parsed = parseCibText(patch);
+  } catch (e) {
+    return err((e as Error).message);
   }
-  const status = statusSection(out);
-  for (const [id, text] of patch.nodeStates) {
-    const i = status.children.findIndex(
-      (c) => c.type === "element" && c.name === "node_state" && getAttr(c, "id") === id,
-    );
-    if (text === null) {
-      if (i >= 0) status.children.splice(i, 1);
-      continue;
-    }
-    const ns = parseCibText(text);
-    if (i >= 0) status.children[i] = ns;
-    else status.children.push(ns);
-  }
-  return out;
+  const r = applyPatchset(cib, parsed);
+  return r.ok ? ok(r.value) : err(r.error.detail);
 }
 
 /** True when the patch changes nothing at all (no reason to bump or broadcast). */
-export function isEmptyPatch(before: XmlElement, patch: CibPatch): boolean {
-  const sameRoot = JSON.stringify(before.attrs) === JSON.stringify(patch.rootAttrs);
-  return sameRoot && patch.configuration === null && patch.nodeStates.length === 0;
+export function isEmptyPatch(patch: CibPatch): boolean {
+  return isEmptyPatchset(parseCibText(patch));
 }

@@ -72,7 +72,7 @@ export type Message =
       readonly from: CibVersion;
       readonly to: CibVersion;
       readonly digest: string;
-      /** The CIB after the change, sections that changed only (see replication.ts). */
+      /** Pacemaker v2 patchset from `from` to `to` (see replication.ts). */
       readonly patch: CibPatch;
       readonly reqOrigin: string;
       /** `node/incarnation` of the request's sender; every member tracks them for dedupe. */
@@ -93,13 +93,8 @@ export type Message =
   | { readonly kind: "op-result"; readonly result: OpResult }
   | { readonly kind: "shutdown-ok"; readonly to: string };
 
-/** A change broadcast by the DC: whole sections replaced, or the whole CIB. */
-export interface CibPatch {
-  readonly rootAttrs: readonly (readonly [string, string])[];
-  readonly configuration: string | null;
-  /** node_state elements that changed, printed, keyed by node id; null value = removed. */
-  readonly nodeStates: readonly (readonly [string, string | null])[];
-}
+/** A change broadcast by the DC: a Pacemaker v2 patchset (`<diff format="2">`), printed. */
+export type CibPatch = string;
 
 /** What the controller reacts to. `nowMs` is monotonic, `wallS` wall-clock seconds. */
 export type ControllerEvent =
