@@ -31,10 +31,14 @@ describe("ocfRcFromExit", () => {
 });
 
 describe("lsbToOcf", () => {
-  it("maps status 1-3 to not running and 4 to an error", () => {
+  it("maps status as Pacemaker does: 1-3 not running, 150/151 not installed/no privilege", () => {
     assert.equal(lsbToOcf("status", 0), OcfRc.Ok);
     for (const c of [1, 2, 3]) assert.equal(lsbToOcf("status", c), OcfRc.NotRunning);
     assert.equal(lsbToOcf("status", 4), OcfRc.Error);
+    assert.equal(lsbToOcf("status", 7), OcfRc.Error);
+    assert.equal(lsbToOcf("status", 150), OcfRc.NotInstalled);
+    assert.equal(lsbToOcf("status", 151), OcfRc.InsufficientPriv);
+    assert.equal(lsbToOcf("status", 152), OcfRc.Error);
   });
   it("keeps 0-7 for other actions and maps the rest to an error", () => {
     assert.equal(lsbToOcf("other", 3), OcfRc.Unimplemented);

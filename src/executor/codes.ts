@@ -90,13 +90,17 @@ export function execStatusName(status: ExecStatus): string {
 
 /**
  * LSB init script exit codes → OCF. `status` has its own table (LSB 3.0 § 20.2): 1–3 mean
- * "not running" in various flavours; every other action uses the OCF numbers 0–7.
+ * "not running" in various flavours, and LSB's reserved 150/151 mean "not installed" and
+ * "insufficient privileges"; every other action uses the OCF numbers 0–7. Checked against
+ * Pacemaker 2.1's crm_resource --force-check/--force-start on a stand-in init script.
  * @example lsbToOcf("status", 3) === OcfRc.NotRunning
  */
 export function lsbToOcf(action: "status" | "other", code: number): OcfRc {
   if (action === "status") {
     if (code === 0) return OcfRc.Ok;
     if (code >= 1 && code <= 3) return OcfRc.NotRunning;
+    if (code === 150) return OcfRc.NotInstalled;
+    if (code === 151) return OcfRc.InsufficientPriv;
     return OcfRc.Error;
   }
   if (Number.isInteger(code) && code >= 0 && code <= 7) return code as OcfRc;
