@@ -40,12 +40,17 @@ interface SimNode {
   inbox: { from: number; bytes: Uint8Array }[];
   counter: number;
   gen: number;
+  /** This node's monotonic clock: offsetMs + now × rate (drift between hosts). */
+  readonly clockOffsetMs: number;
+  readonly clockRate: number;
 }
 
 export interface ClusterOptions {
   readonly config: ProtocolConfig;
   readonly net: NetFaults;
   readonly rng: Rng;
+  /** Largest clock rate error, e.g. 0.001 for ±0.1 % (0: perfect clocks). */
+  readonly clockDriftMax?: number;
   readonly trace?: (line: string) => void;
   /** Also trace every packet sent (kind and the fields that matter for membership). */
   readonly tracePackets?: boolean;
@@ -76,6 +81,8 @@ export class SimCluster {
         ringSeq: 0,
         inbox: [],
         counter: 0,
+        clockOffsetMs: opts.rng.float() * 1e6,
+        clockRate: 1 + (opts.rng.float() * 2 - 1) * (opts.clockDriftMax ?? 0),
         gen: 0,
       });
     }
@@ -221,7 +228,7 @@ export class SimCluster {
     if (n.state === null) return;
     let r: ReturnType<typeof step>;
     try {
-      r = step(n.state, input, this.now);
+      r = step(n.state, input, n.clockOffsetMs + this.now * n.clockRate);
     } catch (e) {
       if (e instanceof InvariantError) throw new SimViolation("core-assert", n.id, e.message);
       throw e;

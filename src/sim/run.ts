@@ -33,6 +33,8 @@ export interface Swarm {
   waitForAll: boolean;
   heavyVoter: boolean;
   safetyMs: number;
+  /** Per-node clock rate error bound (host clocks drift apart). */
+  clockDriftMax: number;
 }
 
 export interface SimOptions {
@@ -81,6 +83,7 @@ export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
     waitForAll: rng.chance(0.3),
     heavyVoter: rng.chance(0.2),
     safetyMs: rng.pick([4000, 8000, 12000]),
+    clockDriftMax: rng.pick([0, 0.0001, 0.01]),
   };
 }
 
@@ -115,6 +118,7 @@ export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
       jitterMeanMs: sw.jitterMeanMs,
     },
     rng: rng.fork("cluster"),
+    clockDriftMax: sw.clockDriftMax,
     ...(opts.trace === undefined ? {} : { trace: opts.trace }),
     tracePackets: opts.tracePackets === true,
   });
