@@ -32,8 +32,9 @@ const OCF_RC_NAMES: Record<OcfRc, string> = {
   7: "not running",
   8: "promoted",
   9: "promoted (failed)",
-  190: "degraded",
-  191: "degraded promoted",
+  // Pacemaker 2.1.5's own wording for these two, as crm_resource prints it.
+  190: "OCF_DEGRADED",
+  191: "promoted (degraded)",
 };
 
 /** Pacemaker's wording for an rc, as crm_mon prints it (`'not running' (7)`). */

@@ -13,6 +13,28 @@ export interface Mapped {
 /** Pacemaker's exit reason for an agent that outlived its timeout. */
 export const TIMEOUT_REASON = "Process did not exit within specified timeout";
 
+/** strsignal(3) wording, which Pacemaker's exit reason for a killed agent uses. */
+const SIGNAL_TEXT: Readonly<Record<string, string>> = {
+  SIGHUP: "Hangup",
+  SIGINT: "Interrupt",
+  SIGQUIT: "Quit",
+  SIGILL: "Illegal instruction",
+  SIGABRT: "Aborted",
+  SIGBUS: "Bus error",
+  SIGFPE: "Floating point exception",
+  SIGKILL: "Killed",
+  SIGUSR1: "User defined signal 1",
+  SIGSEGV: "Segmentation fault",
+  SIGUSR2: "User defined signal 2",
+  SIGPIPE: "Broken pipe",
+  SIGALRM: "Alarm clock",
+  SIGTERM: "Terminated",
+};
+
+function signalText(signal: string): string {
+  return SIGNAL_TEXT[signal] ?? signal;
+}
+
 /** A result the executor decides without running anything. */
 export function decided(rc: OcfRc, status: ExecStatus, exitReason: string): Mapped {
   return { rc, status, exitReason };
@@ -39,7 +61,7 @@ export function mapChild(result: ChildResult, exitToRc: (code: number) => OcfRc)
       return decided(
         OcfRc.Error,
         ExecStatus.Error,
-        result.exitReason || `Process was killed by signal ${o.signal}`,
+        result.exitReason || `Resource agent interrupted by ${signalText(o.signal)} signal`,
       );
     case "spawn-error":
       if (o.errno === "ENOENT") {
