@@ -87,6 +87,16 @@ function parseAnswer(line: string): Result<ApiAnswer, ApiError> {
   return ok(a);
 }
 
+/**
+ * The tool this process is (`update-client` of its changes): the program's name, with crm
+ * shown as cibadmin since crmsh commits through cibadmin in Pacemaker.
+ */
+export function clientName(argv1: string | undefined = process.argv[1]): string {
+  const base = (argv1 ?? "").split("/").pop() ?? "";
+  if (base === "" || base === "crm") return "cibadmin";
+  return /^[A-Za-z0-9_.-]{1,64}$/.test(base) ? base : "cibadmin";
+}
+
 function toCibError(e: ApiError): CibError {
   if (e.kind === "not-connected") return { kind: "not-connected", detail: e.detail };
   if (e.code === 103) return { kind: "stale-update", detail: e.detail };
@@ -192,12 +202,12 @@ export function liveBackend(env: ApiEnv): CibBackend {
       let version: CibVersion | undefined;
       if (base === undefined || !sameConfiguration(base, cib) || opts.bump === "none") {
         const r = await apiRequest(env, { op: "cib-replace", cib: printXml(cib),
-          bump: opts.bump ?? "auto" });
+          bump: opts.bump ?? "auto", client: clientName() });
         if (!r.ok) return err(toCibError(r.error));
         version = readVersion(r.value);
       }
       for (const op of base === undefined ? [] : statusChanges(base, cib)) {
-        const r = await apiRequest(env, op);
+        const r = await apiRequest(env, { ...op, client: clientName() });
         if (!r.ok) return err(toCibError(r.error));
         version = readVersion(r.value);
       }

@@ -75,6 +75,7 @@ interface PendingRequest {
   /** The daemon's id for the client waiting on it; null for the controller's own requests. */
   readonly clientReqId: number | null;
   readonly request: CibRequest;
+  readonly client: string;
 }
 
 /** Pacemaker prints cib-last-written like `Wed Nov 25 12:37:48 2026` (UTC here). */
@@ -104,7 +105,7 @@ export class Controller {
   private readonly lastAppliedReq = new Map<string, number>();
   // DC-only state.
   private readonly queuedRequests: { from: string; origin: string; reqId: number;
-    request: CibRequest }[] = [];
+    request: CibRequest; client: string }[] = [];
   private readonly queuedResults: OpResult[] = [];
   private transition: Transition | null = null;
   /**
@@ -182,7 +183,8 @@ export class Controller {
         this.flushDraft();
         break;
       case "client-request":
-        this.onClientRequest(event.reqId, event.request);
+        this.onClientRequest(event.reqId, event.request,
+          event.client ?? defaultClient(event.request));
         break;
       case "shutdown-request":
         this.onShutdownRequest();
@@ -254,7 +256,7 @@ export class Controller {
       lrm: printLrm(this.localLrm()),
     });
     // Requests not answered yet may have been lost with the old DC: send them again.
-    for (const [reqId, p] of this.myRequests) this.sendRequest(reqId, p.request);
+    for (const [reqId, p] of this.myRequests) this.sendRequest(reqId, p);
   }
 
   private localLrm(): XmlElement[] {
@@ -311,7 +313,7 @@ export class Controller {
     this.requestSchedule("join complete");
     for (const r of this.queuedResults.splice(0)) this.dcRecordResult(r);
     for (const q of this.queuedRequests.splice(0)) {
-      this.dcApplyRequest(q.from, q.origin, q.reqId, q.request);
+      this.dcApplyRequest(q.from, q.origin, q.reqId, q.request, q.client);
     }
   }
 
@@ -429,12 +431,14 @@ export class Controller {
     }
   }
 
-  private sendRequest(reqId: number, request: CibRequest): void {
+  private sendRequest(reqId: number, p: PendingRequest): void {
     if (!this.viewNow) return;
-    this.broadcast({ kind: "cib-request", reqId, incarnation: this.incarnation, request });
+    this.broadcast({ kind: "cib-request", reqId, incarnation: this.incarnation,
+      client: p.client, request: p.request });
   }
 
-  private onClientRequest(clientReqId: number | null, request: CibRequest): void {
+  private onClientRequest(clientReqId: number | null, request: CibRequest,
+    client = "crmd"): void {
     if (this.myRequests.size >= limits.pendingRequestsMax) {
       if (clientReqId !== null) {
         this.emit({ kind: "client-reply", reqId: clientReqId, error: "too many requests in flight",
@@ -443,8 +447,9 @@ export class Controller {
       return;
     }
     this.requestCounter += 1;
-    this.myRequests.set(this.requestCounter, { clientReqId, request });
-    this.sendRequest(this.requestCounter, request);
+    const p = { clientReqId, request, client };
+    this.myRequests.set(this.requestCounter, p);
+    this.sendRequest(this.requestCounter, p);
   }
 
   private onCibRequest(from: string, msg: Extract<Message, { kind: "cib-request" }>): void {
@@ -452,14 +457,16 @@ export class Controller {
     const origin = `${from}/${msg.incarnation}`;
     if (!this.joinedView) {
       if (this.queuedRequests.length < limits.pendingRequestsMax) {
-        this.queuedRequests.push({ from, origin, reqId: msg.reqId, request: msg.request });
+        this.queuedRequests.push({ from, origin, reqId: msg.reqId, request: msg.request,
+          client: msg.client });
       }
       return;
     }
-    this.dcApplyRequest(from, origin, msg.reqId, msg.request);
+    this.dcApplyRequest(from, origin, msg.reqId, msg.request, msg.client);
   }
 
-  private dcApplyRequest(from: string, origin: string, reqId: number, request: CibRequest): void {
+  private dcApplyRequest(from: string, origin: string, reqId: number, request: CibRequest,
+    client: string): void {
     if ((this.lastAppliedReq.get(origin) ?? 0) >= reqId) {
       this.broadcast({ kind: "cib-reply", to: from, reqId, error: null, code: 0 });
       return;
@@ -472,8 +479,6 @@ export class Controller {
         code: r.error.code });
       return;
     }
-    const client = request.op === "replace" ? "cibadmin" : request.op === "attr" ?
-      "crm_attribute" : "crm_resource";
     const changed = this.dcCommit(r.value, { origin: from, client, user: "root", reqId,
       reqKey: origin });
     if (!changed) {
@@ -741,3 +746,8 @@ export function isFailure(r: OpResult): boolean {
   return r.rc !== target;
 }
 
+
+/** The tool Pacemaker would name for a request that does not say (`update-client`). */
+function defaultClient(r: CibRequest): string {
+  return r.op === "replace" ? "cibadmin" : r.op === "attr" ? "crm_attribute" : "crm_resource";
+}

@@ -81,6 +81,8 @@ export type Message =
     }
   | { readonly kind: "cib-sync-request"; readonly have: CibVersion }
   | { readonly kind: "cib-request"; readonly reqId: number; readonly incarnation: number;
+      /** The tool that asked (`update-client` of the change). */
+      readonly client: string;
       readonly request: CibRequest }
   | {
       readonly kind: "cib-reply";
@@ -105,7 +107,8 @@ export type ControllerEvent =
   | { readonly kind: "tick" }
   /** The driver delivered a batch of messages: commit what they changed, once. */
   | { readonly kind: "flush" }
-  | { readonly kind: "client-request"; readonly reqId: number; readonly request: CibRequest }
+  | { readonly kind: "client-request"; readonly reqId: number; readonly request: CibRequest;
+      readonly client?: string }
   | { readonly kind: "shutdown-request" };
 
 /** What the controller asks its driver to do, executed in list order. */

@@ -7,15 +7,18 @@ import { type Result, err, ok } from "../shared/result.js";
 
 export type ApiRequest =
   | { readonly op: "cib-query" }
-  | { readonly op: "cib-replace"; readonly cib: string; readonly bump: "auto" | "none" }
+  | { readonly op: "cib-replace"; readonly cib: string; readonly bump: "auto" | "none";
+      readonly client?: string }
   | {
       readonly op: "attr";
       readonly node: string;
       readonly name: string;
       readonly value: string | null;
       readonly lifetime: "reboot" | "forever";
+      readonly client?: string;
     }
-  | { readonly op: "cleanup"; readonly resource: string | null; readonly node: string | null }
+  | { readonly op: "cleanup"; readonly resource: string | null; readonly node: string | null;
+      readonly client?: string }
   | { readonly op: "node-status" }
   | { readonly op: "cluster-status" }
   | { readonly op: "controller-status" };
@@ -59,6 +62,11 @@ export function parseApiRequest(line: string): Result<ApiRequest, string> {
     return err("request is not JSON");
   }
   if (!isRecord(v) || typeof v.op !== "string") return err("request has no op");
+  if (v.client !== undefined && !(typeof v.client === "string" && /^[A-Za-z0-9_.-]{1,64}$/
+    .test(v.client))) {
+    return err("client must be a tool name");
+  }
+  const client = typeof v.client === "string" ? { client: v.client } : {};
   switch (v.op) {
     case "cib-query":
     case "node-status":
@@ -69,7 +77,7 @@ export function parseApiRequest(line: string): Result<ApiRequest, string> {
       if (typeof v.cib !== "string") return err("cib-replace needs cib (XML text)");
       const bump = v.bump === undefined ? "auto" : v.bump;
       if (bump !== "auto" && bump !== "none") return err("bump must be auto or none");
-      return ok({ op: "cib-replace", cib: v.cib, bump });
+      return ok({ op: "cib-replace", cib: v.cib, bump, ...client });
     }
     case "attr": {
       if (!name(v.node) || !name(v.name)) return err("attr needs node and name");
@@ -81,11 +89,11 @@ export function parseApiRequest(line: string): Result<ApiRequest, string> {
       if (lifetime !== "reboot" && lifetime !== "forever") {
         return err("lifetime must be reboot or forever");
       }
-      return ok({ op: "attr", node: v.node, name: v.name, value, lifetime });
+      return ok({ op: "attr", node: v.node, name: v.name, value, lifetime, ...client });
     }
     case "cleanup":
       if (!optName(v.resource) || !optName(v.node)) return err("cleanup: bad resource or node");
-      return ok({ op: "cleanup", resource: v.resource ?? null, node: v.node ?? null });
+      return ok({ op: "cleanup", resource: v.resource ?? null, node: v.node ?? null, ...client });
     default:
       return err(`unknown op '${v.op.slice(0, 64)}'`);
   }

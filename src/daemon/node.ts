@@ -187,7 +187,8 @@ export class NodeDaemon {
       : { ok: false, error, code });
   }
 
-  private request(request: CibRequest): Promise<Record<string, unknown>> {
+  private request(request: CibRequest, client: string | undefined):
+    Promise<Record<string, unknown>> {
     const reqId = this.nextReqId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -195,7 +196,8 @@ export class NodeDaemon {
         resolve({ ok: false, error: "Timer expired: the cluster did not answer", code: 124 });
       }, CLIENT_TIMEOUT_MS);
       this.waiters.set(reqId, { resolve, timer });
-      this.feed({ kind: "client-request", reqId, request });
+      this.feed(client === undefined ? { kind: "client-request", reqId, request }
+        : { kind: "client-request", reqId, request, client });
     });
   }
 
@@ -207,12 +209,13 @@ export class NodeDaemon {
         }
         return { ok: true, cib: printXml(this.ctrl.cib) };
       case "cib-replace":
-        return this.request({ op: "replace", cib: req.cib, bump: req.bump });
+        return this.request({ op: "replace", cib: req.cib, bump: req.bump }, req.client);
       case "attr":
         return this.request({ op: "attr", node: req.node, name: req.name, value: req.value,
-          lifetime: req.lifetime });
+          lifetime: req.lifetime }, req.client);
       case "cleanup":
-        return this.request({ op: "cleanup", resource: req.resource, node: req.node });
+        return this.request({ op: "cleanup", resource: req.resource, node: req.node },
+          req.client);
       case "node-status":
         return this.nodeStatus();
       case "controller-status":
