@@ -75,8 +75,8 @@ function procStat(pid) {
   const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return Number(f[11]) + Number(f[12]);
 }
-function rssMb(pid) {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+function rssMb(pid, key = "VmRSS") {
+  const m = new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : 0;
 }
 
@@ -120,7 +120,9 @@ try {
   NAMES.forEach((n, i) => {
     const pid = procs.get(n).pid;
     const cpu = ((procStat(pid) - before[i]) / 100 / 5) * 100;
-    print({ case: "idle", node: n, rss_mb: Math.round(rssMb(pid) * 10) / 10, cpu_pct: Math.round(cpu * 100) / 100 });
+    // RssFile is mostly the node binary's pages, shared by every node process on the host.
+    print({ case: "idle", node: n, rss_mb: Math.round(rssMb(pid) * 10) / 10,
+      rss_anon_mb: Math.round(rssMb(pid, "RssAnon") * 10) / 10, cpu_pct: Math.round(cpu * 100) / 100 });
   });
   // One resource: config change -> Started.
   const tOne = await addPrimitives("node2", ["one"], true);

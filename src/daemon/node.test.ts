@@ -12,6 +12,7 @@ import { configuration, setClusterProperty } from "../controller/cib-state.js";
 import { activeResources } from "../controller/history.js";
 import { miniSchedule } from "../controller/testing/mini-scheduler.js";
 import { Executor } from "../executor/executor.js";
+import { attrdUpdater } from "../tools/attrd_updater.js";
 import { crmNode } from "../tools/crm_node.js";
 import type { ToolIo } from "../tools/tool-io.js";
 import { NodeDaemon } from "./node.js";
@@ -162,6 +163,18 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     assert.ok(c.ok, JSON.stringify(c));
     const dc = daemons.get("node1") as NodeDaemon;
     assert.match(printXml(dc.ctrl.cib), /name="x" value="1"/);
+  });
+
+  it("sets, queries and removes a transient attribute with attrd_updater", async () => {
+    const env = { PACER_API_SOCKET: sock("node3") };
+    assert.equal(await attrdUpdater(["-n", "pingd", "-U", "100"], io(env)), 0);
+    const q = io(env);
+    assert.equal(await attrdUpdater(["-n", "pingd", "-Q"], q), 0);
+    assert.equal(q.out.join(""), 'name="pingd" host="node3" value="100"\n');
+    assert.equal(await attrdUpdater(["-n", "pingd", "-D"], io(env)), 0);
+    const gone = io(env);
+    assert.equal(await attrdUpdater(["-n", "pingd", "-Q"], gone), 105);
+    assert.match(gone.err.join(""), /attribute does not exist/);
   });
 
   it("keeps unprivileged users off the socket when run as root", { skip:
