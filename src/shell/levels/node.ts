@@ -273,12 +273,123 @@ const onlineCommand: Command = {
   },
 };
 
+/** crmsh's utils.ask: yes under -F, no when nobody can answer, else the question. */
+async function ask(ctx: ShellContext, question: string): Promise<boolean> {
+  if (ctx.force) return true;
+  return ctx.interactive ? ctx.confirm(question) : false;
+}
+
+/** The current partition's member names (crm_node -p), or the failure crmsh reports. */
+async function partition(ctx: ShellContext): Promise<{ names: string[] } | { rc: number }> {
+  const { crmNode } = await import("../../tools/crm_node.js");
+  const r = await runTool(ctx, crmNode, ["-p"], { capture: true });
+  const names = r.stdout.split(/\s+/).filter((n) => n !== "");
+  return names.length === 0 ? { rc: r.code } : { names };
+}
+
+function removeNode(cib: XmlElement, name: string): void {
+  const config = firstChild(cib, "configuration");
+  const nodes = config === undefined ? undefined : firstChild(config, "nodes");
+  const status = firstChild(cib, "status");
+  for (const parent of [nodes, status]) {
+    if (parent === undefined) continue;
+    parent.children = parent.children.filter(
+      (c) => !(c.type === "element" && (c.name === "node" || c.name === "node_state") &&
+        getAttr(c, "uname") === name),
+    );
+  }
+}
+
+const deleteCommand: Command = {
+  name: "delete",
+  summary: "Delete node",
+  help: "usage: delete <node>\n\nRemove a node that has left the cluster from the CIB.",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 1, usage: "node" })) return false;
+    const name = args[0] as string;
+    const session = await readSessionCib(ctx);
+    if (session === undefined) return false;
+    if (findCibNode(session.cib, name) === undefined) {
+      ctx.error(null, `node ${name} not found in the CIB`);
+      return false;
+    }
+    const members = await partition(ctx);
+    // Under -F these are only reports (crmsh logs them and goes on, exit status 0).
+    const report = (text: string): void => {
+      if (ctx.force) ctx.io.stderr(`ERROR: ${text}\n`);
+      else ctx.error(null, text);
+    };
+    let safe = true;
+    if ("rc" in members) {
+      report(`crm_node -p could not list any nodes (rc=${members.rc})`);
+      safe = false;
+    } else if (members.names.includes(name)) {
+      report(`according to crm_node, node ${name} is still active`);
+      safe = false;
+    }
+    if (!safe) {
+      if (!ctx.force) return false;
+      ctx.info(`proceeding with node ${name} removal`);
+    }
+    // Dropping the node from the controller's caches (crm_node -R) needs the controller.
+    if ("rc" in members) ctx.io.stderr("error: Could not connect to controller: Connection refused\n");
+    removeNode(session.cib, name);
+    if (!(await session.commit())) return false;
+    ctx.info(`node ${name} deleted`);
+    return true;
+  },
+};
+
+const fenceCommand: Command = {
+  name: "fence",
+  summary: "Fence node",
+  help: "usage: fence <node>\n\nAsk the cluster to fence a node (sets its terminate attribute).",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 1, usage: "node" })) return false;
+    const name = args[0] as string;
+    const q = `Fencing ${name} will shut down the node and migrate any resources that are running on it! Do you want to fence ${name}?`;
+    if (!(await ask(ctx, q))) return false;
+    const argv = ["-t", "status", "-N", name, "-n", "terminate", "-v", "true"];
+    return (await runTool(ctx, crmAttribute, argv)).code === 0;
+  },
+};
+
+const clearstateCommand: Command = {
+  name: "clearstate",
+  summary: "Clear node state",
+  help: "usage: clearstate [<node>]\n\nForget a node's resource state (clean up its resources when it is online).",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { max: 1, usage: "[node]" })) return false;
+    const name = args[0] ?? ctx.hostname;
+    if (!(await ask(ctx, `Do you really want to drop state for node ${name}?`))) return false;
+    const session = await readSessionCib(ctx);
+    if (session === undefined) return false;
+    const state = nodeStates(session.cib).find((n) => getAttr(n, "uname") === name);
+    if (state !== undefined && getAttr(state, "crmd") === "online") {
+      const { crmResource } = await import("../../tools/crm_resource.js");
+      return (await runTool(ctx, crmResource, ["--cleanup", "--node", name])).code === 0;
+    }
+    if (state !== undefined && getAttr(state, "in_ccm") === "true") {
+      ctx.warn(
+        `Node is offline according to Pacemaker, but online according to corosync. First shut down node '${name}'`,
+      );
+      return false;
+    }
+    // Confirming a node down is the fencer's job (stonith_admin --confirm), which needs a cluster.
+    ctx.error(ctx.cmdPath, `cannot confirm ${name} down: stonith_admin --confirm needs a running cluster`);
+    return false;
+  },
+};
+
 export const level: Level = {
   name: "node",
   summary: "Node management",
   help: "Node management\n\nNode management and status commands.",
   commands: [
     attributeCommand("attribute", "Manage attributes", ["-t", "nodes"]),
+    clearstateCommand,
+    deleteCommand,
+    fenceCommand,
     maintenanceCommand,
     onlineCommand,
     readyCommand,
