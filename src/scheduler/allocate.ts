@@ -193,37 +193,15 @@ export class Allocator {
     for (const p of allPrimitives(top)) this.assign(p);
   }
 
-  private representative(top: Resource): Resource | undefined {
-    if (top.kind === "primitive") return top;
-    if (top.kind === "group") return top.children[0];
-    const inst = top.children[0];
-    return inst ? (inst.kind === "group" ? inst.children[0] : inst) : undefined;
-  }
-
+  /**
+   * Allocation order: higher priority first, otherwise configuration order (what
+   * Pacemaker 2.1.5 does, as its score traces show).
+   */
   private sortedTops(): Resource[] {
-    const keyed = this.ws.resources.map((r, i) => {
-      const rep = this.representative(r);
-      // A clone competes with its own scores, not an instance's (no instance stickiness).
-      const base = rep && r.kind === "clone" ? initialWeights(this.ws, rep, [], (id) => this.locationTargets(id)) : rep ? this.weightsOf(rep) : new Map<string, number>();
-      const w = rep ? mergeDependents(rep, base, this.mergeCtx) : new Map();
-      const cur = rep && r.kind !== "clone" ? currentNodes(rep) : [];
-      return { r, i, w, cur: cur.length === 1 ? w.get(cur[0] as string) : undefined };
-    });
-    keyed.sort((a, b) => {
-      if (a.r.priority !== b.r.priority) return b.r.priority - a.r.priority;
-      if (a.cur !== undefined && b.cur !== undefined && a.cur !== b.cur) return b.cur - a.cur;
-      const nodes = [...this.ws.nodes].sort((x, y) => {
-        const d = (a.w.get(y.uname) ?? -INFINITY) - (a.w.get(x.uname) ?? -INFINITY);
-        return d !== 0 ? d : x.uname < y.uname ? -1 : 1;
-      });
-      for (const n of nodes) {
-        const x = this.nodeUsable(n.uname) ? (a.w.get(n.uname) ?? -INFINITY) : -INFINITY;
-        const y = this.nodeUsable(n.uname) ? (b.w.get(n.uname) ?? -INFINITY) : -INFINITY;
-        if (x !== y) return y - x;
-      }
-      return a.i - b.i;
-    });
-    return keyed.map((k) => k.r);
+    return this.ws.resources
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => b.r.priority - a.r.priority || a.i - b.i)
+      .map((k) => k.r);
   }
 
   /** Places one primitive (and, first, everything it is colocated with). */
