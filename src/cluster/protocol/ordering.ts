@@ -295,8 +295,11 @@ export function ackAndNack(ctx: Ctx): void {
   const { s, now } = ctx;
   const ring = s.ring;
   if (ring === null || !isOperational(ctx)) return;
-  if (ring.received > ring.lastAckSent) {
+  // Ack progress, and ack again while the safe point lags what we hold: acks get lost too.
+  const lagging = ring.stable < ring.received && now - ring.lastAckMs >= s.cfg.retransmitMs;
+  if (ring.received > ring.lastAckSent || (lagging && ring.seqr === null)) {
     ring.lastAckSent = ring.received;
+    ring.lastAckMs = now;
     if (ring.seqr !== null) onAck(ctx, s.self, ring.received);
     else {
       const wire = {

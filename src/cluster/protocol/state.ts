@@ -75,6 +75,7 @@ export interface Ring {
   installedAtMs: number;
   lastNackMs: number;
   lastAckSent: number;
+  lastAckMs: number;
   seqr: Sequencer | null;
 }
 
@@ -230,6 +231,7 @@ export function newRing(
     installedAtMs: opts.now,
     lastNackMs: -1e15,
     lastAckSent: 0,
+    lastAckMs: -1e15,
     seqr: isRep ? { lastOrdered: 0, next: new Map(), buffered: new Map(), acked: new Map() } : null,
   };
 }
