@@ -62,6 +62,19 @@ class Loopback {
     this.procs.set(n, p);
   }
 
+  /** SIGTERM; resolves with the exit code once the process ended. */
+  terminate(n: string): Promise<number | null> {
+    const p = this.procs.get(n);
+    if (!p) return Promise.resolve(null);
+    return new Promise((res) => {
+      p.once("exit", (code) => {
+        this.procs.delete(n);
+        res(code);
+      });
+      p.kill("SIGTERM");
+    });
+  }
+
   kill(n: string): void {
     this.procs.get(n)?.kill("SIGKILL");
     this.procs.delete(n);
@@ -251,4 +264,21 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
     assert.ok(activeResources(cib, "node1").length + activeResources(cib, "node2").length +
       activeResources(cib, "node3").length === 2);
   });
+  it("moves resources away before a node stops on SIGTERM", async () => {
+    // Three nodes again (two keep quorum after one leaves); take the standby node back.
+    for (const n of NAMES) lb.crm(lb.running()[0] as string, "node", "online", n);
+    await lb.settle();
+    const [now] = await lb.where("d1", lb.running()[0] as string);
+    assert.ok(now);
+    const t0 = Date.now();
+    const code = await lb.terminate(now);
+    figures.sigterm_shutdown_ms = Date.now() - t0;
+    assert.equal(code, 0);
+    const survivor = lb.running()[0] as string;
+    await lb.settle();
+    assert.deepEqual(await lb.where("d1", survivor), [survivor]);
+    lb.start(now);
+    await lb.settle(30000);
+  });
+
 });
