@@ -9,7 +9,7 @@ import type { Server } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { atomicWrite } from "../cib/persist.js";
-import { type XmlElement, parseXml, printXml } from "../cib/xml.js";
+import { type XmlElement, cloneElement, parseXml, printXml, removeAttr } from "../cib/xml.js";
 import { handleStatusRequest } from "../cluster/transport/status-api.js";
 import { cibDigest, cibVersion, emptyCib } from "../controller/cib-state.js";
 import { Controller, type Now } from "../controller/controller.js";
@@ -206,6 +206,13 @@ export class NodeDaemon {
       case "cib-query":
         if (!this.ctrl.joined && this.ctrl.view === null) {
           return { ok: false, error: "Transport endpoint is not connected", code: 102 };
+        }
+        if (!this.ctrl.joined) {
+          // Before the join this node's copy may be stale and no DC is known (crm_mon then
+          // says "Current DC: NONE", as Pacemaker does while starting).
+          const copy = cloneElement(this.ctrl.cib);
+          removeAttr(copy, "dc-uuid");
+          return { ok: true, cib: printXml(copy) };
         }
         return { ok: true, cib: printXml(this.ctrl.cib) };
       case "cib-replace":
