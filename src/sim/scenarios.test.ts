@@ -164,6 +164,19 @@ describe("messages", () => {
   });
 });
 
+describe("bulk transfer", () => {
+  it("a 5 MB message never delays heartbeats: no view change while it flows", () => {
+    const c = cluster(3);
+    c.runUntil(1000);
+    const views = c.checker.views;
+    c.broadcast(2, 5_000_000);
+    c.runUntil(4000);
+    assert.equal(c.checker.views, views);
+    assert.equal(c.deliveredCount.get(1), 1);
+    assert.equal(c.deliveredCount.get(3), 1);
+  });
+});
+
 describe("quorum (votequorum)", () => {
   it("two_node: waits for both nodes once, then survives the loss of either", () => {
     const c = cluster(2, { quorum: { twoNode: true } });
