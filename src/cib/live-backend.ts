@@ -6,11 +6,11 @@
  * cleanup, membership).
  */
 import { createConnection } from "node:net";
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 import type { CibBackend, CibError, CibVersion, CommitOptions } from "./backend.js";
 import { parseCibText } from "./load.js";
 import { NOT_CONNECTED_DETAIL } from "./open.js";
-import { type XmlElement, childElements, firstChild, getAttr, printXml } from "./xml.js";
+import { childElements, firstChild, getAttr, printXml, type XmlElement } from "./xml.js";
 
 export const DEFAULT_API_SOCKET = "/run/pacer/api.sock";
 /** Answers carry a whole CIB; refuse anything larger than this. */
@@ -35,8 +35,11 @@ export type ApiAnswer = Readonly<Record<string, unknown>>;
  * Sends one request to the daemon and returns its answer (`ok: true` answers only).
  * @example const r = await apiRequest(process.env, { op: "node-status" });
  */
-export function apiRequest(env: ApiEnv, request: Readonly<Record<string, unknown>>,
-  opts: { timeoutMs?: number } = {}): Promise<Result<ApiAnswer, ApiError>> {
+export function apiRequest(
+  env: ApiEnv,
+  request: Readonly<Record<string, unknown>>,
+  opts: { timeoutMs?: number } = {},
+): Promise<Result<ApiAnswer, ApiError>> {
   return new Promise((resolve) => {
     const socket = createConnection(apiSocket(env));
     const chunks: Buffer[] = [];
@@ -49,8 +52,10 @@ export function apiRequest(env: ApiEnv, request: Readonly<Record<string, unknown
       socket.destroy();
       resolve(r);
     };
-    const timer = setTimeout(() => finish(err({ kind: "not-connected", detail: "timed out" })),
-      opts.timeoutMs ?? API_TIMEOUT_MS_DEFAULT);
+    const timer = setTimeout(
+      () => finish(err({ kind: "not-connected", detail: "timed out" })),
+      opts.timeoutMs ?? API_TIMEOUT_MS_DEFAULT,
+    );
     socket.on("connect", () => socket.write(`${JSON.stringify(request)}\n`));
     socket.on("error", () => finish(err({ kind: "not-connected", detail: NOT_CONNECTED_DETAIL })));
     socket.on("data", (chunk: Buffer) => {
@@ -172,8 +177,11 @@ export function statusChanges(base: XmlElement, next: XmlElement): StatusOp[] {
 function sameConfiguration(a: XmlElement, b: XmlElement): boolean {
   const ca = firstChild(a, "configuration");
   const cb = firstChild(b, "configuration");
-  return ca !== undefined && cb !== undefined &&
-    printXml(ca, { indent: "" }) === printXml(cb, { indent: "" });
+  return (
+    ca !== undefined &&
+    cb !== undefined &&
+    printXml(ca, { indent: "" }) === printXml(cb, { indent: "" })
+  );
 }
 
 /**
@@ -197,12 +205,15 @@ export function liveBackend(env: ApiEnv): CibBackend {
       base = kept.ok ? kept.value : undefined;
       return parsed;
     },
-    async commit(cib: XmlElement, opts: CommitOptions = {}):
-      Promise<Result<CibVersion, CibError>> {
+    async commit(cib: XmlElement, opts: CommitOptions = {}): Promise<Result<CibVersion, CibError>> {
       let version: CibVersion | undefined;
       if (base === undefined || !sameConfiguration(base, cib) || opts.bump === "none") {
-        const r = await apiRequest(env, { op: "cib-replace", cib: printXml(cib),
-          bump: opts.bump ?? "auto", client: clientName() });
+        const r = await apiRequest(env, {
+          op: "cib-replace",
+          cib: printXml(cib),
+          bump: opts.bump ?? "auto",
+          client: clientName(),
+        });
         if (!r.ok) return err(toCibError(r.error));
         version = readVersion(r.value);
       }

@@ -5,7 +5,6 @@
 import { createHash } from "node:crypto";
 import type { CibVersion } from "../cib/backend.js";
 import {
-  type XmlElement,
   childElements,
   elem,
   firstChild,
@@ -13,6 +12,7 @@ import {
   parseXml,
   printXml,
   setAttr,
+  type XmlElement,
 } from "../cib/xml.js";
 
 export const FEATURE_SET = "3.16.1";
@@ -23,11 +23,20 @@ export const DC_VERSION = "2.1.5-pacer-0.1.0";
 export function emptyCib(): XmlElement {
   return elem(
     "cib",
-    { crm_feature_set: FEATURE_SET, "validate-with": SCHEMA, epoch: "0", num_updates: "0",
-      admin_epoch: "0" },
+    {
+      crm_feature_set: FEATURE_SET,
+      "validate-with": SCHEMA,
+      epoch: "0",
+      num_updates: "0",
+      admin_epoch: "0",
+    },
     [
-      elem("configuration", {}, [elem("crm_config"), elem("nodes"), elem("resources"),
-        elem("constraints")]),
+      elem("configuration", {}, [
+        elem("crm_config"),
+        elem("nodes"),
+        elem("resources"),
+        elem("constraints"),
+      ]),
       elem("status"),
     ],
   );
@@ -39,8 +48,11 @@ function num(el: XmlElement, name: string): number {
 }
 
 export function cibVersion(cib: XmlElement): CibVersion {
-  return { adminEpoch: num(cib, "admin_epoch"), epoch: num(cib, "epoch"),
-    numUpdates: num(cib, "num_updates") };
+  return {
+    adminEpoch: num(cib, "admin_epoch"),
+    epoch: num(cib, "epoch"),
+    numUpdates: num(cib, "num_updates"),
+  };
 }
 
 export function setCibVersion(cib: XmlElement, v: CibVersion): void {
@@ -60,7 +72,9 @@ export function versionText(v: CibVersion): string {
 
 /** MD5 over the canonical one-line print of the whole CIB; equal trees give equal digests. */
 export function cibDigest(cib: XmlElement): string {
-  return createHash("md5").update(printXml(cib, { indent: "" })).digest("hex");
+  return createHash("md5")
+    .update(printXml(cib, { indent: "" }))
+    .digest("hex");
 }
 
 export function parseCibText(text: string): XmlElement {
@@ -70,10 +84,14 @@ export function parseCibText(text: string): XmlElement {
 }
 
 /** Finds or creates a child element in order (used to keep the CIB's section layout). */
-export function ensureChild(parent: XmlElement, name: string, attrs: Record<string, string> = {}):
-  XmlElement {
+export function ensureChild(
+  parent: XmlElement,
+  name: string,
+  attrs: Record<string, string> = {},
+): XmlElement {
   const found = childElements(parent, name).find((c) =>
-    Object.entries(attrs).every(([k, v]) => getAttr(c, k) === v));
+    Object.entries(attrs).every(([k, v]) => getAttr(c, k) === v),
+  );
   if (found) return found;
   const made = elem(name, attrs);
   parent.children.push(made);
@@ -115,8 +133,10 @@ export function setClusterProperty(cib: XmlElement, name: string, value: string)
 }
 
 /** Adds `<node id uname/>` for members the configuration does not list yet. */
-export function ensureNodeEntries(cib: XmlElement,
-  members: readonly { id: number; name: string }[]): boolean {
+export function ensureNodeEntries(
+  cib: XmlElement,
+  members: readonly { id: number; name: string }[],
+): boolean {
   const nodes = ensureChild(configuration(cib), "nodes");
   let changed = false;
   for (const m of members) {

@@ -1,16 +1,22 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type XmlElement, childElements, cloneElement, elem, firstChild, getAttr, parseXml,
-  printXml } from "../cib/xml.js";
-import { cibDigest, cibVersion, configuration, emptyCib, setClusterProperty } from
-  "./cib-state.js";
+import {
+  childElements,
+  cloneElement,
+  elem,
+  firstChild,
+  getAttr,
+  printXml,
+  type XmlElement,
+} from "../cib/xml.js";
+import { cibDigest, cibVersion, configuration, emptyCib, setClusterProperty } from "./cib-state.js";
 import { findNodeState, transientAttrs } from "./status.js";
 import { FakeCluster } from "./testing/harness.js";
 import { miniSchedule } from "./testing/mini-scheduler.js";
 
 function cluster(names = ["node1", "node2", "node3"]): FakeCluster {
   const c = new FakeCluster(miniSchedule);
-  names.forEach((n, i) => c.addNode(n, i + 1));
+  for (const [i, n] of names.entries()) c.addNode(n, i + 1);
   c.installView();
   c.settle();
   return c;
@@ -18,12 +24,6 @@ function cluster(names = ["node1", "node2", "node3"]): FakeCluster {
 
 function digests(c: FakeCluster): Set<string> {
   return new Set([...c.nodes.values()].filter((n) => n.up).map((n) => cibDigest(n.ctrl.cib)));
-}
-
-function xml(text: string): XmlElement {
-  const r = parseXml(text, "test");
-  assert.ok(r.ok);
-  return r.value;
 }
 
 /** Read-modify-write of the configuration through one node, as `crm configure` does. */
@@ -37,11 +37,19 @@ function configure(c: FakeCluster, via: string, change: (cib: XmlElement) => voi
 
 function addPrimitive(cib: XmlElement, id: string, meta: Record<string, string> = {}): void {
   const resources = firstChild(configuration(cib), "resources") as XmlElement;
-  const metaEl = elem("meta_attributes", { id: `${id}-meta` }, Object.entries(meta).map(([k, v]) =>
-    elem("nvpair", { id: `${id}-meta-${k}`, name: k, value: v })));
-  resources.children.push(elem("primitive", { id, class: "ocf", provider: "pacer", type: "Dummy" },
-    [metaEl, elem("operations", {}, [elem("op", { id: `${id}-mon`, name: "monitor",
-      interval: "10s" })])]));
+  const metaEl = elem(
+    "meta_attributes",
+    { id: `${id}-meta` },
+    Object.entries(meta).map(([k, v]) =>
+      elem("nvpair", { id: `${id}-meta-${k}`, name: k, value: v }),
+    ),
+  );
+  resources.children.push(
+    elem("primitive", { id, class: "ocf", provider: "pacer", type: "Dummy" }, [
+      metaEl,
+      elem("operations", {}, [elem("op", { id: `${id}-mon`, name: "monitor", interval: "10s" })]),
+    ]),
+  );
 }
 
 function noStonith(cib: XmlElement): void {
@@ -64,8 +72,10 @@ describe("Controller election and join", () => {
     assert.equal(getAttr(cib, "dc-uuid"), "1");
     assert.equal(getAttr(cib, "have-quorum"), "1");
     const nodes = firstChild(configuration(cib), "nodes") as XmlElement;
-    assert.deepEqual(childElements(nodes, "node").map((n) => getAttr(n, "uname")),
-      ["node1", "node2", "node3"]);
+    assert.deepEqual(
+      childElements(nodes, "node").map((n) => getAttr(n, "uname")),
+      ["node1", "node2", "node3"],
+    );
     assert.equal(getAttr(findNodeState(cib, "node2") as XmlElement, "crmd"), "online");
   });
 
@@ -102,8 +112,10 @@ describe("Controller CIB replication", () => {
     const c = cluster();
     const before = cibVersion(c.node("node1").ctrl.cib);
     const reqId = configure(c, "node3", noStonith);
-    assert.deepEqual(c.replies.find((r) => r.reqId === reqId),
-      { node: "node3", reqId, error: null, code: 0 });
+    assert.deepEqual(
+      c.replies.find((r) => r.reqId === reqId),
+      { node: "node3", reqId, error: null, code: 0 },
+    );
     const after = cibVersion(c.node("node2").ctrl.cib);
     assert.equal(after.epoch, before.epoch + 1);
     assert.equal(after.numUpdates, 0);
@@ -124,8 +136,13 @@ describe("Controller CIB replication", () => {
 
   it("answers a request about an unknown node with exit 105", () => {
     const c = cluster();
-    const reqId = c.request("node2", { op: "attr", node: "nodeX", name: "standby", value: "on",
-      lifetime: "forever" });
+    const reqId = c.request("node2", {
+      op: "attr",
+      node: "nodeX",
+      name: "standby",
+      value: "on",
+      lifetime: "forever",
+    });
     c.settle();
     assert.equal(c.replies.find((r) => r.reqId === reqId)?.code, 105);
   });
@@ -161,11 +178,15 @@ describe("Controller transitions", () => {
     assert.deepEqual(where(c, "d1"), ["node1"]);
     assert.equal(digests(c).size, 1);
     const ns = findNodeState(c.node("node3").ctrl.cib, "node1") as XmlElement;
-    const ops = [...printXml(ns).matchAll(/<lrm_rsc_op id="([^"]+)" operation_key="([^"]+)"/g)]
-      .map((m) => `${m[1]}=${m[2]}`);
+    const ops = [...printXml(ns).matchAll(/<lrm_rsc_op id="([^"]+)" operation_key="([^"]+)"/g)].map(
+      (m) => `${m[1]}=${m[2]}`,
+    );
     assert.deepEqual(ops, ["d1_last_0=d1_start_0", "d1_monitor_10000=d1_monitor_10000"]);
     assert.match(printXml(ns), /transition-magic="0:0;\d+:\d+:0:1"/);
-    const probes = c.executed.filter((e) => e.key === "d1_monitor_0").map((e) => e.node).sort();
+    const probes = c.executed
+      .filter((e) => e.key === "d1_monitor_0")
+      .map((e) => e.node)
+      .sort();
     assert.deepEqual(probes, ["node1", "node2", "node3"]);
   });
 
@@ -251,8 +272,10 @@ describe("Controller transitions", () => {
     const reqId = c.request("node3", { op: "cleanup", resource: "d1", node: null });
     c.settle();
     assert.equal(c.replies.find((r) => r.reqId === reqId)?.error, null);
-    assert.equal(transientAttrs(c.node("node1").ctrl.cib, "node1").has(
-      "fail-count-d1#monitor_10000"), false);
+    assert.equal(
+      transientAttrs(c.node("node1").ctrl.cib, "node1").has("fail-count-d1#monitor_10000"),
+      false,
+    );
     assert.equal(digests(c).size, 1);
   });
 
@@ -262,8 +285,13 @@ describe("Controller transitions", () => {
       noStonith(cib);
       addPrimitive(cib, "d1");
     });
-    c.request("node3", { op: "attr", node: "node1", name: "standby", value: "on",
-      lifetime: "forever" });
+    c.request("node3", {
+      op: "attr",
+      node: "node1",
+      name: "standby",
+      value: "on",
+      lifetime: "forever",
+    });
     c.settle();
     assert.deepEqual(where(c, "d1"), ["node2"]);
     assert.equal(digests(c).size, 1);

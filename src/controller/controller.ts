@@ -5,16 +5,22 @@
  * CIB, runs the scheduler and executes transitions. See docs/decisions/0050..0053.
  */
 import type { CibVersion } from "../cib/backend.js";
-import { type XmlElement, childElements, cloneElement, elem, printXml, setAttr } from
-  "../cib/xml.js";
+import {
+  childElements,
+  cloneElement,
+  elem,
+  printXml,
+  setAttr,
+  type XmlElement,
+} from "../cib/xml.js";
 import { assert } from "../shared/assert.js";
 import {
-  DC_VERSION,
   cibDigest,
   cibVersion,
   clusterProperty,
   compareVersions,
   configuration,
+  DC_VERSION,
   ensureNodeEntries,
   parseCibText,
   setCibVersion,
@@ -23,17 +29,21 @@ import {
   versionText,
 } from "./cib-state.js";
 import { type Announce, electDc, joinWinner } from "./election.js";
-import { type GraphAction, type TransitionGraph, parseTransitionKey, transitionKey } from
-  "./graph.js";
+import {
+  type GraphAction,
+  parseTransitionKey,
+  type TransitionGraph,
+  transitionKey,
+} from "./graph.js";
 import { activeResources } from "./history.js";
 import { limits } from "./limits.js";
-import { makePatch, applyPatch, isEmptyPatch } from "./replication.js";
+import { applyPatch, isEmptyPatch, makePatch } from "./replication.js";
 import { applyRequest } from "./requests.js";
 import {
-  INFINITY,
   bumpFailCount,
   eraseTransientAttrs,
   findNodeState,
+  INFINITY,
   printLrm,
   recordOp,
   replaceLrm,
@@ -42,8 +52,15 @@ import {
   transientAttrs,
 } from "./status.js";
 import { Transition } from "./transition.js";
-import type { CibRequest, ControllerEvent, Effect, Member, Message, OpResult, View } from
-  "./types.js";
+import type {
+  CibRequest,
+  ControllerEvent,
+  Effect,
+  Member,
+  Message,
+  OpResult,
+  View,
+} from "./types.js";
 
 /** Monotonic milliseconds (timeouts) and wall-clock seconds (what the CIB records). */
 export interface Now {
@@ -82,11 +99,24 @@ interface PendingRequest {
 export function cibTimestamp(wallS: number): string {
   const d = new Date(wallS * 1000);
   const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-    "Dec"];
+  const months = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+  ];
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ${
-    p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(
+    d.getUTCHours(),
+  )}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
 }
 
 export class Controller {
@@ -104,8 +134,13 @@ export class Controller {
   private readonly incarnation: number;
   private readonly lastAppliedReq = new Map<string, number>();
   // DC-only state.
-  private readonly queuedRequests: { from: string; origin: string; reqId: number;
-    request: CibRequest; client: string }[] = [];
+  private readonly queuedRequests: {
+    from: string;
+    origin: string;
+    reqId: number;
+    request: CibRequest;
+    client: string;
+  }[] = [];
   private readonly queuedResults: OpResult[] = [];
   private transition: Transition | null = null;
   /**
@@ -154,8 +189,10 @@ export class Controller {
   /** What a transition is doing right now, for status queries and tests. */
   transitionSummary(): { id: number; busy: boolean } {
     const t = this.transition;
-    return { id: this.transitionCounter, busy: this.scheduling || (t !== null && !t.finished()) ||
-      this.dirty };
+    return {
+      id: this.transitionCounter,
+      busy: this.scheduling || (t !== null && !t.finished()) || this.dirty,
+    };
   }
 
   /** Feeds one event; returns the effects to execute in order. */
@@ -183,8 +220,11 @@ export class Controller {
         this.flushDraft();
         break;
       case "client-request":
-        this.onClientRequest(event.reqId, event.request,
-          event.client ?? defaultClient(event.request));
+        this.onClientRequest(
+          event.reqId,
+          event.request,
+          event.client ?? defaultClient(event.request),
+        );
         break;
       case "shutdown-request":
         this.onShutdownRequest();
@@ -200,8 +240,11 @@ export class Controller {
     this.effects.push(e);
   }
 
-  private log(level: "info" | "warn" | "error", msg: string,
-    fields?: Record<string, string | number>): void {
+  private log(
+    level: "info" | "warn" | "error",
+    msg: string,
+    fields?: Record<string, string | number>,
+  ): void {
     this.emit(fields ? { kind: "log", level, msg, fields } : { kind: "log", level, msg });
   }
 
@@ -223,7 +266,10 @@ export class Controller {
   private onView(view: View): void {
     // Results recorded in the old view go out before the join compares versions.
     this.flushDraft();
-    assert(view.members.some((m) => m.name === this.self), "a view contains its installer");
+    assert(
+      view.members.some((m) => m.name === this.self),
+      "a view contains its installer",
+    );
     const prev = this.viewNow;
     this.viewNow = view;
     this.dcMember = electDc(view);
@@ -287,8 +333,11 @@ export class Controller {
     if (allSame) {
       this.completeJoin();
     } else if (winner.member.name === this.self) {
-      this.broadcast({ kind: "cib-full", ringSeq: join.ringSeq, cib: printXml(this.cibTree,
-        { indent: "" }) });
+      this.broadcast({
+        kind: "cib-full",
+        ringSeq: join.ringSeq,
+        cib: printXml(this.cibTree, { indent: "" }),
+      });
     }
   }
 
@@ -306,8 +355,10 @@ export class Controller {
 
   private completeJoin(): void {
     this.joinedView = true;
-    this.log("info", "join complete", { dc: this.dcMember?.name ?? "", version:
-      versionText(cibVersion(this.cibTree)) });
+    this.log("info", "join complete", {
+      dc: this.dcMember?.name ?? "",
+      version: versionText(cibVersion(this.cibTree)),
+    });
     if (!this.isDc) return;
     this.dcJoinUpdate();
     this.requestSchedule("join complete");
@@ -358,8 +409,10 @@ export class Controller {
    * The DC's only way to change the CIB: bump the version as Pacemaker does (epoch for a
    * configuration change, num_updates otherwise), then broadcast the patch.
    */
-  private dcCommit(next: XmlElement, meta: { origin: string; client: string; user: string;
-    reqId: number; reqKey?: string }): boolean {
+  private dcCommit(
+    next: XmlElement,
+    meta: { origin: string; client: string; user: string; reqId: number; reqKey?: string },
+  ): boolean {
     assert(this.isDc && this.joinedView, "only the joined DC writes the CIB");
     const before = this.cibTree;
     const confBefore = printXml(configuration(before), { indent: "" });
@@ -386,8 +439,16 @@ export class Controller {
     const patch = makePatch(before, next);
     this.cibTree = next;
     if (confChanged) this.emit({ kind: "persist", cib: next });
-    this.broadcast({ kind: "cib-diff", from: old, to: v, digest: cibDigest(next), patch,
-      reqOrigin: meta.origin, reqKey: meta.reqKey ?? "", reqId: meta.reqId });
+    this.broadcast({
+      kind: "cib-diff",
+      from: old,
+      to: v,
+      digest: cibDigest(next),
+      patch,
+      reqOrigin: meta.origin,
+      reqKey: meta.reqKey ?? "",
+      reqId: meta.reqId,
+    });
     return true;
   }
 
@@ -400,18 +461,21 @@ export class Controller {
       if (!this.joinedView || from !== this.dcMember?.name) return;
       const have = cibVersion(this.cibTree);
       if (compareVersions(have, msg.from) !== 0) {
-        this.log("warn", "CIB diff does not apply to our version; asking the DC for a copy",
-          { have: versionText(have), from: versionText(msg.from) });
+        this.log("warn", "CIB diff does not apply to our version; asking the DC for a copy", {
+          have: versionText(have),
+          from: versionText(msg.from),
+        });
         this.broadcast({ kind: "cib-sync-request", have });
       } else {
         const next = applyPatch(this.cibTree, msg.patch);
         if (!next.ok || cibDigest(next.value) !== msg.digest) {
-          this.log("warn", "CIB diff did not give the DC's digest; asking the DC for a copy",
-            { detail: next.ok ? "digest" : next.error });
+          this.log("warn", "CIB diff did not give the DC's digest; asking the DC for a copy", {
+            detail: next.ok ? "digest" : next.error,
+          });
           this.broadcast({ kind: "cib-sync-request", have });
         } else {
-          const confChanged = msg.from.epoch !== msg.to.epoch ||
-            msg.from.adminEpoch !== msg.to.adminEpoch;
+          const confChanged =
+            msg.from.epoch !== msg.to.epoch || msg.from.adminEpoch !== msg.to.adminEpoch;
           this.cibTree = next.value;
           if (confChanged) this.emit({ kind: "persist", cib: next.value });
         }
@@ -433,16 +497,24 @@ export class Controller {
 
   private sendRequest(reqId: number, p: PendingRequest): void {
     if (!this.viewNow) return;
-    this.broadcast({ kind: "cib-request", reqId, incarnation: this.incarnation,
-      client: p.client, request: p.request });
+    this.broadcast({
+      kind: "cib-request",
+      reqId,
+      incarnation: this.incarnation,
+      client: p.client,
+      request: p.request,
+    });
   }
 
-  private onClientRequest(clientReqId: number | null, request: CibRequest,
-    client = "crmd"): void {
+  private onClientRequest(clientReqId: number | null, request: CibRequest, client = "crmd"): void {
     if (this.myRequests.size >= limits.pendingRequestsMax) {
       if (clientReqId !== null) {
-        this.emit({ kind: "client-reply", reqId: clientReqId, error: "too many requests in flight",
-          code: 75 });
+        this.emit({
+          kind: "client-reply",
+          reqId: clientReqId,
+          error: "too many requests in flight",
+          code: 75,
+        });
       }
       return;
     }
@@ -457,16 +529,26 @@ export class Controller {
     const origin = `${from}/${msg.incarnation}`;
     if (!this.joinedView) {
       if (this.queuedRequests.length < limits.pendingRequestsMax) {
-        this.queuedRequests.push({ from, origin, reqId: msg.reqId, request: msg.request,
-          client: msg.client });
+        this.queuedRequests.push({
+          from,
+          origin,
+          reqId: msg.reqId,
+          request: msg.request,
+          client: msg.client,
+        });
       }
       return;
     }
     this.dcApplyRequest(from, origin, msg.reqId, msg.request, msg.client);
   }
 
-  private dcApplyRequest(from: string, origin: string, reqId: number, request: CibRequest,
-    client: string): void {
+  private dcApplyRequest(
+    from: string,
+    origin: string,
+    reqId: number,
+    request: CibRequest,
+    client: string,
+  ): void {
     if ((this.lastAppliedReq.get(origin) ?? 0) >= reqId) {
       this.broadcast({ kind: "cib-reply", to: from, reqId, error: null, code: 0 });
       return;
@@ -475,12 +557,22 @@ export class Controller {
     this.flushDraft();
     const r = applyRequest(this.cibTree, request, view.members);
     if (!r.ok) {
-      this.broadcast({ kind: "cib-reply", to: from, reqId, error: r.error.message,
-        code: r.error.code });
+      this.broadcast({
+        kind: "cib-reply",
+        to: from,
+        reqId,
+        error: r.error.message,
+        code: r.error.code,
+      });
       return;
     }
-    const changed = this.dcCommit(r.value, { origin: from, client, user: "root", reqId,
-      reqKey: origin });
+    const changed = this.dcCommit(r.value, {
+      origin: from,
+      client,
+      user: "root",
+      reqId,
+      reqKey: origin,
+    });
     if (!changed) {
       this.broadcast({ kind: "cib-reply", to: from, reqId, error: null, code: 0 });
       return;
@@ -503,8 +595,11 @@ export class Controller {
         return;
       case "cib-sync-request":
         if (this.isDc && this.joinedView) {
-          this.broadcast({ kind: "cib-full", ringSeq: this.viewNow?.ringSeq ?? 0,
-            cib: printXml(this.cibTree, { indent: "" }) });
+          this.broadcast({
+            kind: "cib-full",
+            ringSeq: this.viewNow?.ringSeq ?? 0,
+            cib: printXml(this.cibTree, { indent: "" }),
+          });
         }
         return;
       case "cib-request":
@@ -555,21 +650,32 @@ export class Controller {
     this.draft = next;
     const key = parseTransitionKey(r.transitionKey);
     const t = this.transition;
-    const mine = key !== null && t !== null && key.transitionId === t.id &&
+    const mine =
+      key !== null &&
+      t !== null &&
+      key.transitionId === t.id &&
       key.dcUuid === String(this.selfMember().id);
     // A cancelled recurring operation is what a `cancel` action asked for.
-    const expected = key !== null && r.rc === key.targetRc &&
+    const expected =
+      key !== null &&
+      r.rc === key.targetRc &&
       (r.opStatus === 0 || (r.opStatus === 1 && r.intervalMs > 0));
     if (mine && key && t.complete(key.actionId, expected)) {
-      if (!expected) this.requestSchedule(`${r.resource}_${r.operation}_${r.intervalMs} on ${
-        node} returned rc ${r.rc}`);
+      if (!expected)
+        this.requestSchedule(
+          `${r.resource}_${r.operation}_${r.intervalMs} on ${node} returned rc ${r.rc}`,
+        );
       this.dispatch();
       this.checkTransitionDone();
       return;
     }
     if (!expected) {
-      this.log("warn", "unexpected result", { resource: r.resource, op: r.operation, rc: r.rc,
-        node });
+      this.log("warn", "unexpected result", {
+        resource: r.resource,
+        op: r.operation,
+        rc: r.rc,
+        node,
+      });
       this.requestSchedule(`unexpected result for ${r.resource} on ${node}`);
     }
   }
@@ -612,8 +718,10 @@ export class Controller {
     this.transitionCounter += 1;
     this.transition = new Transition(this.transitionCounter, graph);
     this.recheckAtS = graph.recheckAtS;
-    this.log("info", "transition started", { transition: this.transitionCounter,
-      actions: graph.actions.length });
+    this.log("info", "transition started", {
+      transition: this.transitionCounter,
+      actions: graph.actions.length,
+    });
     this.dispatch();
     this.checkTransitionDone();
   }
@@ -662,7 +770,10 @@ export class Controller {
         const next = cloneElement(this.cibTree);
         const suffix = `${rsc}#`;
         for (const name of transientAttrs(next, member.name).keys()) {
-          if (name.startsWith(`fail-count-${suffix}`) || name.startsWith(`last-failure-${suffix}`)) {
+          if (
+            name.startsWith(`fail-count-${suffix}`) ||
+            name.startsWith(`last-failure-${suffix}`)
+          ) {
             setTransientAttr(next, member, name, null);
           }
         }
@@ -673,8 +784,10 @@ export class Controller {
         if (a.node) this.broadcast({ kind: "shutdown-ok", to: a.node });
         return true;
       default:
-        this.log("error", "controller action not supported (fencing is not implemented)",
-          { operation: a.operation, node: a.node ?? "" });
+        this.log("error", "controller action not supported (fencing is not implemented)", {
+          operation: a.operation,
+          node: a.node ?? "",
+        });
         this.transition?.abort(`cannot run ${a.operation}`);
         return false;
     }
@@ -682,10 +795,13 @@ export class Controller {
 
   private checkTransitionDone(): void {
     const t = this.transition;
-    if (!t || !t.finished()) return;
+    if (!t?.finished()) return;
     const c = t.counts();
     this.log("info", t.aborted ? "transition stopped" : "transition complete", {
-      transition: t.id, done: c.done, failed: c.failed, skipped: c.pending,
+      transition: t.id,
+      done: c.done,
+      failed: c.failed,
+      skipped: c.pending,
     });
     this.transition = null;
     this.allowShutdowns();
@@ -707,8 +823,10 @@ export class Controller {
     const t = this.transition;
     if (this.isDc && t) {
       for (const a of t.overdue(this.now.monoMs)) {
-        this.log("warn", "action timed out waiting for its result", { action: a.operationKey,
-          node: a.node ?? "" });
+        this.log("warn", "action timed out waiting for its result", {
+          action: a.operationKey,
+          node: a.node ?? "",
+        });
         t.complete(a.id, false);
         this.requestSchedule(`${a.operationKey} timed out`);
       }
@@ -728,8 +846,13 @@ export class Controller {
       return;
     }
     this.log("info", "shutdown requested: asking the DC to move resources away");
-    this.onClientRequest(null, { op: "attr", node: this.self, name: "shutdown",
-      value: String(Math.floor(this.now.wallS)), lifetime: "reboot" });
+    this.onClientRequest(null, {
+      op: "attr",
+      node: this.self,
+      name: "shutdown",
+      value: String(Math.floor(this.now.wallS)),
+      lifetime: "reboot",
+    });
   }
 }
 
@@ -745,7 +868,6 @@ export function isFailure(r: OpResult): boolean {
   const target = key?.targetRc ?? 0;
   return r.rc !== target;
 }
-
 
 /** The tool Pacemaker would name for a request that does not say (`update-client`). */
 function defaultClient(r: CibRequest): string {

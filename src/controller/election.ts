@@ -41,8 +41,8 @@ export function joinWinner(announces: readonly Announce[], dc: Member): Announce
       continue;
     }
     const c = compareVersions(a.version, best.version);
-    const preferTie = a.member.id === dc.id || (best.member.id !== dc.id && a.member.id <
-      best.member.id);
+    const preferTie =
+      a.member.id === dc.id || (best.member.id !== dc.id && a.member.id < best.member.id);
     if (c > 0 || (c === 0 && preferTie)) best = a;
   }
   return best as Announce;

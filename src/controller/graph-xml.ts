@@ -5,8 +5,8 @@
  * attributes; `CRM_meta_*` become meta attributes; the target rc and the timeout come from
  * `CRM_meta_op_target_rc` and `CRM_meta_timeout`.
  */
-import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
-import { type Result, err, ok } from "../shared/result.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
+import { err, ok, type Result } from "../shared/result.js";
 import type { GraphAction, GraphResource, TransitionGraph } from "./graph.js";
 
 const ACTION_KINDS: Readonly<Record<string, GraphAction["type"]>> = {
@@ -26,12 +26,14 @@ function parseAction(el: XmlElement, inputs: number[]): Result<GraphAction, stri
   const id = Number(getAttr(el, "id"));
   if (!Number.isInteger(id)) return err(`<${el.name}> without a numeric id`);
   const prim = firstChild(el, "primitive");
-  const resource: GraphResource | null = prim ? {
-    id: getAttr(prim, "long-id") ?? getAttr(prim, "id") ?? "",
-    class: getAttr(prim, "class") ?? "",
-    provider: getAttr(prim, "provider") ?? "",
-    type: getAttr(prim, "type") ?? "",
-  } : null;
+  const resource: GraphResource | null = prim
+    ? {
+        id: getAttr(prim, "long-id") ?? getAttr(prim, "id") ?? "",
+        class: getAttr(prim, "class") ?? "",
+        provider: getAttr(prim, "provider") ?? "",
+        type: getAttr(prim, "type") ?? "",
+      }
+    : null;
   const params: Record<string, string> = {};
   const meta: Record<string, string> = {};
   const attrs = firstChild(el, "attributes");
@@ -51,8 +53,8 @@ function parseAction(el: XmlElement, inputs: number[]): Result<GraphAction, stri
     intervalMs,
     timeoutMs: Number(meta.timeout ?? "") || DEFAULT_TIMEOUT_MS,
     // Probes expect "not running" (7); Pacemaker writes it as CRM_meta_op_target_rc.
-    targetRc: Number(meta.op_target_rc ?? (operation === "monitor" && intervalMs === 0 ? "7" :
-      "0")) || 0,
+    targetRc:
+      Number(meta.op_target_rc ?? (operation === "monitor" && intervalMs === 0 ? "7" : "0")) || 0,
     params,
     meta,
     inputs,
@@ -63,7 +65,8 @@ function parseAction(el: XmlElement, inputs: number[]): Result<GraphAction, stri
  * @example const g = graphFromXml(parsedTransitionGraph); g.ok && g.value.actions.length
  */
 export function graphFromXml(graph: XmlElement): Result<TransitionGraph, string> {
-  if (graph.name !== "transition_graph") return err(`expected <transition_graph>, got <${graph.name}>`);
+  if (graph.name !== "transition_graph")
+    return err(`expected <transition_graph>, got <${graph.name}>`);
   const actions: GraphAction[] = [];
   for (const synapse of childElements(graph, "synapse")) {
     const el = actionElement(synapse);

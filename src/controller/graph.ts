@@ -47,8 +47,12 @@ export interface TransitionGraph {
 }
 
 /** Pacemaker's transition key: which action of which transition asked for this result. */
-export function transitionKey(actionId: number, transitionId: number, targetRc: number,
-  dcUuid: string): string {
+export function transitionKey(
+  actionId: number,
+  transitionId: number,
+  targetRc: number,
+  dcUuid: string,
+): string {
   return `${actionId}:${transitionId}:${targetRc}:${dcUuid}`;
 }
 
@@ -58,6 +62,10 @@ export function parseTransitionKey(
 ): { actionId: number; transitionId: number; targetRc: number; dcUuid: string } | null {
   const m = /^(\d+):(\d+):(\d+):(.+)$/.exec(key);
   if (!m) return null;
-  return { actionId: Number(m[1]), transitionId: Number(m[2]), targetRc: Number(m[3]),
-    dcUuid: m[4] ?? "" };
+  return {
+    actionId: Number(m[1]),
+    transitionId: Number(m[2]),
+    targetRc: Number(m[3]),
+    dcUuid: m[4] ?? "",
+  };
 }

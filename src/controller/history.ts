@@ -2,7 +2,7 @@
  * Reading executor history back: is a resource active on a node according to its
  * `lrm_rsc_op` entries. Used for shutdown (a node may leave once nothing runs on it).
  */
-import { type XmlElement, childElements, getAttr } from "../cib/xml.js";
+import { childElements, getAttr, type XmlElement } from "../cib/xml.js";
 import { findNodeState } from "./status.js";
 
 function opActive(op: XmlElement): boolean {
@@ -24,7 +24,9 @@ export function activeResources(cib: XmlElement, node: string): string[] {
     for (const list of childElements(lrm, "lrm_resources")) {
       for (const rsc of childElements(list, "lrm_resource")) {
         const id = getAttr(rsc, "id") ?? "";
-        const last = childElements(rsc, "lrm_rsc_op").find((o) => getAttr(o, "id") === `${id}_last_0`);
+        const last = childElements(rsc, "lrm_rsc_op").find(
+          (o) => getAttr(o, "id") === `${id}_last_0`,
+        );
         if (last && opActive(last)) out.push(id);
       }
     }

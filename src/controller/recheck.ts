@@ -3,7 +3,7 @@
  * a failure expires (`last-failure-*` + the resource's `failure-timeout`). The scheduler
  * ignores expired failures; the controller re-runs it at that time.
  */
-import { type XmlElement, childElements, getAttr, walkElements } from "../cib/xml.js";
+import { childElements, getAttr, walkElements, type XmlElement } from "../cib/xml.js";
 import { configuration, statusSection } from "./cib-state.js";
 
 function seconds(text: string): number {

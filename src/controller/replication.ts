@@ -6,8 +6,8 @@
  * (`cib-sync-request`).
  */
 import { applyPatchset, diffCib, isEmptyPatchset } from "../cib/diff.js";
-import { type XmlElement, printXml } from "../cib/xml.js";
-import { type Result, err, ok } from "../shared/result.js";
+import { printXml, type XmlElement } from "../cib/xml.js";
+import { err, ok, type Result } from "../shared/result.js";
 import { parseCibText } from "./cib-state.js";
 import type { CibPatch } from "./types.js";
 

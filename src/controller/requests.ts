@@ -2,10 +2,15 @@
  * What the DC does with a client's change request: the CIB it produces, or the one-line
  * error (with the Pacemaker exit code) the client will print. Pure: works on a copy.
  */
-import { type XmlElement, childElements, cloneElement, getAttr } from "../cib/xml.js";
-import { type Result, err, ok } from "../shared/result.js";
-import { cibVersion, compareVersions, configuration, parseCibText, versionText } from
-  "./cib-state.js";
+import { childElements, cloneElement, getAttr, type XmlElement } from "../cib/xml.js";
+import { err, ok, type Result } from "../shared/result.js";
+import {
+  cibVersion,
+  compareVersions,
+  configuration,
+  parseCibText,
+  versionText,
+} from "./cib-state.js";
 import { cleanupResource, setPermanentAttr, setTransientAttr } from "./status.js";
 import type { CibRequest, Member } from "./types.js";
 
@@ -27,8 +32,11 @@ function resourceExists(cib: XmlElement, id: string): boolean {
   return false;
 }
 
-function applyReplace(cib: XmlElement, text: string, bump: "auto" | "none"):
-  Result<XmlElement, RequestError> {
+function applyReplace(
+  cib: XmlElement,
+  text: string,
+  bump: "auto" | "none",
+): Result<XmlElement, RequestError> {
   let incoming: XmlElement;
   try {
     incoming = parseCibText(text);
@@ -45,8 +53,9 @@ function applyReplace(cib: XmlElement, text: string, bump: "auto" | "none"):
   const configOnly = (v: typeof have) => ({ ...v, numUpdates: 0 });
   if (compareVersions(configOnly(got), configOnly(have)) < 0) {
     return err({
-      message: `Update was older than existing configuration (${versionText(got)} < ${
-        versionText(have)}); re-read the CIB and apply the change again`,
+      message: `Update was older than existing configuration (${versionText(got)} < ${versionText(
+        have,
+      )}); re-read the CIB and apply the change again`,
       code: 103,
     });
   }
@@ -70,8 +79,11 @@ function setAttrKeep(el: XmlElement, k: string, v: string): void {
 }
 
 /** Applies one request to a copy of the CIB. `members` resolves node names to ids. */
-export function applyRequest(cib: XmlElement, req: CibRequest, members: readonly Member[]):
-  Result<XmlElement, RequestError> {
+export function applyRequest(
+  cib: XmlElement,
+  req: CibRequest,
+  members: readonly Member[],
+): Result<XmlElement, RequestError> {
   switch (req.op) {
     case "replace":
       return applyReplace(cib, req.cib, req.bump);
@@ -95,8 +107,11 @@ export function applyRequest(cib: XmlElement, req: CibRequest, members: readonly
 }
 
 /** A node by name: a current member, else an entry of configuration/nodes. */
-export function resolveNode(cib: XmlElement, name: string, members: readonly Member[]):
-  Member | undefined {
+export function resolveNode(
+  cib: XmlElement,
+  name: string,
+  members: readonly Member[],
+): Member | undefined {
   const m = members.find((x) => x.name === name);
   if (m) return m;
   for (const nodes of childElements(configuration(cib), "nodes")) {

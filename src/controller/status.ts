@@ -4,15 +4,8 @@
  * `RSC_last_failure_0` and `RSC_OP_INTERVAL` for recurring operations) and its
  * `transient_attributes` (fail counts, standby for the reboot lifetime, shutdown...).
  */
-import {
-  type XmlElement,
-  childElements,
-  elem,
-  getAttr,
-  printXml,
-  setAttr,
-} from "../cib/xml.js";
-import { FEATURE_SET, configuration, ensureChild, statusSection } from "./cib-state.js";
+import { childElements, elem, getAttr, printXml, setAttr, type XmlElement } from "../cib/xml.js";
+import { configuration, ensureChild, FEATURE_SET, statusSection } from "./cib-state.js";
 import type { Member, OpResult } from "./types.js";
 
 export const INFINITY = 1000000;
@@ -47,8 +40,11 @@ function lrmResources(ns: XmlElement): XmlElement {
 }
 
 /** Replaces a node's whole executor history (on join, from what its executor reports). */
-export function replaceLrm(cib: XmlElement, member: Member, resources: readonly XmlElement[]):
-  void {
+export function replaceLrm(
+  cib: XmlElement,
+  member: Member,
+  resources: readonly XmlElement[],
+): void {
   const ns = nodeState(cib, member);
   const list = lrmResources(ns);
   list.children = [...resources];
@@ -56,8 +52,10 @@ export function replaceLrm(cib: XmlElement, member: Member, resources: readonly 
 
 /** The node's `lrm_resource` elements, printed one after the other (for join-announce). */
 export function printLrm(resources: readonly XmlElement[]): string {
-  return `<lrm_resources>${resources.map((r) => printXml(r, { indent: "" }).trim()).join("")}` +
-    "</lrm_resources>";
+  return (
+    `<lrm_resources>${resources.map((r) => printXml(r, { indent: "" }).trim()).join("")}` +
+    "</lrm_resources>"
+  );
 }
 
 function opEntry(id: string, r: OpResult, node: string, opKey: string): XmlElement {
@@ -142,8 +140,12 @@ function setNv(set: XmlElement, prefix: string, name: string, value: string | nu
 }
 
 /** Sets (or with null deletes) a transient node attribute; returns whether it changed. */
-export function setTransientAttr(cib: XmlElement, member: Member, name: string,
-  value: string | null): boolean {
+export function setTransientAttr(
+  cib: XmlElement,
+  member: Member,
+  name: string,
+  value: string | null,
+): boolean {
   const ns = nodeState(cib, member);
   return setNv(attrSet(ns), `status-${getAttr(ns, "id") ?? ""}`, name, value);
 }
@@ -167,13 +169,19 @@ export function eraseTransientAttrs(cib: XmlElement, nodeName: string): boolean 
   const ns = findNodeState(cib, nodeName);
   if (!ns) return false;
   const before = ns.children.length;
-  ns.children = ns.children.filter((c) => c.type !== "element" || c.name !== "transient_attributes");
+  ns.children = ns.children.filter(
+    (c) => c.type !== "element" || c.name !== "transient_attributes",
+  );
   return ns.children.length !== before;
 }
 
 /** Sets (or deletes) a permanent node attribute in `configuration/nodes`. */
-export function setPermanentAttr(cib: XmlElement, member: Member, name: string,
-  value: string | null): boolean {
+export function setPermanentAttr(
+  cib: XmlElement,
+  member: Member,
+  name: string,
+  value: string | null,
+): boolean {
   const nodes = ensureChild(configuration(cib), "nodes");
   let node = childElements(nodes, "node").find((n) => getAttr(n, "uname") === member.name);
   if (!node) {
@@ -204,24 +212,32 @@ export function bumpFailCount(cib: XmlElement, member: Member, r: OpResult, by: 
   const curN = cur === undefined ? 0 : cur === "INFINITY" ? INFINITY : Number(cur) || 0;
   const next = Math.min(INFINITY, curN + by);
   setTransientAttr(cib, member, name, next >= INFINITY ? "INFINITY" : String(next));
-  setTransientAttr(cib, member, lastFailureName(r.resource, r.operation, r.intervalMs),
-    String(r.rcChangeS));
+  setTransientAttr(
+    cib,
+    member,
+    lastFailureName(r.resource, r.operation, r.intervalMs),
+    String(r.rcChangeS),
+  );
 }
 
 /**
  * `crm resource cleanup`: forgets the history and failures of a resource (or all) on a node
  * (or all), so the scheduler re-probes it. Returns whether anything changed.
  */
-export function cleanupResource(cib: XmlElement, resource: string | null, node: string | null):
-  boolean {
+export function cleanupResource(
+  cib: XmlElement,
+  resource: string | null,
+  node: string | null,
+): boolean {
   let changed = false;
   for (const ns of childElements(statusSection(cib), "node_state")) {
     if (node !== null && getAttr(ns, "uname") !== node) continue;
     for (const lrm of childElements(ns, "lrm")) {
       for (const list of childElements(lrm, "lrm_resources")) {
         const before = list.children.length;
-        list.children = list.children.filter((c) =>
-          c.type !== "element" || (resource !== null && getAttr(c, "id") !== resource));
+        list.children = list.children.filter(
+          (c) => c.type !== "element" || (resource !== null && getAttr(c, "id") !== resource),
+        );
         changed ||= list.children.length !== before;
       }
     }
@@ -240,4 +256,3 @@ export function cleanupResource(cib: XmlElement, resource: string | null, node: 
   }
   return changed;
 }
-

@@ -4,8 +4,9 @@
  * sans-IO: the daemon (or the in-memory harness in ./testing/) executes effects in list order
  * and feeds events back in; time arrives inside events, never from a clock.
  */
-import type { XmlElement } from "../cib/xml.js";
+
 import type { CibVersion } from "../cib/backend.js";
+import type { XmlElement } from "../cib/xml.js";
 import type { GraphAction, TransitionGraph } from "./graph.js";
 
 /** A node as the cluster layer knows it: corosync nodeid and node name (uname). */
@@ -80,10 +81,14 @@ export type Message =
       readonly reqId: number;
     }
   | { readonly kind: "cib-sync-request"; readonly have: CibVersion }
-  | { readonly kind: "cib-request"; readonly reqId: number; readonly incarnation: number;
+  | {
+      readonly kind: "cib-request";
+      readonly reqId: number;
+      readonly incarnation: number;
       /** The tool that asked (`update-client` of the change). */
       readonly client: string;
-      readonly request: CibRequest }
+      readonly request: CibRequest;
+    }
   | {
       readonly kind: "cib-reply";
       readonly to: string;
@@ -107,8 +112,12 @@ export type ControllerEvent =
   | { readonly kind: "tick" }
   /** The driver delivered a batch of messages: commit what they changed, once. */
   | { readonly kind: "flush" }
-  | { readonly kind: "client-request"; readonly reqId: number; readonly request: CibRequest;
-      readonly client?: string }
+  | {
+      readonly kind: "client-request";
+      readonly reqId: number;
+      readonly request: CibRequest;
+      readonly client?: string;
+    }
   | { readonly kind: "shutdown-request" };
 
 /** What the controller asks its driver to do, executed in list order. */
@@ -118,8 +127,16 @@ export type Effect =
   | { readonly kind: "schedule"; readonly seq: number; readonly cib: XmlElement }
   | { readonly kind: "execute"; readonly action: GraphAction }
   | { readonly kind: "cancel-recurring"; readonly resource: string | null }
-  | { readonly kind: "client-reply"; readonly reqId: number; readonly error: string | null;
-      readonly code: number }
-  | { readonly kind: "log"; readonly level: "info" | "warn" | "error"; readonly msg: string;
-      readonly fields?: Readonly<Record<string, string | number>> }
+  | {
+      readonly kind: "client-reply";
+      readonly reqId: number;
+      readonly error: string | null;
+      readonly code: number;
+    }
+  | {
+      readonly kind: "log";
+      readonly level: "info" | "warn" | "error";
+      readonly msg: string;
+      readonly fields?: Readonly<Record<string, string | number>>;
+    }
   | { readonly kind: "exit" };

@@ -3,12 +3,16 @@
  * checked here before anything acts on it (shape, types, sizes). Anything else is refused
  * with an error answer; nothing a client sends can throw inside the daemon.
  */
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 
 export type ApiRequest =
   | { readonly op: "cib-query" }
-  | { readonly op: "cib-replace"; readonly cib: string; readonly bump: "auto" | "none";
-      readonly client?: string }
+  | {
+      readonly op: "cib-replace";
+      readonly cib: string;
+      readonly bump: "auto" | "none";
+      readonly client?: string;
+    }
   | {
       readonly op: "attr";
       readonly node: string;
@@ -17,8 +21,12 @@ export type ApiRequest =
       readonly lifetime: "reboot" | "forever";
       readonly client?: string;
     }
-  | { readonly op: "cleanup"; readonly resource: string | null; readonly node: string | null;
-      readonly client?: string }
+  | {
+      readonly op: "cleanup";
+      readonly resource: string | null;
+      readonly node: string | null;
+      readonly client?: string;
+    }
   | { readonly op: "node-status" }
   | { readonly op: "cluster-status" }
   | { readonly op: "controller-status" };
@@ -42,8 +50,9 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function name(v: unknown): v is string {
-  return typeof v === "string" && v.length > 0 && v.length <= apiLimits.nameBytesMax &&
-    !/[\s\0]/.test(v);
+  return (
+    typeof v === "string" && v.length > 0 && v.length <= apiLimits.nameBytesMax && !/[\s\0]/.test(v)
+  );
 }
 
 function optName(v: unknown): v is string | null | undefined {
@@ -62,8 +71,10 @@ export function parseApiRequest(line: string): Result<ApiRequest, string> {
     return err("request is not JSON");
   }
   if (!isRecord(v) || typeof v.op !== "string") return err("request has no op");
-  if (v.client !== undefined && !(typeof v.client === "string" && /^[A-Za-z0-9_.-]{1,64}$/
-    .test(v.client))) {
+  if (
+    v.client !== undefined &&
+    !(typeof v.client === "string" && /^[A-Za-z0-9_.-]{1,64}$/.test(v.client))
+  ) {
     return err("client must be a tool name");
   }
   const client = typeof v.client === "string" ? { client: v.client } : {};

@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, rmSync } from "node:fs";
-import { type Server, type Socket, createServer } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { dirname } from "node:path";
 import { type ApiRequest, apiLimits, parseApiRequest } from "./api-protocol.js";
 

@@ -10,17 +10,17 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
+import { apiSocket } from "../cib/live-backend.js";
 import { describeAuthkeyError, readAuthkey } from "../cluster/config/authkey.js";
 import { parseCorosyncConf } from "../cluster/config/corosync-conf.js";
 import { findLocalNode } from "../cluster/config/local-node.js";
 import { type CorosyncConfig, formatConfIssue } from "../cluster/config/types.js";
 import { Executor } from "../executor/executor.js";
-import { apiSocket } from "../cib/live-backend.js";
 import { ExitCode, type ToolIo, UserError } from "../tools/tool-io.js";
 import { toControllerResult } from "./executor-bridge.js";
 import { NodeDaemon } from "./node.js";
 import { WorkerScheduler } from "./scheduler-runner.js";
-import { TransportLayer, localAddresses, nodeNames } from "./transport-adapter.js";
+import { localAddresses, nodeNames, TransportLayer } from "./transport-adapter.js";
 
 const DEFAULT_STATE_DIR = "/var/lib/pacemaker";
 
@@ -32,8 +32,10 @@ function loadConfig(path: string, io: ToolIo): CorosyncConfig {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new UserError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}; ` +
-      "pass --config PATH", ExitCode.NoInput);
+    throw new UserError(
+      `cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? e}; pass --config PATH`,
+      ExitCode.NoInput,
+    );
   }
   const parsed = parseCorosyncConf(text, path);
   if (!parsed.ok) {
@@ -44,8 +46,11 @@ function loadConfig(path: string, io: ToolIo): CorosyncConfig {
   return parsed.value.config;
 }
 
-function chooseSelf(config: CorosyncConfig, name: string | undefined, path: string):
-  { id: number; name: string } {
+function chooseSelf(
+  config: CorosyncConfig,
+  name: string | undefined,
+  path: string,
+): { id: number; name: string } {
   const nodes = nodeNames(config);
   if (name !== undefined) {
     const n = nodes.find((x) => x.name === name);
@@ -55,22 +60,28 @@ function chooseSelf(config: CorosyncConfig, name: string | undefined, path: stri
   const local = findLocalNode(config, { hostname: hostname(), addresses: localAddresses() });
   const n = nodes.find((x) => x.id === local?.nodeId);
   if (!n) {
-    throw new UserError(`this host (${hostname()}) is not in ${path}'s nodelist; pass --name NODE`,
-      ExitCode.Config);
+    throw new UserError(
+      `this host (${hostname()}) is not in ${path}'s nodelist; pass --name NODE`,
+      ExitCode.Config,
+    );
   }
   return n;
 }
 
 /** @example await pacerNode(["--config", "c.conf", "--state-dir", "/tmp/n1"], io) */
 export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], strict: true, options: {
-    config: { type: "string", default: "/etc/corosync/corosync.conf" },
-    authkey: { type: "string" },
-    "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
-    name: { type: "string" },
-    "api-socket": { type: "string" },
-    "log-level": { type: "string", default: "info" },
-  } });
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      config: { type: "string", default: "/etc/corosync/corosync.conf" },
+      authkey: { type: "string" },
+      "state-dir": { type: "string", default: DEFAULT_STATE_DIR },
+      name: { type: "string" },
+      "api-socket": { type: "string" },
+      "log-level": { type: "string", default: "info" },
+    },
+  });
   const config = loadConfig(values.config, io);
   const self = chooseSelf(config, values.name, values.config);
   const keyPath = values.authkey ?? config.totem.keyfile ?? "/etc/corosync/authkey";
@@ -86,9 +97,11 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
   const runDir = join(stateDir, "run");
   if (privateRun) mkdirSync(runDir, { recursive: true });
   let daemonRef: NodeDaemon | undefined;
-  const executor = new Executor({ nodeName: self.name,
+  const executor = new Executor({
+    nodeName: self.name,
     onRecurring: (r) => daemonRef?.report(toControllerResult(r)),
-    ...(privateRun ? { haVars: { HA_VARRUN: runDir, HA_RSCTMP: runDir } } : {}) });
+    ...(privateRun ? { haVars: { HA_VARRUN: runDir, HA_RSCTMP: runDir } } : {}),
+  });
   const scheduler = new WorkerScheduler();
   scheduler.warm();
   return new Promise<number>((resolve, reject) => {
@@ -113,7 +126,15 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
     };
     process.once("SIGTERM", term);
     process.once("SIGINT", term);
-    daemon.start().catch((e: unknown) =>
-      reject(new UserError(`cannot start: ${e instanceof Error ? e.message : String(e)}`, ExitCode.OsErr)));
+    daemon
+      .start()
+      .catch((e: unknown) =>
+        reject(
+          new UserError(
+            `cannot start: ${e instanceof Error ? e.message : String(e)}`,
+            ExitCode.OsErr,
+          ),
+        ),
+      );
   });
 }

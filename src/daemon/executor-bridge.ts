@@ -4,15 +4,26 @@
  * executor's listener (first result, then changes); NodeDaemon.report passes each distinct
  * result to the controller once.
  */
-import { opDigest } from "../executor/digest.js";
-import type { OpResult as ExecResult, AgentAction, AgentClass } from "../executor/types.js";
-import type { Executor } from "../executor/executor.js";
+
 import type { GraphAction } from "../controller/graph.js";
 import type { OpResult } from "../controller/types.js";
+import { opDigest } from "../executor/digest.js";
+import type { Executor } from "../executor/executor.js";
+import type { AgentAction, AgentClass, OpResult as ExecResult } from "../executor/types.js";
 
 const AGENT_ACTIONS: ReadonlySet<string> = new Set([
-  "start", "stop", "monitor", "promote", "demote", "notify", "reload", "reload-agent",
-  "migrate_to", "migrate_from", "meta-data", "validate-all",
+  "start",
+  "stop",
+  "monitor",
+  "promote",
+  "demote",
+  "notify",
+  "reload",
+  "reload-agent",
+  "migrate_to",
+  "migrate_from",
+  "meta-data",
+  "validate-all",
 ]);
 const AGENT_CLASSES: ReadonlySet<string> = new Set(["ocf", "lsb", "systemd", "service", "stonith"]);
 
@@ -39,10 +50,19 @@ export function toControllerResult(r: ExecResult): OpResult {
 
 function refused(a: GraphAction, why: string, callId: number): OpResult {
   return {
-    resource: a.resource?.id ?? "", operation: a.operation, intervalMs: a.intervalMs, rc: 2,
-    opStatus: 9, exitReason: why, callId, execMs: 0, queueMs: 0,
-    rcChangeS: Math.floor(Date.now() / 1000), transitionKey: a.transitionKey ?? "",
-    resourceClass: a.resource?.class ?? "", provider: a.resource?.provider ?? "",
+    resource: a.resource?.id ?? "",
+    operation: a.operation,
+    intervalMs: a.intervalMs,
+    rc: 2,
+    opStatus: 9,
+    exitReason: why,
+    callId,
+    execMs: 0,
+    queueMs: 0,
+    rcChangeS: Math.floor(Date.now() / 1000),
+    transitionKey: a.transitionKey ?? "",
+    resourceClass: a.resource?.class ?? "",
+    provider: a.resource?.provider ?? "",
     type: a.resource?.type ?? "",
     opDigest: opDigest(a.params, { intervalMs: a.intervalMs, timeoutMs: a.timeoutMs }),
   };
@@ -65,8 +85,11 @@ export function runAction(ex: Executor, a: GraphAction, report: (r: OpResult) =>
   if (a.operation === "stop") ex.stopAllRecurring(rsc.id);
   const req = {
     resourceId: rsc.id,
-    agent: { class: rsc.class as AgentClass, ...(rsc.provider ? { provider: rsc.provider } : {}),
-      type: rsc.type },
+    agent: {
+      class: rsc.class as AgentClass,
+      ...(rsc.provider ? { provider: rsc.provider } : {}),
+      type: rsc.type,
+    },
     action: a.operation as AgentAction,
     intervalMs: a.intervalMs,
     timeoutMs: a.timeoutMs,
@@ -76,6 +99,8 @@ export function runAction(ex: Executor, a: GraphAction, report: (r: OpResult) =>
   };
   // A recurring op's first result comes both here and through the executor's listener;
   // the daemon reports each (call id, rc, status) once.
-  ex.exec(req).then((r) => report(toControllerResult(r)), (e: unknown) =>
-    report(refused(a, e instanceof Error ? e.message : String(e), 0)));
+  ex.exec(req).then(
+    (r) => report(toControllerResult(r)),
+    (e: unknown) => report(refused(a, e instanceof Error ? e.message : String(e), 0)),
+  );
 }

@@ -8,14 +8,21 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync, writeFileSync } from
-  "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { apiRequest } from "../cib/live-backend.js";
-import { type XmlElement, getAttr, parseXml } from "../cib/xml.js";
+import { getAttr, parseXml, type XmlElement } from "../cib/xml.js";
 import { activeResources } from "../controller/history.js";
 import { findNodeState, transientAttrs } from "../controller/status.js";
 
@@ -23,7 +30,8 @@ const REPO = resolve(fileURLToPath(import.meta.url), "..", "..", "..");
 const PACER = join(REPO, "bin", "pacer");
 const CRM = join(REPO, "bin", "crm");
 const NAMES = ["node1", "node2", "node3"];
-const AGENT = existsSync("/usr/lib/ocf/resource.d/heartbeat/Dummy") ? "ocf:heartbeat:Dummy"
+const AGENT = existsSync("/usr/lib/ocf/resource.d/heartbeat/Dummy")
+  ? "ocf:heartbeat:Dummy"
   : "ocf:pacer:Dummy";
 
 interface Status {
@@ -41,11 +49,16 @@ class Loopback {
 
   constructor() {
     writeFileSync(join(this.dir, "authkey"), randomBytes(256), { mode: 0o400 });
-    const nodes = NAMES.map((n, i) =>
-      `\tnode {\n\t\tname: ${n}\n\t\tnodeid: ${i + 1}\n\t\tring0_addr: ${this.net}.${i + 1}\n\t}`);
-    writeFileSync(join(this.dir, "corosync.conf"), `totem {\n\tversion: 2\n\tcluster_name: lb\n` +
-      `\ttransport: udpu\n\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ${this.port}\n\t}\n}\n` +
-      `nodelist {\n${nodes.join("\n")}\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n`);
+    const nodes = NAMES.map(
+      (n, i) =>
+        `\tnode {\n\t\tname: ${n}\n\t\tnodeid: ${i + 1}\n\t\tring0_addr: ${this.net}.${i + 1}\n\t}`,
+    );
+    writeFileSync(
+      join(this.dir, "corosync.conf"),
+      `totem {\n\tversion: 2\n\tcluster_name: lb\n` +
+        `\ttransport: udpu\n\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ${this.port}\n\t}\n}\n` +
+        `nodelist {\n${nodes.join("\n")}\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n`,
+    );
   }
 
   sock(n: string): string {
@@ -56,9 +69,24 @@ class Loopback {
     const d = join(this.dir, n);
     mkdirSync(d, { recursive: true });
     const log = openSync(join(d, "pacer.log"), "a");
-    const p = spawn(process.execPath, [PACER, "node", "--config", join(this.dir, "corosync.conf"),
-      "--authkey", join(this.dir, "authkey"), "--state-dir", d, "--name", n,
-      "--api-socket", this.sock(n)], { stdio: ["ignore", log, log] });
+    const p = spawn(
+      process.execPath,
+      [
+        PACER,
+        "node",
+        "--config",
+        join(this.dir, "corosync.conf"),
+        "--authkey",
+        join(this.dir, "authkey"),
+        "--state-dir",
+        d,
+        "--name",
+        n,
+        "--api-socket",
+        this.sock(n),
+      ],
+      { stdio: ["ignore", log, log] },
+    );
     this.procs.set(n, p);
   }
 
@@ -90,8 +118,10 @@ class Loopback {
   }
 
   crm(n: string, ...args: string[]): string {
-    const r = spawnSync(process.execPath, [CRM, ...args], { encoding: "utf8",
-      env: { ...process.env, PACER_API_SOCKET: this.sock(n) } });
+    const r = spawnSync(process.execPath, [CRM, ...args], {
+      encoding: "utf8",
+      env: { ...process.env, PACER_API_SOCKET: this.sock(n) },
+    });
     assert.equal(r.status, 0, `crm ${args.join(" ")}: ${r.stdout}${r.stderr}`);
     return r.stdout;
   }
@@ -116,12 +146,16 @@ class Loopback {
     while (Date.now() < end) {
       const st = await Promise.all(this.running().map((n) => this.api(n, "controller-status")));
       const all = st as (Status | undefined)[];
-      const ok = all.every((s) => s?.joined === true) &&
-        all.some((s) => s?.isDc === true && !s.busy) && new Set(all.map((s) => s?.digest)).size === 1;
+      const ok =
+        all.every((s) => s?.joined === true) &&
+        all.some((s) => s?.isDc === true && !s.busy) &&
+        new Set(all.map((s) => s?.digest)).size === 1;
       if (ok) {
         // Idle twice in a row: a result may be on its way.
         await sleep(300);
-        const again = await Promise.all(this.running().map((n) => this.api(n, "controller-status")));
+        const again = await Promise.all(
+          this.running().map((n) => this.api(n, "controller-status")),
+        );
         const a2 = again as (Status | undefined)[];
         if (a2.every((s) => s?.digest === all[0]?.digest) && a2.some((s) => s?.isDc && !s.busy)) {
           return;
@@ -164,8 +198,9 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
 
   after(() => {
     lb.stopAll();
-    process.stdout.write(`${JSON.stringify({ bench: "loopback-figures", agent: AGENT,
-      ...figures })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ bench: "loopback-figures", agent: AGENT, ...figures })}\n`,
+    );
     if (process.env.PACER_KEEP_LOOPBACK !== "1") rmSync(lb.dir, { recursive: true, force: true });
   });
 
@@ -261,8 +296,12 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
     const b = await lb.api(dc, "controller-status");
     assert.equal(a?.digest, b?.digest);
     const cib = await lb.cib(killed);
-    assert.ok(activeResources(cib, "node1").length + activeResources(cib, "node2").length +
-      activeResources(cib, "node3").length === 2);
+    assert.ok(
+      activeResources(cib, "node1").length +
+        activeResources(cib, "node2").length +
+        activeResources(cib, "node3").length ===
+        2,
+    );
   });
   it("moves resources away before a node stops on SIGTERM", async () => {
     // Three nodes again (two keep quorum after one leaves); take the standby node back.
@@ -280,5 +319,4 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
     lb.start(now);
     await lb.settle(30000);
   });
-
 });

@@ -82,23 +82,52 @@ describe("two pacer nodes in network namespaces with a real IPaddr2 VIP", { skip
     link(CLIENT, `${tag}cl`, "pub", "pub", "192.168.1.50/24");
     writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
     // The tutorial's ring: multicast on the private network; a nodelist names the nodes.
-    writeFileSync(join(dir, "corosync.conf"), `totem {\n\tversion: 2\n\tcluster_name: debian\n` +
-      "\ttransport: udp\n\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 192.168.50.0\n" +
-      "\t\tmcastaddr: 239.255.1.1\n\t\tmcastport: 5405\n\t}\n}\nnodelist {\n" +
-      NODES.map((n) => `\tnode {\n\t\tname: ${n.name}\n\t\tnodeid: ${n.id}\n\t\tring0_addr: ${
-        n.priv}\n\t}\n`).join("") +
-      "}\nquorum {\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}\n");
+    writeFileSync(
+      join(dir, "corosync.conf"),
+      `totem {\n\tversion: 2\n\tcluster_name: debian\n` +
+        "\ttransport: udp\n\tinterface {\n\t\tringnumber: 0\n\t\tbindnetaddr: 192.168.50.0\n" +
+        "\t\tmcastaddr: 239.255.1.1\n\t\tmcastport: 5405\n\t}\n}\nnodelist {\n" +
+        NODES.map(
+          (n) =>
+            `\tnode {\n\t\tname: ${n.name}\n\t\tnodeid: ${n.id}\n\t\tring0_addr: ${n.priv}\n\t}\n`,
+        ).join("") +
+        "}\nquorum {\n\tprovider: corosync_votequorum\n\ttwo_node: 1\n}\n",
+    );
     for (const n of NODES) {
       mkdirSync(join(dir, n.name), { recursive: true });
       const log = openSync(join(dir, n.name, "pacer.log"), "a");
-      procs.set(n.name, spawn("ip", ["netns", "exec", n.ns, process.execPath,
-        join(REPO, "bin", "pacer"), "node", "--config", join(dir, "corosync.conf"), "--authkey",
-        join(dir, "authkey"), "--state-dir", join(dir, n.name), "--name", n.name,
-        "--api-socket", sock(n.name)], { stdio: ["ignore", log, log] }));
+      procs.set(
+        n.name,
+        spawn(
+          "ip",
+          [
+            "netns",
+            "exec",
+            n.ns,
+            process.execPath,
+            join(REPO, "bin", "pacer"),
+            "node",
+            "--config",
+            join(dir, "corosync.conf"),
+            "--authkey",
+            join(dir, "authkey"),
+            "--state-dir",
+            join(dir, n.name),
+            "--name",
+            n.name,
+            "--api-socket",
+            sock(n.name),
+          ],
+          { stdio: ["ignore", log, log] },
+        ),
+      );
     }
     for (let i = 0; i < 300; i++) {
-      const r = await apiRequest({ PACER_API_SOCKET: sock("node1") }, { op: "node-status" },
-        { timeoutMs: 1000 });
+      const r = await apiRequest(
+        { PACER_API_SOCKET: sock("node1") },
+        { op: "node-status" },
+        { timeoutMs: 1000 },
+      );
       if (r.ok && Array.isArray(r.value.members) && r.value.members.length === 2) return;
       await sleep(100);
     }
@@ -115,8 +144,11 @@ describe("two pacer nodes in network namespaces with a real IPaddr2 VIP", { skip
 
   async function holder(): Promise<string | undefined> {
     for (const n of NODES) {
-      const r = await apiRequest({ PACER_API_SOCKET: sock(n.name) }, { op: "cib-query" },
-        { timeoutMs: 1000 });
+      const r = await apiRequest(
+        { PACER_API_SOCKET: sock(n.name) },
+        { op: "cib-query" },
+        { timeoutMs: 1000 },
+      );
       if (!r.ok) continue;
       const cib = parseXml(String(r.value.cib), "cib");
       if (cib.ok && activeResources(cib.value, n.name).includes("failover-ip")) return n.name;
@@ -126,12 +158,27 @@ describe("two pacer nodes in network namespaces with a real IPaddr2 VIP", { skip
 
   it("brings the VIP up with crm and answers the client", async () => {
     const env = { ...process.env, PACER_API_SOCKET: sock("node1") };
-    for (const args of [["configure", "property", "stonith-enabled=false"],
+    for (const args of [
+      ["configure", "property", "stonith-enabled=false"],
       ["configure", "property", "no-quorum-policy=ignore"],
-      ["configure", "primitive", "failover-ip", "ocf:heartbeat:IPaddr2", "params", `ip=${VIP}`,
-        "cidr_netmask=24", "nic=pub", "op", "monitor", "interval=10s"]]) {
-      const r = spawnSync(process.execPath, [join(REPO, "bin", "crm"), ...args], { env,
-        encoding: "utf8" });
+      [
+        "configure",
+        "primitive",
+        "failover-ip",
+        "ocf:heartbeat:IPaddr2",
+        "params",
+        `ip=${VIP}`,
+        "cidr_netmask=24",
+        "nic=pub",
+        "op",
+        "monitor",
+        "interval=10s",
+      ],
+    ]) {
+      const r = spawnSync(process.execPath, [join(REPO, "bin", "crm"), ...args], {
+        env,
+        encoding: "utf8",
+      });
       assert.equal(r.status, 0, `crm ${args.join(" ")}: ${r.stdout}${r.stderr}`);
     }
     const t0 = Date.now();

@@ -18,14 +18,25 @@ import type { ToolIo } from "../tools/tool-io.js";
 import { NodeDaemon } from "./node.js";
 import { LocalBus } from "./testing/local-bus.js";
 
-const NODES = [{ id: 1, name: "node1" }, { id: 2, name: "node2" }, { id: 3, name: "node3" }];
+const NODES = [
+  { id: 1, name: "node1" },
+  { id: 2, name: "node2" },
+  { id: 3, name: "node3" },
+];
 
 function io(env: Record<string, string>): ToolIo & { out: string[]; err: string[] } {
   const out: string[] = [];
   const errs: string[] = [];
   return {
-    env, cwd: "/", out, err: errs, stdinIsTTY: false, stdoutIsTTY: false,
-    stdout: (t) => out.push(t), stderr: (t) => errs.push(t), readStdin: async () => "",
+    env,
+    cwd: "/",
+    out,
+    err: errs,
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    stdout: (t) => out.push(t),
+    stderr: (t) => errs.push(t),
+    readStdin: async () => "",
   };
 }
 
@@ -62,13 +73,20 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
   before(async () => {
     for (const n of NODES) {
       const stateDir = join(dir, n.name);
-      const executor = new Executor({ nodeName: n.name,
-        haVars: { HA_VARRUN: stateDir, HA_RSCTMP: stateDir } });
+      const executor = new Executor({
+        nodeName: n.name,
+        haVars: { HA_VARRUN: stateDir, HA_RSCTMP: stateDir },
+      });
       const d = new NodeDaemon({
-        stateDir, apiSocket: sock(n.name), clusterName: "test",
+        stateDir,
+        apiSocket: sock(n.name),
+        clusterName: "test",
         cluster: bus.layer(n.name),
         executor,
-        scheduler: { schedule: async (cib, nowS) => miniSchedule(cib, nowS), close: async () => {} },
+        scheduler: {
+          schedule: async (cib, nowS) => miniSchedule(cib, nowS),
+          close: async () => {},
+        },
         log: pino({ level: "silent" }),
         onExit: () => executor.close(),
       });
@@ -112,16 +130,20 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     setClusterProperty(cib, "stonith-enabled", "false");
     const resources = firstChild(configuration(cib), "resources");
     assert.ok(resources);
-    resources.children.push(elem("primitive", { id: "d1", class: "ocf", provider: "pacer",
-      type: "Dummy" }, [elem("operations", {}, [elem("op", { id: "d1-mon", name: "monitor",
-        interval: "1s" })])]));
+    resources.children.push(
+      elem("primitive", { id: "d1", class: "ocf", provider: "pacer", type: "Dummy" }, [
+        elem("operations", {}, [elem("op", { id: "d1-mon", name: "monitor", interval: "1s" })]),
+      ]),
+    );
     const c = await live.commit(cib);
     assert.ok(c.ok, JSON.stringify(c));
     const dc = daemons.get("node1") as NodeDaemon;
     await until("d1 started", () => activeResources(dc.ctrl.cib, "node1").includes("d1"));
     const digests = new Set([...daemons.values()].map((d) => printXml(d.ctrl.cib)));
-    await until("same CIB everywhere", () =>
-      new Set([...daemons.values()].map((d) => printXml(d.ctrl.cib))).size === 1);
+    await until(
+      "same CIB everywhere",
+      () => new Set([...daemons.values()].map((d) => printXml(d.ctrl.cib))).size === 1,
+    );
     assert.ok(digests.size >= 1);
     assert.ok(existsSync(join(dir, "node1", "Dummy-d1.state")), "the agent's state file exists");
     const persisted = readFileSync(join(dir, "node2", "cib.xml"), "utf8");
@@ -137,12 +159,14 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
   });
 
   it("records a node attribute and a cleanup through the DC", async () => {
-    const t = await rawRequest(sock("node2"),
-      '{"op":"attr","node":"node3","name":"standby","value":"on","lifetime":"forever"}\n');
+    const t = await rawRequest(
+      sock("node2"),
+      '{"op":"attr","node":"node3","name":"standby","value":"on","lifetime":"forever"}\n',
+    );
     assert.match(t, /"ok":true/);
-    const nodes = firstChild(configuration((daemons.get("node1") as NodeDaemon).ctrl.cib),
-      "nodes");
-    const n3 = nodes ? childElements(nodes, "node").find((n) => getAttr(n, "uname") === "node3")
+    const nodes = firstChild(configuration((daemons.get("node1") as NodeDaemon).ctrl.cib), "nodes");
+    const n3 = nodes
+      ? childElements(nodes, "node").find((n) => getAttr(n, "uname") === "node3")
       : undefined;
     assert.ok(n3 && printXml(n3).includes('name="standby" value="on"'));
     const bad = await rawRequest(sock("node2"), '{"op":"cleanup","resource":"nope"}\n');
@@ -154,11 +178,17 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     const r = await live.read();
     assert.ok(r.ok);
     const status = firstChild(r.value, "status");
-    const ns = status ? childElements(status, "node_state").find((n) =>
-      getAttr(n, "uname") === "node2") : undefined;
+    const ns = status
+      ? childElements(status, "node_state").find((n) => getAttr(n, "uname") === "node2")
+      : undefined;
     assert.ok(ns);
-    ns.children.push(elem("transient_attributes", { id: "2" }, [elem("instance_attributes",
-      { id: "status-2" }, [elem("nvpair", { id: "status-2-x", name: "x", value: "1" })])]));
+    ns.children.push(
+      elem("transient_attributes", { id: "2" }, [
+        elem("instance_attributes", { id: "status-2" }, [
+          elem("nvpair", { id: "status-2-x", name: "x", value: "1" }),
+        ]),
+      ]),
+    );
     const c = await live.commit(r.value);
     assert.ok(c.ok, JSON.stringify(c));
     const dc = daemons.get("node1") as NodeDaemon;
@@ -177,17 +207,22 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     assert.match(gone.err.join(""), /attribute does not exist/);
   });
 
-  it("keeps unprivileged users off the socket when run as root", { skip:
-    process.getuid?.() !== 0 ? "needs root to switch to an unprivileged user" : false }, () => {
+  it("keeps unprivileged users off the socket when run as root", {
+    skip: process.getuid?.() !== 0 ? "needs root to switch to an unprivileged user" : false,
+  }, () => {
     // Open the directories so that only the socket's own mode stands in the way.
     chmodSync(dir, 0o755);
     chmodSync(join(dir, "node1"), 0o755);
     assert.equal(statSync(sock("node1")).mode & 0o777, 0o660);
-    const script = `const c=require("net").createConnection(${JSON.stringify(sock("node1"))});` +
+    const script =
+      `const c=require("net").createConnection(${JSON.stringify(sock("node1"))});` +
       `c.on("error",e=>{console.log(e.code);process.exit(0)});` +
       `c.on("connect",()=>{console.log("CONNECTED");process.exit(0)});`;
-    const r = spawnSync(process.execPath, ["-e", script], { uid: 65534, gid: 65534,
-      encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-e", script], {
+      uid: 65534,
+      gid: 65534,
+      encoding: "utf8",
+    });
     assert.match(r.stdout, /EACCES/);
   });
 });

@@ -9,13 +9,18 @@ import type { Server } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { atomicWrite } from "../cib/persist.js";
-import { type XmlElement, cloneElement, parseXml, printXml, removeAttr } from "../cib/xml.js";
+import { cloneElement, parseXml, printXml, removeAttr, type XmlElement } from "../cib/xml.js";
 import { handleStatusRequest } from "../cluster/transport/status-api.js";
 import { cibDigest, cibVersion, emptyCib } from "../controller/cib-state.js";
 import { Controller, type Now } from "../controller/controller.js";
 import type { TransitionGraph } from "../controller/graph.js";
-import type { CibRequest, ControllerEvent, Effect, Message, OpResult } from
-  "../controller/types.js";
+import type {
+  CibRequest,
+  ControllerEvent,
+  Effect,
+  Message,
+  OpResult,
+} from "../controller/types.js";
 import type { Executor } from "../executor/executor.js";
 import type { ApiRequest } from "./api-protocol.js";
 import { startApiServer } from "./api-server.js";
@@ -102,8 +107,10 @@ export class NodeDaemon {
       onBatchEnd: () => this.feed({ kind: "flush" }),
     });
     this.tickTimer = setInterval(() => this.feed({ kind: "tick" }), TICK_MS);
-    this.opts.log.info({ node: this.opts.cluster.self.name, api: this.opts.apiSocket },
-      "pacer node started");
+    this.opts.log.info(
+      { node: this.opts.cluster.self.name, api: this.opts.apiSocket },
+      "pacer node started",
+    );
   }
 
   private onDeliver(from: string, payload: Uint8Array): void {
@@ -137,8 +144,11 @@ export class NodeDaemon {
           (graph) => this.feed({ kind: "scheduled", seq: e.seq, graph }),
           (err: unknown) => {
             this.opts.log.error({ err: String(err) }, "the scheduler failed; retrying on tick");
-            this.feed({ kind: "scheduled", seq: e.seq, graph: { actions: [], recheckAtS:
-              this.now().wallS + 1 } });
+            this.feed({
+              kind: "scheduled",
+              seq: e.seq,
+              graph: { actions: [], recheckAtS: this.now().wallS + 1 },
+            });
           },
         );
         return;
@@ -182,13 +192,17 @@ export class NodeDaemon {
     if (!w) return;
     this.waiters.delete(reqId);
     clearTimeout(w.timer);
-    w.resolve(error === null
-      ? { ok: true, version: cibVersion(this.ctrl.cib) }
-      : { ok: false, error, code });
+    w.resolve(
+      error === null
+        ? { ok: true, version: cibVersion(this.ctrl.cib) }
+        : { ok: false, error, code },
+    );
   }
 
-  private request(request: CibRequest, client: string | undefined):
-    Promise<Record<string, unknown>> {
+  private request(
+    request: CibRequest,
+    client: string | undefined,
+  ): Promise<Record<string, unknown>> {
     const reqId = this.nextReqId++;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -196,8 +210,11 @@ export class NodeDaemon {
         resolve({ ok: false, error: "Timer expired: the cluster did not answer", code: 124 });
       }, CLIENT_TIMEOUT_MS);
       this.waiters.set(reqId, { resolve, timer });
-      this.feed(client === undefined ? { kind: "client-request", reqId, request }
-        : { kind: "client-request", reqId, request, client });
+      this.feed(
+        client === undefined
+          ? { kind: "client-request", reqId, request }
+          : { kind: "client-request", reqId, request, client },
+      );
     });
   }
 
@@ -218,22 +235,28 @@ export class NodeDaemon {
       case "cib-replace":
         return this.request({ op: "replace", cib: req.cib, bump: req.bump }, req.client);
       case "attr":
-        return this.request({ op: "attr", node: req.node, name: req.name, value: req.value,
-          lifetime: req.lifetime }, req.client);
+        return this.request(
+          { op: "attr", node: req.node, name: req.name, value: req.value, lifetime: req.lifetime },
+          req.client,
+        );
       case "cleanup":
-        return this.request({ op: "cleanup", resource: req.resource, node: req.node },
-          req.client);
+        return this.request({ op: "cleanup", resource: req.resource, node: req.node }, req.client);
       case "node-status":
         return this.nodeStatus();
       case "controller-status":
         return {
-          ok: true, joined: this.ctrl.joined, isDc: this.ctrl.isDc, dc: this.ctrl.dc?.name ?? null,
-          busy: this.ctrl.transitionSummary().busy, digest: cibDigest(this.ctrl.cib),
+          ok: true,
+          joined: this.ctrl.joined,
+          isDc: this.ctrl.isDc,
+          dc: this.ctrl.dc?.name ?? null,
+          busy: this.ctrl.transitionSummary().busy,
+          digest: cibDigest(this.ctrl.cib),
           version: cibVersion(this.ctrl.cib),
         };
       case "cluster-status":
-        return JSON.parse(handleStatusRequest('{"op":"cluster-status"}',
-          () => this.opts.cluster.status())) as Record<string, unknown>;
+        return JSON.parse(
+          handleStatusRequest('{"op":"cluster-status"}', () => this.opts.cluster.status()),
+        ) as Record<string, unknown>;
     }
   }
 

@@ -3,7 +3,7 @@
  * main thread (heartbeats, api) never waits on it. A crashed worker is replaced.
  */
 import { Worker } from "node:worker_threads";
-import { type XmlElement, printXml } from "../cib/xml.js";
+import { printXml, type XmlElement } from "../cib/xml.js";
 import type { TransitionGraph } from "../controller/graph.js";
 import type { SchedulerRunner } from "./node.js";
 
@@ -16,8 +16,10 @@ interface Answer {
 export class WorkerScheduler implements SchedulerRunner {
   private worker: Worker | undefined;
   private seq = 0;
-  private readonly waiting = new Map<number, { resolve(g: TransitionGraph): void;
-    reject(e: Error): void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve(g: TransitionGraph): void; reject(e: Error): void }
+  >();
 
   private ensure(): Worker {
     if (this.worker) return this.worker;

@@ -25,8 +25,10 @@ parentPort?.on("message", (job: Job) => {
     if (!xml.ok) throw new Error("the scheduler printed an unparsable graph");
     const g = graphFromXml(xml.value);
     if (!g.ok) throw new Error(g.error);
-    parentPort?.postMessage({ seq: job.seq, graph: { ...g.value,
-      recheckAtS: recheckAt(cib.value, job.nowS) } });
+    parentPort?.postMessage({
+      seq: job.seq,
+      graph: { ...g.value, recheckAtS: recheckAt(cib.value, job.nowS) },
+    });
   } catch (e) {
     parentPort?.postMessage({ seq: job.seq, error: e instanceof Error ? e.message : String(e) });
   }

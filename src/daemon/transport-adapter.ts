@@ -12,14 +12,14 @@ import { deriveClusterKey } from "../cluster/config/authkey.js";
 import type { LocalAddress } from "../cluster/config/local-node.js";
 import { toProtocolConfig } from "../cluster/config/protocol-config.js";
 import type { CorosyncConfig } from "../cluster/config/types.js";
-import { type View as RingView, createNode, nodeId, step } from "../cluster/protocol/api.js";
-import { MemberHistory, buildClusterStatus } from "../cluster/transport/cluster-status.js";
+import { createNode, nodeId, type View as RingView, step } from "../cluster/protocol/api.js";
+import { buildClusterStatus, MemberHistory } from "../cluster/transport/cluster-status.js";
 import { ClusterDriver } from "../cluster/transport/driver.js";
 import { planLinks } from "../cluster/transport/links.js";
 import { readNumberFile, writeNumberFileSync } from "../cluster/transport/state-files.js";
 import type { ClusterStatus } from "../cluster/transport/status-api.js";
 import type { View } from "../controller/types.js";
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 import type { ClusterHandlers, ClusterLayer } from "./cluster-layer.js";
 
 /** Quorum-only changes inside one ring, at most (keeps view numbers unique per ring). */
@@ -28,7 +28,8 @@ const QUORUM_CHANGES_PER_RING_MAX = 999;
 export function localAddresses(): LocalAddress[] {
   const out: LocalAddress[] = [];
   for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) out.push({ address: a.address, netmask: a.netmask, family: a.family });
+    for (const a of list ?? [])
+      out.push({ address: a.address, netmask: a.netmask, family: a.family });
   }
   return out;
 }
@@ -78,7 +79,8 @@ export class TransportLayer implements ClusterLayer {
     const ring = this.ring;
     if (!ring) return;
     const view: View = {
-      ringSeq: ring.ringId.seq * (QUORUM_CHANGES_PER_RING_MAX + 1) +
+      ringSeq:
+        ring.ringId.seq * (QUORUM_CHANGES_PER_RING_MAX + 1) +
         Math.min(this.quorumChanges, QUORUM_CHANGES_PER_RING_MAX),
       members: ring.members.map((id) => ({ id, name: this.name(id) })),
       quorate: this.quorate,
@@ -95,8 +97,9 @@ export class TransportLayer implements ClusterLayer {
     this.driver = r.value;
   }
 
-  private async open(links: Parameters<typeof ClusterDriver.start>[0]["links"]):
-    Promise<Result<ClusterDriver, string>> {
+  private async open(
+    links: Parameters<typeof ClusterDriver.start>[0]["links"],
+  ): Promise<Result<ClusterDriver, string>> {
     const incFile = join(this.opts.stateDir, "incarnation");
     const seqFile = join(this.opts.stateDir, "ring-seq");
     const incarnation = Math.max((readNumberFile(incFile) ?? 0) + 1, Date.now());
@@ -107,8 +110,9 @@ export class TransportLayer implements ClusterLayer {
       self: nodeId(this.self.id),
       start: { incarnation, ringSeq: readNumberFile(seqFile) ?? 0 },
       links,
-      clusterKey: deriveClusterKey(this.opts.authkey,
-        { clusterName: this.config.totem.clusterName ?? "" }),
+      clusterKey: deriveClusterKey(this.opts.authkey, {
+        clusterName: this.config.totem.clusterName ?? "",
+      }),
       persist: (ringSeq) => writeNumberFileSync(seqFile, ringSeq),
       onView: (v) => {
         this.history.observe(v);
@@ -143,8 +147,11 @@ export class TransportLayer implements ClusterLayer {
   status(): ClusterStatus | null {
     const d = this.driver;
     if (!d) return null;
-    return buildClusterStatus(this.config, { self: this.self.id, driver: d,
-      history: this.history });
+    return buildClusterStatus(this.config, {
+      self: this.self.id,
+      driver: d,
+      history: this.history,
+    });
   }
 
   async stop(): Promise<void> {

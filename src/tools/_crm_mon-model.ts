@@ -2,9 +2,9 @@
  * What crm_mon shows, computed once from a CIB and the scheduler's unpacked working set, then
  * printed as text, XML or JSON by the formatters beside this file. Pure.
  */
-import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
-import { ocfRcName } from "../executor/codes.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import type { OcfRc } from "../executor/codes.js";
+import { ocfRcName } from "../executor/codes.js";
 import type { NodeInfo, Resource, WorkingSet } from "../scheduler/model.js";
 import { activeNodes } from "../scheduler/primitive.js";
 import { compareNames } from "../scheduler/status-text.js";
@@ -57,7 +57,8 @@ export function primitives(rs: readonly Resource[]): Resource[] {
 }
 
 function isDisabled(r: Resource): boolean {
-  for (let p: Resource | undefined = r; p; p = p.parent) if (p.targetRole === "Stopped") return true;
+  for (let p: Resource | undefined = r; p; p = p.parent)
+    if (p.targetRole === "Stopped") return true;
   return false;
 }
 
@@ -76,12 +77,18 @@ function failuresOf(cib: XmlElement): MonFailure[] {
         // A probe that found the resource running (or promoted) is news, not a failure.
         if (probe && getAttr(op, "op-status") === "0" && [0, 7, 8].includes(rc)) continue;
         out.push({
-          rsc: getAttr(lr, "id") ?? "", task: getAttr(op, "operation") ?? "",
-          intervalMs: Number(getAttr(op, "interval") ?? "0"), node, rc,
-          rcText: ocfRcName(rc as OcfRc) ?? "error", reason: getAttr(op, "exit-reason") ?? "",
-          callId: getAttr(op, "call-id") ?? "", opStatus: Number(getAttr(op, "op-status") ?? "0"),
+          rsc: getAttr(lr, "id") ?? "",
+          task: getAttr(op, "operation") ?? "",
+          intervalMs: Number(getAttr(op, "interval") ?? "0"),
+          node,
+          rc,
+          rcText: ocfRcName(rc as OcfRc) ?? "error",
+          reason: getAttr(op, "exit-reason") ?? "",
+          callId: getAttr(op, "call-id") ?? "",
+          opStatus: Number(getAttr(op, "op-status") ?? "0"),
           lastRcChangeS: Number(getAttr(op, "last-rc-change") ?? "0"),
-          execMs: getAttr(op, "exec-time") ?? "0", queueMs: getAttr(op, "queue-time") ?? "0",
+          execMs: getAttr(op, "exec-time") ?? "0",
+          queueMs: getAttr(op, "queue-time") ?? "0",
         });
       }
     }
@@ -106,8 +113,13 @@ function failCountsOf(ws: WorkingSet): MonFailCount[] {
     }
     for (const [rsc, e] of byRsc) {
       const r = ws.byId.get(rsc);
-      out.push({ node: n.uname, rsc, threshold: r?.migrationThreshold ?? 1000000,
-        count: e.inf ? "INFINITY" : String(e.count), lastFailureS: e.last });
+      out.push({
+        node: n.uname,
+        rsc,
+        threshold: r?.migrationThreshold ?? 1000000,
+        count: e.inf ? "INFINITY" : String(e.count),
+        lastFailureS: e.last,
+      });
     }
   }
   return out;
@@ -124,10 +136,15 @@ export function monModel(cib: XmlElement, ws: WorkingSet): MonModel {
     dc: dcNode ? { name: dcNode.uname, id: dcNode.id } : null,
     quorate: getAttr(cib, "have-quorum") === "1",
     version: ws.options ? dcVersion(cib) : "",
-    lastChange: written === undefined ? null : {
-      time: written, user: getAttr(cib, "update-user") ?? "", client: getAttr(cib, "update-client")
-        ?? "", origin: getAttr(cib, "update-origin") ?? "",
-    },
+    lastChange:
+      written === undefined
+        ? null
+        : {
+            time: written,
+            user: getAttr(cib, "update-user") ?? "",
+            client: getAttr(cib, "update-client") ?? "",
+            origin: getAttr(cib, "update-origin") ?? "",
+          },
     nodesConfigured: ws.nodes.length,
     instances: prims.length,
     disabled: prims.filter(isDisabled).length,
@@ -151,7 +168,8 @@ function dcVersion(cib: XmlElement): string {
 function historyOrder(cib: XmlElement, node: string): Map<string, number> {
   const order = new Map<string, number>();
   const status = firstChild(cib, "status");
-  const ns = status ? childElements(status, "node_state").find((n) => getAttr(n, "uname") === node)
+  const ns = status
+    ? childElements(status, "node_state").find((n) => getAttr(n, "uname") === node)
     : undefined;
   const lrm = ns ? firstChild(ns, "lrm") : undefined;
   const list = lrm ? firstChild(lrm, "lrm_resources") : undefined;
@@ -165,7 +183,8 @@ function historyOrder(cib: XmlElement, node: string): Map<string, number> {
 export function resourcesOn(ws: WorkingSet, node: NodeInfo): Resource[] {
   const order = historyOrder(ws.cib, node.uname);
   const rank = (r: Resource) => order.get(r.id) ?? Number.MAX_SAFE_INTEGER;
-  return primitives(ws.resources).filter((p) => activeNodes(ws, p).includes(node.uname))
+  return primitives(ws.resources)
+    .filter((p) => activeNodes(ws, p).includes(node.uname))
     .sort((a, b) => rank(a) - rank(b) || compareNames(a.id, b.id));
 }
 
@@ -173,14 +192,30 @@ export function resourcesOn(ws: WorkingSet, node: NodeInfo): Resource[] {
 export function ctime(epochS: number): string {
   const d = new Date(epochS * 1000);
   const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-    "Dec"];
+  const months = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+  ];
   const p = (n: number) => String(n).padStart(2, "0");
-  return `${days[d.getDay()]} ${months[d.getMonth()]} ${p(d.getDate())} ${p(d.getHours())}:${
-    p(d.getMinutes())}:${p(d.getSeconds())} ${d.getFullYear()}`;
+  return `${days[d.getDay()]} ${months[d.getMonth()]} ${p(d.getDate())} ${p(d.getHours())}:${p(
+    d.getMinutes(),
+  )}:${p(d.getSeconds())} ${d.getFullYear()}`;
 }
 
 /** `2026-11-25 12:34:22Z`. */
 export function isoUtc(epochS: number): string {
-  return new Date(epochS * 1000).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(epochS * 1000)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }

@@ -2,9 +2,13 @@
  * crm_mon's text output (Pacemaker 2.1.5 layout, see ../shared/live-outputs). The node and
  * resource lines come from the scheduler's status rendering (src/scheduler/status-text.ts).
  */
-import { agentName, compareNames, renderNodeList, renderResources } from
-  "../scheduler/status-text.js";
-import { type MonModel, ctime, isoUtc, resourcesOn } from "./_crm_mon-model.js";
+import {
+  agentName,
+  compareNames,
+  renderNodeList,
+  renderResources,
+} from "../scheduler/status-text.js";
+import { ctime, isoUtc, type MonModel, resourcesOn } from "./_crm_mon-model.js";
 
 export interface TextOptions {
   readonly live: boolean;
@@ -20,8 +24,11 @@ function summary(m: MonModel, o: TextOptions): string[] {
   const out = ["Cluster Summary:"];
   out.push(`  * Stack: ${m.dc ? "corosync" : "unknown"}`);
   if (m.dc) {
-    out.push(`  * Current DC: ${m.dc.name} (version ${m.version}) - partition ${
-      m.quorate ? "with" : "WITHOUT"} quorum`);
+    out.push(
+      `  * Current DC: ${m.dc.name} (version ${m.version}) - partition ${
+        m.quorate ? "with" : "WITHOUT"
+      } quorum`,
+    );
   } else {
     out.push("  * Current DC: NONE");
   }
@@ -55,8 +62,13 @@ function activeOnly(lines: readonly string[]): string[] {
 function byNode(m: MonModel): string[] {
   const out: string[] = [];
   for (const n of [...m.ws.nodes].sort((a, b) => compareNames(a.uname, b.uname))) {
-    const state = n.unclean ? "UNCLEAN (offline)" : !n.online ? "OFFLINE" : n.standby ? "standby"
-      : "online";
+    const state = n.unclean
+      ? "UNCLEAN (offline)"
+      : !n.online
+        ? "OFFLINE"
+        : n.standby
+          ? "standby"
+          : "online";
     out.push(`  * Node ${n.uname}: ${state}:`);
     out.push("    * Resources:");
     for (const r of resourcesOn(m.ws, n)) out.push(`      * ${r.id}\t(${agentName(r)}):\t Started`);
@@ -84,8 +96,11 @@ function failedActions(m: MonModel): string[] {
   for (const f of m.failures) {
     const what = f.intervalMs > 0 ? `${f.intervalMs / 1000}s-interval ${f.task}` : f.task;
     const reason = f.reason !== "" ? ` (${f.reason})` : "";
-    out.push(`  * ${f.rsc} ${what} on ${f.node} returned '${f.rcText}'${reason} at ${
-      ctime(f.lastRcChangeS)}`);
+    out.push(
+      `  * ${f.rsc} ${what} on ${f.node} returned '${f.rcText}'${reason} at ${ctime(
+        f.lastRcChangeS,
+      )}`,
+    );
   }
   return out;
 }
@@ -93,8 +108,8 @@ function failedActions(m: MonModel): string[] {
 /** The whole screen, ending with a newline. */
 export function formatMonText(m: MonModel, o: TextOptions): string {
   const out: string[] = [];
-  if (o.live) out.push(`Status of pacemakerd: 'Pacemaker is running' (last updated ${
-    isoUtc(o.nowS)})`);
+  if (o.live)
+    out.push(`Status of pacemakerd: 'Pacemaker is running' (last updated ${isoUtc(o.nowS)})`);
   out.push(...summary(m, o), "");
   out.push("Node List:");
   if (o.byNode) {

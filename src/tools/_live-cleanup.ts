@@ -4,8 +4,8 @@
  * one `Cleaned up RSC on NODE` per primitive and node, then the controller's reply.
  */
 import { apiRequest } from "../cib/live-backend.js";
-import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
-import { type Resource, primitivesOf } from "./_resources.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
+import { primitivesOf, type Resource } from "./_resources.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
 /** The primitive and, inside a group, the members ordered after it (they restart with it). */
@@ -21,8 +21,12 @@ function statusNodes(cib: XmlElement): string[] {
 }
 
 /** @example await liveCleanup(io, cib, rsc, undefined) */
-export async function liveCleanup(io: ToolIo, cib: XmlElement, rsc: Resource,
-  node: string | undefined): Promise<number> {
+export async function liveCleanup(
+  io: ToolIo,
+  cib: XmlElement,
+  rsc: Resource,
+  node: string | undefined,
+): Promise<number> {
   const prims = cleaned(rsc);
   const nodes = node !== undefined ? [node] : statusNodes(cib);
   for (const p of prims) for (const n of nodes) io.stdout(`Cleaned up ${p.id} on ${n}\n`);

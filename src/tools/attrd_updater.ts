@@ -4,7 +4,7 @@
  * through pacemaker-attrd. `-U` sets, `-D` removes, `-Q` queries (`-A` for every node).
  */
 import { apiRequest } from "../cib/live-backend.js";
-import { type XmlElement, childElements, firstChild, getAttr, parseXml } from "../cib/xml.js";
+import { childElements, firstChild, getAttr, parseXml, type XmlElement } from "../cib/xml.js";
 import { has, lastValue, parseGlibArgs } from "./_getopt.js";
 import { ExitCode, type ToolIo, UserError } from "./tool-io.js";
 
@@ -78,8 +78,14 @@ export async function attrdUpdater(argv: readonly string[], io: ToolIo): Promise
   if (update === undefined && !has(args, "delete")) {
     throw new UserError("one of -U, -D or -Q is required", ExitCode.Usage);
   }
-  const r = await apiRequest(io.env, { op: "attr", node, name, value: update ?? null,
-    lifetime: "reboot", client: "attrd_updater" });
+  const r = await apiRequest(io.env, {
+    op: "attr",
+    node,
+    name,
+    value: update ?? null,
+    lifetime: "reboot",
+    client: "attrd_updater",
+  });
   if (!r.ok) {
     if (r.error.kind === "not-connected") {
       io.stderr(NOT_CONNECTED);

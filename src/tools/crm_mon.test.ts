@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -9,8 +9,18 @@ import type { ToolIo } from "./tool-io.js";
 // The recorded outputs are in UTC; crm_mon prints local time as Pacemaker does.
 process.env.TZ = "UTC";
 const testdata = new URL("../../src/tools/testdata/crm_mon/", import.meta.url);
-const STATES = ["S1", "S2", "S2b", "S3", "S4", "S5", "S5-node1-view", "S5b-healed", "S6a-failed",
-  "S6b-after-cleanup"];
+const STATES = [
+  "S1",
+  "S2",
+  "S2b",
+  "S3",
+  "S4",
+  "S5",
+  "S5-node1-view",
+  "S5b-healed",
+  "S6a-failed",
+  "S6b-after-cleanup",
+];
 const COMMANDS: [string, string[]][] = [
   ["crm_mon_-1", ["-1"]],
   ["crm_mon_-1_-n", ["-1", "-n"]],
@@ -28,14 +38,24 @@ function recorded(state: string, cmd: string): { body: string; exit: number } {
 
 /** Drops what varies between runs (README of live-outputs) and the live-only first line. */
 function mask(text: string): string {
-  return text.split("\n").filter((l) => !/Last updated:|<last_update |Status of pacemakerd|<pacemakerd /.test(l))
-    .join("\n").trimEnd();
+  return text
+    .split("\n")
+    .filter((l) => !/Last updated:|<last_update |Status of pacemakerd|<pacemakerd /.test(l))
+    .join("\n")
+    .trimEnd();
 }
 
 async function run(argv: string[], cibFile: string): Promise<{ out: string; code: number }> {
   const out: string[] = [];
-  const io: ToolIo = { env: { CIB_file: cibFile, TZ: "UTC" }, cwd: "/", stdinIsTTY: false,
-    stdoutIsTTY: false, stdout: (t) => out.push(t), stderr: () => {}, readStdin: async () => "" };
+  const io: ToolIo = {
+    env: { CIB_file: cibFile, TZ: "UTC" },
+    cwd: "/",
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    stdout: (t) => out.push(t),
+    stderr: () => {},
+    readStdin: async () => "",
+  };
   const code = await crmMon(argv, io);
   return { out: out.join(""), code };
 }
@@ -57,11 +77,20 @@ describe("crm_mon", () => {
   it("reports a cluster it cannot reach as Pacemaker does (exit 102)", async () => {
     const out: string[] = [];
     const errs: string[] = [];
-    const io: ToolIo = { env: { PACER_API_SOCKET: join(dir, "none.sock") }, cwd: "/",
-      stdinIsTTY: false, stdoutIsTTY: false, stdout: (t) => out.push(t), stderr: (t) => errs.push(t),
-      readStdin: async () => "" };
+    const io: ToolIo = {
+      env: { PACER_API_SOCKET: join(dir, "none.sock") },
+      cwd: "/",
+      stdinIsTTY: false,
+      stdoutIsTTY: false,
+      stdout: (t) => out.push(t),
+      stderr: (t) => errs.push(t),
+      readStdin: async () => "",
+    };
     assert.equal(await crmMon(["-1"], io), 102);
-    assert.equal(errs.join(""), "error: Could not connect to launcher: Connection refused\n" +
-      "crm_mon: Connection to cluster failed: Connection refused\n");
+    assert.equal(
+      errs.join(""),
+      "error: Could not connect to launcher: Connection refused\n" +
+        "crm_mon: Connection to cluster failed: Connection refused\n",
+    );
   });
 });

@@ -5,13 +5,13 @@
  * `-1` on a terminal it refreshes every `--interval` seconds until interrupted.
  */
 import { openCib } from "../cib/open.js";
-import { unpack } from "../scheduler/unpack.js";
 import { printXml } from "../cib/xml.js";
 import { clusterProperty } from "../controller/cib-state.js";
-import { parseGlibArgs } from "./_getopt.js";
+import { unpack } from "../scheduler/unpack.js";
 import { monModel } from "./_crm_mon-model.js";
 import { formatMonText } from "./_crm_mon-text.js";
 import { monXml, monXmlError, xmlToJson } from "./_crm_mon-xml.js";
+import { parseGlibArgs } from "./_getopt.js";
 import { ExitCode, type ToolIo, UserError } from "./tool-io.js";
 
 const SPECS = [
@@ -52,9 +52,15 @@ function options(argv: readonly string[]): MonOptions {
     throw new UserError(`Invalid --output-as value '${as}'; use text, xml or json`, ExitCode.Usage);
   }
   const interval = Number.parseFloat(val("interval") ?? "5");
-  return { as, oneShot: has("one-shot") || has("help"), verbose: has("verbose"),
-    byNode: has("group-by-node"), inactive: has("inactive"), failCounts: has("failcounts"),
-    intervalS: Number.isFinite(interval) && interval > 0 ? interval : 5 };
+  return {
+    as,
+    oneShot: has("one-shot") || has("help"),
+    verbose: has("verbose"),
+    byNode: has("group-by-node"),
+    inactive: has("inactive"),
+    failCounts: has("failcounts"),
+    intervalS: Number.isFinite(interval) && interval > 0 ? interval : 5,
+  };
 }
 
 /** One screen (or document); returns the exit code. */
@@ -63,11 +69,15 @@ async function once(o: MonOptions, io: ToolIo, render: (t: string) => void): Pro
   const r = await backend.read();
   const nowS = Math.floor(Date.now() / 1000);
   if (!r.ok) {
-    const errors = ["error: Could not connect to launcher: Connection refused",
-      "crm_mon: Connection to cluster failed: Connection refused"];
+    const errors = [
+      "error: Could not connect to launcher: Connection refused",
+      "crm_mon: Connection to cluster failed: Connection refused",
+    ];
     if (o.as === "xml") render(monXmlError(102, "Not connected", errors));
-    else if (o.as === "json") render(`${JSON.stringify({ status: { code: 102,
-      message: "Not connected", errors } }, null, 2)}\n`);
+    else if (o.as === "json")
+      render(
+        `${JSON.stringify({ status: { code: 102, message: "Not connected", errors } }, null, 2)}\n`,
+      );
     else io.stderr(`${errors.join("\n")}\n`);
     return ExitCode.Disconnect;
   }
@@ -79,8 +89,15 @@ async function once(o: MonOptions, io: ToolIo, render: (t: string) => void): Pro
   const hasFencing = ws.resources.some((x) => x.cls === "stonith");
   if (o.verbose && stonith && !hasFencing) io.stderr(`${STONITH_ERRORS.join("\n")}\n`);
   if (o.as === "text") {
-    render(formatMonText(m, { live, nowS, inactive: o.inactive, byNode: o.byNode,
-      failCounts: o.failCounts }));
+    render(
+      formatMonText(m, {
+        live,
+        nowS,
+        inactive: o.inactive,
+        byNode: o.byNode,
+        failCounts: o.failCounts,
+      }),
+    );
   } else {
     const doc = monXml(m, { nowS, live, inactive: o.inactive });
     render(o.as === "xml" ? printXml(doc) : `${JSON.stringify(xmlToJson(doc), null, 2)}\n`);
@@ -92,13 +109,15 @@ async function once(o: MonOptions, io: ToolIo, render: (t: string) => void): Pro
 export async function crmMon(argv: readonly string[], io: ToolIo): Promise<number> {
   const o = options(argv);
   if (argv.includes("-h") || argv.includes("--help")) {
-    io.stdout("Usage:\n  crm_mon [OPTION?]\n\nProvides a summary of cluster's current state.\n\n" +
-      "  -1, --one-shot       Display the cluster status once and exit\n" +
-      "  -n, --group-by-node  Group resources by node\n" +
-      "  -r, --inactive       Display inactive resources\n" +
-      "  -f, --failcounts     Display resource fail counts\n" +
-      "  -i, --interval=SEC   Update frequency (default 5)\n" +
-      "  --output-as=FORMAT   text (default), xml or json\n");
+    io.stdout(
+      "Usage:\n  crm_mon [OPTION?]\n\nProvides a summary of cluster's current state.\n\n" +
+        "  -1, --one-shot       Display the cluster status once and exit\n" +
+        "  -n, --group-by-node  Group resources by node\n" +
+        "  -r, --inactive       Display inactive resources\n" +
+        "  -f, --failcounts     Display resource fail counts\n" +
+        "  -i, --interval=SEC   Update frequency (default 5)\n" +
+        "  --output-as=FORMAT   text (default), xml or json\n",
+    );
     return ExitCode.Ok;
   }
   const interactive = o.as === "text" && !o.oneShot && io.stdoutIsTTY;

@@ -38,8 +38,13 @@ interface Member {
 
 function members(v: unknown): Member[] {
   if (!Array.isArray(v)) return [];
-  return v.filter((m): m is Member => typeof m === "object" && m !== null &&
-    typeof (m as Member).id === "number" && typeof (m as Member).name === "string");
+  return v.filter(
+    (m): m is Member =>
+      typeof m === "object" &&
+      m !== null &&
+      typeof (m as Member).id === "number" &&
+      typeof (m as Member).name === "string",
+  );
 }
 
 /** @example await crmNode(["-l"], io) */

@@ -4,7 +4,7 @@
  * installed by the test, virtual time, a fake executor per node and an injected scheduler.
  * Deterministic: no clock, no randomness, no I/O.
  */
-import { type XmlElement, cloneElement } from "../../cib/xml.js";
+import { cloneElement, type XmlElement } from "../../cib/xml.js";
 import { assert } from "../../shared/assert.js";
 import { emptyCib } from "../cib-state.js";
 import { Controller } from "../controller.js";
@@ -28,8 +28,13 @@ interface FakeNode {
 
 type Pending =
   | { readonly at: number; readonly node: string; readonly kind: "result"; readonly r: OpResult }
-  | { readonly at: number; readonly node: string; readonly kind: "graph"; readonly seq: number;
-      readonly graph: TransitionGraph };
+  | {
+      readonly at: number;
+      readonly node: string;
+      readonly kind: "graph";
+      readonly seq: number;
+      readonly graph: TransitionGraph;
+    };
 
 export interface Reply {
   readonly node: string;
@@ -65,7 +70,11 @@ export class FakeCluster {
     this.nodes.set(name, {
       member: { id, name },
       ctrl: new Controller({ self: name, cib, incarnation: this.incarnation++ }),
-      up: true, persisted: null, running: new Set(), recurring: new Map(), callId: 0,
+      up: true,
+      persisted: null,
+      running: new Set(),
+      recurring: new Map(),
+      callId: 0,
       failStart: new Set(),
     });
   }
@@ -107,8 +116,11 @@ export class FakeCluster {
   /** Starts a node again from what it persisted (or a given CIB: a stale copy). */
   restart(name: string, cib?: XmlElement): void {
     const n = this.node(name);
-    n.ctrl = new Controller({ self: name, cib: cib ?? n.persisted ?? emptyCib(),
-      incarnation: this.incarnation++ });
+    n.ctrl = new Controller({
+      self: name,
+      cib: cib ?? n.persisted ?? emptyCib(),
+      incarnation: this.incarnation++,
+    });
     n.up = true;
     n.callId = 0;
     this.installView();
@@ -131,8 +143,12 @@ export class FakeCluster {
     n.running.delete(rsc);
     for (const [key, rec] of n.recurring) {
       if (rec.action.resource?.id !== rsc) continue;
-      this.pending.push({ at: this.nowMs + this.opMs, node: name, kind: "result",
-        r: this.result(n, rec.action, 7, rec.callId) });
+      this.pending.push({
+        at: this.nowMs + this.opMs,
+        node: name,
+        kind: "result",
+        r: this.result(n, rec.action, 7, rec.callId),
+      });
       n.recurring.delete(key);
     }
   }
@@ -151,8 +167,13 @@ export class FakeCluster {
         n.persisted = cloneElement(e.cib);
         return;
       case "schedule":
-        this.pending.push({ at: this.nowMs + 1, node: n.member.name, kind: "graph", seq: e.seq,
-          graph: this.scheduler(e.cib, this.wallS) });
+        this.pending.push({
+          at: this.nowMs + 1,
+          node: n.member.name,
+          kind: "graph",
+          seq: e.seq,
+          graph: this.scheduler(e.cib, this.wallS),
+        });
         return;
       case "execute":
         this.execute(n, e.action);
@@ -172,14 +193,25 @@ export class FakeCluster {
     }
   }
 
-  private result(n: FakeNode, a: GraphAction, rc: number, callId: number): OpResult {
+  private result(_n: FakeNode, a: GraphAction, rc: number, callId: number): OpResult {
     const res = a.resource;
     assert(res !== null, "resource actions name their resource");
     return {
-      resource: res.id, operation: a.operation, intervalMs: a.intervalMs, rc, opStatus: 0,
-      exitReason: "", callId, execMs: this.opMs, queueMs: 0, rcChangeS: this.wallS,
-      transitionKey: a.transitionKey ?? "", resourceClass: res.class, provider: res.provider,
-      type: res.type, opDigest: "0",
+      resource: res.id,
+      operation: a.operation,
+      intervalMs: a.intervalMs,
+      rc,
+      opStatus: 0,
+      exitReason: "",
+      callId,
+      execMs: this.opMs,
+      queueMs: 0,
+      rcChangeS: this.wallS,
+      transitionKey: a.transitionKey ?? "",
+      resourceClass: res.class,
+      provider: res.provider,
+      type: res.type,
+      opDigest: "0",
     };
   }
 
@@ -193,13 +225,18 @@ export class FakeCluster {
       else n.running.add(rsc);
     } else if (a.operation === "stop") {
       n.running.delete(rsc);
-      for (const [k, rec] of n.recurring) if (rec.action.resource?.id === rsc) n.recurring.delete(k);
+      for (const [k, rec] of n.recurring)
+        if (rec.action.resource?.id === rsc) n.recurring.delete(k);
     } else if (a.operation === "monitor") {
       rc = n.running.has(rsc) ? 0 : 7;
       if (a.intervalMs > 0) n.recurring.set(a.operationKey, { action: a, callId: n.callId });
     }
-    this.pending.push({ at: this.nowMs + this.opMs, node: n.member.name, kind: "result",
-      r: this.result(n, a, rc, n.callId) });
+    this.pending.push({
+      at: this.nowMs + this.opMs,
+      node: n.member.name,
+      kind: "result",
+      r: this.result(n, a, rc, n.callId),
+    });
   }
 
   /** Delivers every queued message (agreed order) to every live member. */

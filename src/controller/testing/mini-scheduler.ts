@@ -5,7 +5,7 @@
  * shutdown, target-role, migration-threshold, failure-timeout, have-quorum with
  * no-quorum-policy, and stonith-enabled without devices. It is not the cluster's scheduler.
  */
-import { type XmlElement, childElements, firstChild, getAttr } from "../../cib/xml.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../../cib/xml.js";
 import { clusterProperty, configuration, statusSection } from "../cib-state.js";
 import type { GraphAction, GraphResource, TransitionGraph } from "../graph.js";
 import { activeResources } from "../history.js";
@@ -21,18 +21,25 @@ interface Prim {
 function nvs(el: XmlElement, set: string): Map<string, string> {
   const m = new Map<string, string>();
   for (const s of childElements(el, set)) {
-    for (const nv of childElements(s, "nvpair")) m.set(getAttr(nv, "name") ?? "", getAttr(nv, "value") ?? "");
+    for (const nv of childElements(s, "nvpair"))
+      m.set(getAttr(nv, "name") ?? "", getAttr(nv, "value") ?? "");
   }
   return m;
 }
 
 function primitive(p: XmlElement, group: string | null, groupMeta: Map<string, string>): Prim {
   const ops = firstChild(p, "operations");
-  const mon = ops ? childElements(ops, "op").find((o) => getAttr(o, "name") === "monitor") : undefined;
-  const interval = mon ? getAttr(mon, "interval") ?? "0" : "0";
+  const mon = ops
+    ? childElements(ops, "op").find((o) => getAttr(o, "name") === "monitor")
+    : undefined;
+  const interval = mon ? (getAttr(mon, "interval") ?? "0") : "0";
   return {
-    res: { id: getAttr(p, "id") ?? "", class: getAttr(p, "class") ?? "ocf",
-      provider: getAttr(p, "provider") ?? "", type: getAttr(p, "type") ?? "" },
+    res: {
+      id: getAttr(p, "id") ?? "",
+      class: getAttr(p, "class") ?? "ocf",
+      provider: getAttr(p, "provider") ?? "",
+      type: getAttr(p, "type") ?? "",
+    },
     group,
     meta: new Map([...groupMeta, ...nvs(p, "meta_attributes")]),
     monitorMs: Number.parseInt(interval, 10) * (interval.endsWith("ms") ? 1 : 1000),
@@ -46,7 +53,8 @@ function primitives(cib: XmlElement): Prim[] {
     if (el.name === "primitive") out.push(primitive(el, null, new Map()));
     if (el.name === "group") {
       const gm = nvs(el, "meta_attributes");
-      for (const p of childElements(el, "primitive")) out.push(primitive(p, getAttr(el, "id") ?? "", gm));
+      for (const p of childElements(el, "primitive"))
+        out.push(primitive(p, getAttr(el, "id") ?? "", gm));
     }
   }
   return out;
@@ -58,7 +66,9 @@ function eligibleNodes(cib: XmlElement): string[] {
   for (const ns of childElements(statusSection(cib), "node_state")) {
     const name = getAttr(ns, "uname") ?? "";
     if (getAttr(ns, "crmd") !== "online") continue;
-    const node = nodesEl ? childElements(nodesEl, "node").find((n) => getAttr(n, "uname") === name) : undefined;
+    const node = nodesEl
+      ? childElements(nodesEl, "node").find((n) => getAttr(n, "uname") === name)
+      : undefined;
     const perm = node ? nvs(node, "instance_attributes") : new Map<string, string>();
     const attrs = transientAttrs(cib, name);
     if ((attrs.get("standby") ?? perm.get("standby")) === "on") continue;
@@ -68,7 +78,13 @@ function eligibleNodes(cib: XmlElement): string[] {
   return out.sort();
 }
 
-function failCount(cib: XmlElement, node: string, rsc: string, nowS: number, timeoutS: number): number {
+function failCount(
+  cib: XmlElement,
+  node: string,
+  rsc: string,
+  nowS: number,
+  timeoutS: number,
+): number {
   let total = 0;
   const attrs = transientAttrs(cib, node);
   for (const [k, v] of attrs) {
@@ -127,8 +143,10 @@ function place(cib: XmlElement, prims: readonly Prim[], nowS: number): Map<strin
   function allowed(p: Prim, n: string): boolean {
     const threshold = Number(p.meta.get("migration-threshold") ?? String(INFINITY));
     const timeoutS = Number.parseInt(p.meta.get("failure-timeout") ?? "0", 10);
-    return failCount(cib, n, p.res.id, nowS, timeoutS) < threshold &&
-      locationScore(cib, p.group ?? p.res.id, n) > -INFINITY;
+    return (
+      failCount(cib, n, p.res.id, nowS, timeoutS) < threshold &&
+      locationScore(cib, p.group ?? p.res.id, n) > -INFINITY
+    );
   }
 }
 
@@ -146,14 +164,25 @@ export function miniSchedule(cib: XmlElement, nowS: number): TransitionGraph {
     return id;
   };
   const online = childElements(statusSection(cib), "node_state")
-    .filter((ns) => getAttr(ns, "crmd") === "online").map((ns) => getAttr(ns, "uname") ?? "");
+    .filter((ns) => getAttr(ns, "crmd") === "online")
+    .map((ns) => getAttr(ns, "uname") ?? "");
   const probes: number[] = [];
   for (const n of online) {
     const known = knownResources(cib, n);
     for (const p of prims) {
       if (known.has(p.res.id)) continue;
-      probes.push(add({ type: "rsc_op", operation: "monitor", resource: p.res, node: n,
-        intervalMs: 0, timeoutMs: 20000, targetRc: 7, inputs: [] }));
+      probes.push(
+        add({
+          type: "rsc_op",
+          operation: "monitor",
+          resource: p.res,
+          node: n,
+          intervalMs: 0,
+          timeoutMs: 20000,
+          targetRc: 7,
+          inputs: [],
+        }),
+      );
     }
   }
   const where = place(cib, prims, nowS);
@@ -163,11 +192,24 @@ export function miniSchedule(cib: XmlElement, nowS: number): TransitionGraph {
       const failed = failedOn(cib, n, p.res.id);
       if (!activeResources(cib, n).includes(p.res.id)) continue;
       if (where.get(p.res.id) === n && !failed) continue;
-      const after = p.group ? prims.filter((q) => q.group === p.group &&
-        prims.indexOf(q) > prims.indexOf(p)).map((q) => stops.get(q.res.id) ?? 0) : [];
-      stops.set(p.res.id, add({ type: "rsc_op", operation: "stop", resource: p.res, node: n,
-        intervalMs: 0, timeoutMs: 20000, targetRc: 0,
-        inputs: [...probes, ...after.filter((x) => x > 0)] }));
+      const after = p.group
+        ? prims
+            .filter((q) => q.group === p.group && prims.indexOf(q) > prims.indexOf(p))
+            .map((q) => stops.get(q.res.id) ?? 0)
+        : [];
+      stops.set(
+        p.res.id,
+        add({
+          type: "rsc_op",
+          operation: "stop",
+          resource: p.res,
+          node: n,
+          intervalMs: 0,
+          timeoutMs: 20000,
+          targetRc: 0,
+          inputs: [...probes, ...after.filter((x) => x > 0)],
+        }),
+      );
     }
   }
   let prevStart = 0;
@@ -177,14 +219,31 @@ export function miniSchedule(cib: XmlElement, nowS: number): TransitionGraph {
     if (p.group !== prevGroup) prevStart = 0;
     prevGroup = p.group;
     if (target === null) continue;
-    if (activeResources(cib, target).includes(p.res.id) && !failedOn(cib, target, p.res.id)) continue;
+    if (activeResources(cib, target).includes(p.res.id) && !failedOn(cib, target, p.res.id))
+      continue;
     const inputs = [...probes, ...stops.values(), ...(prevStart > 0 ? [prevStart] : [])];
-    const start = add({ type: "rsc_op", operation: "start", resource: p.res, node: target,
-      intervalMs: 0, timeoutMs: 20000, targetRc: 0, inputs });
+    const start = add({
+      type: "rsc_op",
+      operation: "start",
+      resource: p.res,
+      node: target,
+      intervalMs: 0,
+      timeoutMs: 20000,
+      targetRc: 0,
+      inputs,
+    });
     if (p.group !== null) prevStart = start;
     if (p.monitorMs > 0) {
-      add({ type: "rsc_op", operation: "monitor", resource: p.res, node: target,
-        intervalMs: p.monitorMs, timeoutMs: 20000, targetRc: 0, inputs: [start] });
+      add({
+        type: "rsc_op",
+        operation: "monitor",
+        resource: p.res,
+        node: target,
+        intervalMs: p.monitorMs,
+        timeoutMs: 20000,
+        targetRc: 0,
+        inputs: [start],
+      });
     }
   }
   return { actions, recheckAtS: nextExpiry(cib, prims, nowS) };
@@ -230,8 +289,15 @@ function failedOn(cib: XmlElement, node: string, rsc: string): boolean {
           const ops = childElements(r, "lrm_rsc_op");
           const last = ops.find((o) => getAttr(o, "id") === `${rsc}_last_0`);
           const lastCall = Number(last ? getAttr(last, "call-id") : "0");
-          if (ops.some((o) => getAttr(o, "interval") !== "0" && getAttr(o, "rc-code") !== "0" &&
-            Number(getAttr(o, "call-id")) > lastCall)) return true;
+          if (
+            ops.some(
+              (o) =>
+                getAttr(o, "interval") !== "0" &&
+                getAttr(o, "rc-code") !== "0" &&
+                Number(getAttr(o, "call-id")) > lastCall,
+            )
+          )
+            return true;
         }
       }
     }

@@ -28,8 +28,11 @@ export class LocalBus {
   installView(): void {
     this.ringSeq += 1;
     const members = this.nodelist.filter((n) => this.layers.get(n.name)?.running === true);
-    const view: View = { ringSeq: this.ringSeq, members,
-      quorate: members.length * 2 > this.nodelist.length };
+    const view: View = {
+      ringSeq: this.ringSeq,
+      members,
+      quorate: members.length * 2 > this.nodelist.length,
+    };
     for (const m of members) this.layers.get(m.name)?.handlers?.onView(view);
   }
 
