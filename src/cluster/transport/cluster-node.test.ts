@@ -12,6 +12,7 @@ import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { checkDeliveries } from "./_delivery-check.js";
 import { type ClusterStatus, queryClusterStatus } from "./status-api.js";
 
 const pacerBin = new URL("../../../bin/pacer", import.meta.url).pathname;
@@ -26,6 +27,17 @@ interface Cluster {
   readonly dir: string;
   readonly port: number;
   readonly procs: Map<number, ChildProcess>;
+  /** Views each node logged, as `rep.seq(hex):members`. */
+  readonly views: Map<number, string[]>;
+}
+
+/** The views `id` installed from ring `ring` (as "rep.seq" in decimal) on. */
+function viewsSince(c: Cluster, id: number, ring: string): string[] {
+  const [rep, seq] = ring.split(".");
+  const hex = `${rep}.${Number(seq).toString(16)}`;
+  const all = c.views.get(id) ?? [];
+  const from = all.findIndex((v) => v.startsWith(`${hex}:`));
+  return from < 0 ? all : all.slice(from);
 }
 
 function confText(opts: { port: number; ids: number[]; multicast?: string }): string {
@@ -52,7 +64,7 @@ function makeCluster(name: string, ids: number[], multicast?: string): Cluster {
   );
   writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
   writeFileSync(join(dir, "wrongkey"), randomBytes(256), { mode: 0o400 });
-  return { dir, port, procs: new Map() };
+  return { dir, port, procs: new Map(), views: new Map() };
 }
 
 const sock = (c: Cluster, id: number): string => join(c.dir, `api${id}.sock`);
@@ -75,7 +87,16 @@ function startNode(c: Cluster, id: number, key = "authkey"): ChildProcess {
     join(c.dir, `deliver${id}.log`),
   ];
   const p = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] });
-  p.stderr?.on("data", () => {});
+  c.views.set(id, []);
+  let buf = "";
+  p.stderr?.on("data", (d: Buffer) => {
+    buf += d.toString();
+    for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+      const m = /view (\S+) members \[([\d,]*)\]/.exec(buf.slice(0, nl));
+      if (m) c.views.get(id)?.push(`${m[1]}:${m[2]}`);
+      buf = buf.slice(nl + 1);
+    }
+  });
   children.add(p);
   c.procs.set(id, p);
   return p;
@@ -173,29 +194,38 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
     ) {
       await new Promise((r) => setTimeout(r, 20));
     }
+    for (let i = 0, last = ""; i < 100; i++) {
+      const now = `${deliveries(c, 1).length},${deliveries(c, 2).length}`;
+      if (now === last) break; // both logs at rest
+      last = now;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const d1 = deliveries(c, 1);
     const d2 = deliveries(c, 2);
-    assert.deepEqual(d1, d2, "survivors delivered the same messages in the same order");
+    // Identical view histories since the 3-node view: no false failure happened (a loaded host
+    // can cause one); then EVS demands identical logs, else only agreement and FIFO.
+    const sameViews = viewsSince(c, 1, formed.ring).join() === viewsSince(c, 2, formed.ring).join();
+    checkDeliveries(
+      new Map([
+        [1, d1],
+        [2, d2],
+      ]),
+      { sameViews },
+    );
     const seen = d1.map(payloadOf);
-    assert.equal(new Set(seen).size, seen.length, "no duplicates");
     for (const id of [1, 2]) {
-      const mine = seen.filter((p) => p.startsWith(`m${id}-`));
-      assert.deepEqual(
-        mine,
-        Array.from({ length: 500 }, (_, k) => `m${id}-${k}`),
-        `node ${id}: all, FIFO`,
-      );
+      const mine = deliveries(c, id)
+        .map(payloadOf)
+        .filter((p) => p.startsWith(`m${id}-`));
+      assert.equal(mine.length, 500, `node ${id} delivered all of its own messages`);
     }
     const fromDead = seen.filter((p) => p.startsWith("m3-"));
-    assert.deepEqual(
-      fromDead,
-      Array.from({ length: fromDead.length }, (_, k) => `m3-${k}`),
-      "the dead node's: a FIFO prefix",
-    );
     console.log(
-      `cluster-node: ${d1.length} messages delivered identically on both survivors (${fromDead.length} of node 3's 100 before it died)`,
+      sameViews
+        ? `cluster-node: ${d1.length} messages delivered identically on both survivors (${fromDead.length} of node 3's 100 before it died)`
+        : `cluster-node: a false view change happened (load?): views ${viewsSince(c, 1, formed.ring)} vs ${viewsSince(c, 2, formed.ring)}; agreement and FIFO hold`,
     );
-    assert.ok(d1.length >= expected);
+    if (sameViews) assert.ok(d1.length >= expected);
   });
 
   it("keeps a node with another authkey out and counts its packets as rejected", async () => {
