@@ -12,6 +12,8 @@ export const RUNNABLE_LEFT = 4;
 export const RESTART = 8;
 /** then is unrunnable only when every first with this flag is unrunnable (clone min). */
 export const ONE_OR_MORE = 16;
+/** Mandatory colocation: a dependent cannot start where its primary cannot. */
+export const COLOCATED = 64;
 /** symmetrical=false: a then-resource already active where it stays is left alone. */
 export const ASYMMETRICAL = 32;
 
@@ -132,6 +134,11 @@ function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSe
       changed = true;
     }
   }
+  if (e.flags & COLOCATED && then.runnable && !first.runnable && first.node !== undefined) {
+    then.runnable = false;
+    then.reason ??= `colocation with ${first.rscId}`;
+    changed = true;
+  }
   if (e.flags & RUNNABLE_LEFT && then.runnable && !leaveAlone) {
     const blocked = !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {
@@ -157,8 +164,8 @@ function applyBackward(e: Edge, isActiveOn: (a: Action) => boolean): boolean {
   const { first, then } = e;
   let changed = false;
   if (e.flags & IMPLIES_FIRST && !then.optional && first.optional) {
+    // Pacemaker words reasons only from the forward direction.
     first.optional = false;
-    first.reason ??= `required ${describe(then)}`;
     changed = true;
   }
   if (e.flags & RESTART && first.optional && isActiveOn(first)) {

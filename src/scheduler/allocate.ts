@@ -279,6 +279,10 @@ export class Allocator {
   /** Resources that do not move: disabled, unmanaged, blocked. false = choose normally. */
   private fixedPlacement(rsc: Resource, current: string[]): string | undefined | false {
     const blocked = isBlocked(this.ws, rsc);
+    if (this.ws.frozen) {
+      this.alloc.reasons.set(rsc, "stonith-enabled is true but no fencing device is configured, so nothing may start");
+      return current.length === 1 ? current[0] : undefined;
+    }
     if (!rsc.managed || blocked) {
       this.alloc.reasons.set(rsc, !rsc.managed ? "it is unmanaged" : "a failure with on-fail=block froze it");
       return current.length === 1 ? current[0] : undefined;

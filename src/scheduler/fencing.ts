@@ -7,7 +7,7 @@ import type { NodeInfo, WorkingSet } from "./model.js";
 
 export function canFence(ws: WorkingSet): boolean {
   const o = ws.options;
-  return o.stonithEnabled && (o.haveQuorum || o.noQuorumPolicy === "ignore");
+  return o.stonithEnabled && !ws.frozen && (o.haveQuorum || o.noQuorumPolicy === "ignore");
 }
 
 export function createFencing(set: ActionSet, ws: WorkingSet): Map<string, Action> {

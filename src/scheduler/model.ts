@@ -181,4 +181,9 @@ export interface WorkingSet {
   readonly orders: OrderConstraint[];
   readonly warnings: string[];
   readonly dcUuid: string | undefined;
+  /**
+   * stonith-enabled without any fencing device: Pacemaker only probes, it neither starts,
+   * stops nor fences anything.
+   */
+  frozen: boolean;
 }

@@ -47,7 +47,7 @@ export function createPrimitiveActions(
   const next = alloc.assigned.get(rsc);
   const plan = { rsc, current, next, starts: [] as Action[], stops: [] as Action[] };
   const blocked = isBlocked(ws, rsc);
-  if (!rsc.managed || blocked) {
+  if (!rsc.managed || blocked || ws.frozen) {
     // Frozen resources still anchor orderings: running and unmanaged satisfies "then";
     // blocked (failed) can neither start nor stop.
     const node = current.length === 1 ? current[0] : undefined;

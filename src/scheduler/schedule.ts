@@ -3,7 +3,8 @@
  * "now" to placement, scores and the transition (actions + orderings). No I/O, no clock.
  */
 import type { XmlElement } from "../cib/xml.js";
-import { type Action, ActionSet, propagate } from "./actions.js";
+import { type Action, ActionSet, COLOCATED, propagate } from "./actions.js";
+import { INFINITY } from "./scores.js";
 import { type Allocation, allPrimitives, Allocator } from "./allocate.js";
 import { orderClone } from "./clone-actions.js";
 import { canFence, createFencing } from "./fencing.js";
@@ -44,6 +45,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   for (const g of allOfKind(ws.resources, "group")) orderGroup(set, g);
   for (const c of allOfKind(ws.resources, "clone")) orderClone(set, ws, alloc, c);
   applyOrderConstraints(set, ws);
+  orderColocations(set, alloc);
   propagate(set, (a) => isActiveOn(ws, a));
   const nextRole = new Map<Resource, Role>();
   for (const p of prims) {
@@ -74,6 +76,16 @@ function roleAfter(alloc: Allocation, p: Resource, plan: PrimitivePlan): Role {
   if (plan.next === undefined || !start.runnable) return "Stopped";
   if (alloc.promoted.has(p)) return "Promoted";
   return p.parent?.kind === "clone" && p.parent.clone?.promotable ? "Unpromoted" : "Started";
+}
+
+/** A mandatory colocation's dependent cannot start where its primary's start is blocked. */
+function orderColocations(set: ActionSet, alloc: Allocation): void {
+  for (const c of alloc.colocations) {
+    if (c.score < INFINITY || c.primary.kind !== "primitive" || c.id.endsWith(":internal")) continue;
+    for (const ps of set.ofRsc(c.primary.id, "start")) {
+      for (const ds of set.ofRsc(c.dependent.id, "start")) set.order(ps, ds, COLOCATED);
+    }
+  }
 }
 
 function allOfKind(rs: readonly Resource[], kind: Resource["kind"]): Resource[] {

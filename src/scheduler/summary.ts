@@ -41,14 +41,10 @@ export function summaryLines(t: Transition): string[] {
   return out;
 }
 
-function noQuorum(t: Transition, rsc: Resource): boolean {
-  const o = t.ws.options;
-  return !o.haveQuorum && o.noQuorumPolicy !== "ignore" && rsc.requires !== "nothing";
-}
-
 function stopReason(t: Transition, plan: PrimitivePlan, stop: Action | undefined, start: Action | undefined): string {
-  const why = stop?.reason ?? (start && !start.runnable && start.node !== undefined ? start.reason : undefined);
-  const text = why ?? (noQuorum(t, plan.rsc) ? "no quorum" : "node availability");
+  const startWhy = start && !start.runnable && start.node !== undefined ? start.reason : undefined;
+  const why = startWhy ?? stop?.reason;
+  const text = why ?? "node availability";
   const blocked = stop && !stop.runnable ? " (blocked)" : "";
   return `due to ${text}${blocked}`;
 }

@@ -65,9 +65,12 @@ export function unpack(cib: XmlElement, opts: UnpackOptions): WorkingSet {
     orders: [],
     warnings: [],
     dcUuid: getAttr(cib, "dc-uuid"),
+    frozen: false,
   };
   if (config) unpackConstraints(ws, config, idx);
   if (status) unpackHistory(ws, status, ctx);
+  const hasFencing = [...byId.values()].some((r) => r.kind === "primitive" && r.cls === "stonith" && !r.orphan);
+  ws.frozen = options.stonithEnabled && !hasFencing;
   return ws;
 }
 
