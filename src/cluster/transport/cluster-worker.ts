@@ -3,11 +3,11 @@
  * links, runs the driver, and talks to the main thread with structured messages. Loaded only
  * as a worker; importing it on the main thread does nothing.
  */
-import { isMainThread, parentPort, workerData } from "node:worker_threads";
+import { isMainThread, type MessagePort, parentPort, workerData } from "node:worker_threads";
 import { deriveClusterKey } from "../config/authkey.js";
 import { parseCorosyncConf } from "../config/corosync-conf.js";
 import { toProtocolConfig } from "../config/protocol-config.js";
-import { formatConfIssue } from "../config/types.js";
+import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
 import { createNode, nodeId, step } from "../protocol/api.js";
 import type { HostRequest, WorkerData, WorkerEvent } from "./cluster-host.js";
 import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
@@ -64,33 +64,44 @@ async function main(data: WorkerData): Promise<void> {
   }
   const driver = started.value;
   post({ kind: "started" });
-  port.on("message", (req: HostRequest) => {
-    switch (req.kind) {
-      case "broadcast":
-        driver.broadcast(req.payload);
-        return;
-      case "status":
-        post({
-          kind: "status",
-          id: req.id,
-          status: buildClusterStatus(config, { self: data.self, driver, history }),
-        });
-        return;
-      case "counters":
-        post({
-          kind: "counters",
-          id: req.id,
-          counters: { ...driver.counters },
-          maxTickGapMs: driver.maxTickGapMs,
-        });
-        return;
-      case "leave":
-        driver.leave();
-        post({ kind: "left" });
-        port.close();
-        return;
-    }
-  });
+  port.on("message", (req: HostRequest) =>
+    answer(req, { post, port, driver, config, self: data.self, history }),
+  );
+}
+
+function answer(
+  req: HostRequest,
+  ctx: {
+    post: (e: WorkerEvent) => void;
+    port: MessagePort;
+    driver: ClusterDriver;
+    config: CorosyncConfig;
+    self: number;
+    history: MemberHistory;
+  },
+): void {
+  const { post, driver } = ctx;
+  switch (req.kind) {
+    case "broadcast":
+      driver.broadcast(req.payload);
+      return;
+    case "status":
+      post({ kind: "status", id: req.id, status: buildClusterStatus(ctx.config, ctx) });
+      return;
+    case "counters":
+      post({
+        kind: "counters",
+        id: req.id,
+        counters: { ...driver.counters },
+        maxTickGapMs: driver.maxTickGapMs,
+      });
+      return;
+    case "leave":
+      driver.leave();
+      post({ kind: "left" });
+      ctx.port.close();
+      return;
+  }
 }
 
 if (!isMainThread && parentPort !== null) void main(workerData as WorkerData);
