@@ -7,6 +7,9 @@ import { fileURLToPath } from "node:url";
 import { formatVerifyReport, verifyCib, verifyPipedCib } from "./verify.js";
 import { parseXml, printXml, type XmlElement } from "./xml.js";
 
+// Recorded outputs print operation times in the recording machine's zone (UTC).
+process.env.TZ = "UTC";
+
 // Tests run from dist/cib; the CIBs and recorded outputs live in src/cib/testdata/verify.
 const DATA = join(dirname(fileURLToPath(import.meta.url)), "../../src/cib/testdata/verify");
 
