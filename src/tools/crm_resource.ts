@@ -5,7 +5,7 @@
  * exit codes are Pacemaker 2.1.5's.
  */
 import { liveCleanup } from "./_live-cleanup.js";
-import { type XmlElement, printXml } from "../cib/xml.js";
+import { type XmlElement, childElements, firstChild, getAttr, printXml } from "../cib/xml.js";
 import { type OptionSpec, type ParsedArgs, has, lastValue, parseGlibArgs } from "./_getopt.js";
 import { commitToolCib, readToolCib, type OpenedCib } from "./_cib-access.js";
 import {
@@ -203,7 +203,7 @@ async function withResource(cmd: CommandName, req: Request, c: OpenedCib): Promi
     case "delete-parameter":
       return changeAttribute(cmd, req, c, rsc);
     case "get-parameter":
-      return getAttribute(req, rsc);
+      return getAttribute(req, c.cib, rsc);
     case "constraints":
     case "stack":
       req.io.stdout(constraintsText(c.cib, rsc.id, { recursive: cmd === "stack" }));
@@ -377,7 +377,7 @@ async function changeAttribute(
   return code;
 }
 
-function getAttribute(req: Request, rsc: Resource): number {
+function getAttribute(req: Request, cib: XmlElement, rsc: Resource): number {
   const { tag } = attributeSet(req);
   const name = lastValue(req.args, "get-parameter") as string;
   let found = findNvpair(rsc.el, tag, name);
@@ -385,6 +385,12 @@ function getAttribute(req: Request, rsc: Resource): number {
     found = findNvpair(p.el, tag, name);
   }
   const value = found?.nvpair.attrs.find(([k]) => k === "value")?.[1];
+  const clone = rsc.kind === "clone" || rsc.kind === "master" || insideClone(rsc);
+  if (!clone && activeNodes(cib, rsc).length > 1) {
+    req.io.stderr(
+      `${rsc.id} is active on more than one node, returning the default value for ${name}\n`,
+    );
+  }
   if (found === undefined || value === undefined) {
     req.io.stderr(`Attribute '${name}' not found for '${req.rscId as string}'\n`);
     return ExitCode.Ok;
@@ -425,11 +431,30 @@ async function cleanup(req: Request, c: OpenedCib): Promise<number> {
   }
   const rsc = findResource(resourceTree(cib), req.rscId);
   if (rsc === undefined) return notFound(req.io, "Resource", req.rscId);
-  const nodes = req.node !== undefined ? [req.node] : activeNodes(cib, rsc).map((p) => p.node);
+  const nodes = req.node !== undefined ? [req.node] : historyNodes(cib, rsc);
   for (const n of nodes) {
     req.io.stdout(`Dry run: skipping clean-up of ${req.rscId} on ${n} due to ${source}\n`);
   }
   return ExitCode.Ok;
+}
+
+/**
+ * Nodes with operation history for the resource (where clean-up has something to drop);
+ * without any, every node, last first, as Pacemaker walks them.
+ */
+function historyNodes(cib: XmlElement, rsc: Resource): string[] {
+  const ids = new Set(primitivesOf(rsc).map((p) => p.id));
+  const out: string[] = [];
+  const status = firstChild(cib, "status");
+  for (const ns of status === undefined ? [] : childElements(status, "node_state")) {
+    const lrm = firstChild(firstChild(ns, "lrm") ?? ns, "lrm_resources");
+    const has = (lrm === undefined ? [] : childElements(lrm, "lrm_resource")).some((lr) => {
+      const id = getAttr(lr, "id") ?? "";
+      return ids.has(id) || ids.has(id.replace(/:\d+$/, ""));
+    });
+    if (has) out.push(getAttr(ns, "uname") ?? "");
+  }
+  return out.length > 0 ? out : configuredNodes(cib).map((n) => n.uname).reverse();
 }
 
 function listOperations(req: Request, cib: XmlElement): number {

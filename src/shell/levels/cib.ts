@@ -25,7 +25,7 @@ import type { Command, Level, ShellContext } from "./types.js";
 
 /** Names a shadow may have: crm_shadow's file is `shadow.NAME`, so no path separators. */
 function saneName(ctx: ShellContext, name: string): boolean {
-  if (name !== "" && !name.includes("/") && name !== "." && name !== ".." && !/\s/.test(name)) {
+  if (name !== "" && !name.includes("/") && name !== "." && name !== "..") {
     return true;
   }
   ctx.error(null, `${name}: bad filename`);
