@@ -178,7 +178,9 @@ function parseNvWords(c: Cursor, stop: (w: string) => boolean): {
   let id: string | undefined;
   let idRef: string | undefined;
   while (!c.done() && !stop(c.peek() as string)) {
-    const w = c.next() as string;
+    const w = c.peek() as string;
+    if (w.startsWith("=")) throw new Fail(`Unknown arguments: ${c.words.slice(c.i).join(" ")}`, w);
+    c.next();
     if (w.startsWith("$id=")) id = w.slice(4);
     else if (w.startsWith("@") && nv.length === 0) idRef = w.slice(1);
     else nv.push(splitNv(w));
@@ -256,9 +258,9 @@ const LOCATION_EXPECTED = "expected <score>: <node> or <rule> [<rule> ...]";
 
 function parseLocation(c: Cursor): LocationDef {
   const id = c.next() as string;
-  let rsc = c.next() as string;
-  const rscPattern = rsc.startsWith("~");
-  if (rscPattern) rsc = rsc.slice(1);
+  const rsc = c.next() as string;
+  if (!/^[\w.-]+$/u.test(rsc)) throw new Fail("Expected resource", rsc);
+  const rscPattern = false;
   let role: string | undefined;
   let resourceDiscovery: string | undefined;
   for (;;) {
@@ -438,9 +440,8 @@ function parseOrder(c: Cursor): OrderDef {
     const match = ORDER_KINDS.find((x) => x.toLowerCase() === k.toLowerCase());
     if (match) kind = match;
     else if (SCORE_RE.test(k)) {
-      const s = normalizeScore(k);
-      if (s.endsWith("INFINITY")) kind = "Mandatory";
-      else score = s;
+      // crmsh turns an order score into a kind: 0 is advisory, anything else mandatory.
+      kind = normalizeScore(k) === "0" ? "Optional" : "Mandatory";
     } else throw new Fail(`Invalid kind: ${k}`, c.peek());
   }
   const { sets, options } = parseSets(c, "Expected <first>[:<action>] <then>[:<action>]");

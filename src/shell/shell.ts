@@ -111,9 +111,13 @@ export class Dispatcher {
 
   private async runGlobal(head: string, rest: readonly string[]): Promise<boolean> {
     switch (head) {
-      case "quit":
       case "exit":
       case "bye":
+        this.ctx.warn(`This command '${head}' is deprecated, please use 'quit'`);
+        this.ctx.info(`"${head}" is accepted as "quit"`);
+        this.done = true;
+        return true;
+      case "quit":
         this.done = true;
         return true;
       case "end":

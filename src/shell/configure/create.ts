@@ -13,7 +13,15 @@ import {
   buildPrimitive,
   nvpairElement,
 } from "../cib-build.js";
-import type { AttrSet, ContainerDef, CrmObject, NodeDef, NvList, PropertySetDef } from "../crm-ast.js";
+import type {
+  AttrSet,
+  ContainerDef,
+  CrmObject,
+  NodeDef,
+  NvList,
+  PrimitivePart,
+  PropertySetDef,
+} from "../crm-ast.js";
 import type { ShellContext } from "../levels/types.js";
 import { agentSpec, primitiveMetadata } from "./checks.js";
 import { type ConfigureState, configuration, findById, markChanged, section } from "./session.js";
@@ -57,6 +65,7 @@ export function createObject(ctx: ShellContext, state: ConfigureState, def: CrmO
     case "primitive": {
       const el = buildPrimitive(def, ids);
       if (!validId(ctx, def.id, keyword, el)) return false;
+      if (!referencesExist(ctx, state, def.parts)) return false;
       if (primitiveMetadata(ctx, el) === null) {
         ctx.error(null, `${agentSpec(el)}: got no meta-data, does this RA exist?`);
       }
@@ -75,6 +84,17 @@ export function createObject(ctx: ShellContext, state: ConfigureState, def: CrmO
     case "order":
       return addConstraint(ctx, state, def.id, buildOrder(def, ids));
   }
+}
+
+/** `params @SETID` must name an attribute set that exists. */
+function referencesExist(ctx: ShellContext, state: ConfigureState, parts: readonly PrimitivePart[]): boolean {
+  for (const p of parts) {
+    if (p.kind !== "op" && p.idRef !== undefined && !findById(state.work, p.idRef)) {
+      ctx.error(null, `Reference not found: ${p.idRef}`);
+      return false;
+    }
+  }
+  return true;
 }
 
 function validId(ctx: ShellContext, id: string, keyword: string, el: XmlElement): boolean {
