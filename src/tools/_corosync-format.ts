@@ -12,6 +12,8 @@ export interface QuorumFormatOptions {
   readonly hex: boolean;
   /** -i: addresses instead of names. */
   readonly showIp: boolean;
+  /** -a: every link's address (or name) of each node. */
+  readonly allAddresses?: boolean;
   /** -p: machine-parsable membership (adds the Qdevice column). */
   readonly parsable: boolean;
   /** -o: a (as the membership lists them), n (name), i (node id). */
@@ -76,7 +78,7 @@ export function formatQuorumStatus(
 /** `corosync-quorumtool -l` (also the tail of `-s`): starts with an empty line. */
 export function formatMembership(
   s: ClusterStatus,
-  opts: Pick<QuorumFormatOptions, "hex" | "showIp" | "parsable" | "order">,
+  opts: Pick<QuorumFormatOptions, "hex" | "showIp" | "parsable" | "order" | "allAddresses">,
 ): string {
   const header = opts.parsable
     ? "    Nodeid      Votes    Qdevice Name"
@@ -85,15 +87,29 @@ export function formatMembership(
     const id = nodeIdText(m.nodeId, opts.hex).padStart(10, " ");
     const votes = String(m.votes).padStart(10, " ");
     const qdevice = opts.parsable ? ` ${"NR".padStart(10, " ")}` : "";
-    const name = opts.showIp
-      ? (m.addrs[0] ?? String(m.nodeId))
-      : (m.name ?? m.addrs[0] ?? String(m.nodeId));
+    const name = memberName(m, opts);
     const local = m.nodeId === s.localNodeId ? " (local)" : "";
     return `${id} ${votes}${qdevice} ${name}${local}`;
   });
   return ["", "Membership information", "----------------------", header, ...rows]
     .map((l) => `${l}\n`)
     .join("");
+}
+
+/**
+ * The Name column: the node's name, or with -i its address; with -a every link's address
+ * (`127.0.0.1, 127.0.1.1`), or without -i the name followed by an empty entry per further link
+ * (`node1, `: Corosync 3.1.7 prints no name for the other links' addresses).
+ */
+function memberName(
+  m: MemberStatus,
+  opts: Pick<QuorumFormatOptions, "showIp" | "allAddresses">,
+): string {
+  const first = opts.showIp
+    ? (m.addrs[0] ?? String(m.nodeId))
+    : (m.name ?? m.addrs[0] ?? String(m.nodeId));
+  if (opts.allAddresses !== true || m.addrs.length <= 1) return first;
+  return [first, ...m.addrs.slice(1).map((a) => (opts.showIp ? a : ""))].join(", ");
 }
 
 function orderMembers(members: readonly MemberStatus[], order: "a" | "n" | "i"): MemberStatus[] {
@@ -106,14 +122,16 @@ function orderMembers(members: readonly MemberStatus[], order: "a" | "n" | "i"):
 /**
  * `corosync-cfgtool -s` (`-b` for brief). Under `addr` Corosync 3.1.7 prints, for udp/udpu,
  * the address of the last *other* node of the link (observed: node1 shows node2's address and
- * node2 shows node1's); with no other node, the local address.
+ * node2 shows node1's; with no other node, the local address); for knet the local address,
+ * with the link's IP transport after the link id (`LINK ID 0 udp`).
  */
 export function formatLinkStatus(s: ClusterStatus, opts: { brief: boolean }): string {
   let out = `Local node ID ${s.localNodeId}, transport ${s.transport}\n`;
   for (const link of s.links) {
     const others = link.peers.filter((p) => p.state !== "localhost");
-    const addr = others[others.length - 1]?.addr ?? link.localAddr;
-    out += `LINK ID ${link.linkNumber} \n\taddr\t= ${addr}\n`;
+    const knet = s.transport === "knet";
+    const addr = knet ? link.localAddr : (others[others.length - 1]?.addr ?? link.localAddr);
+    out += `LINK ID ${link.linkNumber} ${knet ? "udp" : ""}\n\taddr\t= ${addr}\n`;
     if (opts.brief) {
       const code = (st: string): string =>
         st === "localhost" ? "n" : st === "connected" ? "3" : "1";
@@ -125,6 +143,19 @@ export function formatLinkStatus(s: ClusterStatus, opts: { brief: boolean }): st
       out += `\t\tnodeid: ${String(p.nodeId).padStart(10, " ")}:\t${p.state}\n`;
   }
   return out;
+}
+
+/** `corosync-cfgtool -a NODEID`: the node's addresses, or Corosync's error (exit 1). */
+export function formatNodeAddresses(
+  s: ClusterStatus,
+  nodeId: number,
+): { out: string; err: string; exitCode: number } {
+  const addrs = s.links
+    .map((l) => l.peers.find((p) => p.nodeId === nodeId)?.addr)
+    .filter((a): a is string => a !== undefined && a !== "");
+  if (addrs.length === 0)
+    return { out: "", err: `Could not get node address for nodeid ${nodeId}\n`, exitCode: 1 };
+  return { out: `${addrs.join(" ")}\n`, err: "", exitCode: 0 };
 }
 
 /** One `corosync-cmapctl` line: `totem.version (u32) = 2`. */

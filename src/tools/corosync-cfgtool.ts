@@ -1,10 +1,10 @@
 /**
  * corosync-cfgtool: link status of the local node (-s, -b brief, -i filter), with Corosync
- * 3.1.7's text and exit codes. The administrative actions (-R reload, -k kill, -H shutdown,
- * -L, -a, -n) are not provided yet and say so.
+ * 3.1.7's text and exit codes, and a node's addresses (-a NODEID). The administrative actions
+ * (-R reload, -k kill, -H shutdown, -L, -n) are not provided yet and say so.
  */
 import { apiSocketPath, queryClusterStatus } from "../cluster/transport/status-api.js";
-import { formatLinkStatus } from "./_corosync-format.js";
+import { formatLinkStatus, formatNodeAddresses } from "./_corosync-format.js";
 import { getopt } from "./_corosync-getopt.js";
 import type { ToolIo } from "./tool-io.js";
 
@@ -31,6 +31,18 @@ const specs = [
   { short: "F", long: "force", takesValue: false },
 ];
 
+async function nodeAddresses(nodeIdText: string, io: ToolIo): Promise<number> {
+  const status = await queryClusterStatus(apiSocketPath(io.env));
+  if (!status.ok) {
+    io.stderr("Could not initialize corosync configuration API error 2\n");
+    return 1;
+  }
+  const r = formatNodeAddresses(status.value, /^\d+$/.test(nodeIdText) ? Number(nodeIdText) : 0);
+  io.stdout(r.out);
+  io.stderr(r.err);
+  return r.exitCode;
+}
+
 /** @example await corosyncCfgtool(["-s"], io) */
 export async function corosyncCfgtool(argv: readonly string[], io: ToolIo): Promise<number> {
   const parsed = getopt("corosync-cfgtool", argv, specs);
@@ -39,8 +51,10 @@ export async function corosyncCfgtool(argv: readonly string[], io: ToolIo): Prom
     return 1;
   }
   const flags = new Set(parsed.options.map((o) => o.short));
+  const addressOf = parsed.options.filter((o) => o.short === "a").pop()?.value;
+  if (addressOf !== undefined && !flags.has("h")) return nodeAddresses(addressOf, io);
   if (flags.has("h") || !flags.has("s")) {
-    for (const action of ["R", "L", "k", "a", "H", "n"]) {
+    for (const action of ["R", "L", "k", "H", "n"]) {
       if (flags.has(action)) {
         io.stderr(`corosync-cfgtool: -${action} is not supported by pacer yet; use -s\n`);
         return 1;

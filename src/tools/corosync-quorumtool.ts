@@ -1,7 +1,7 @@
 /**
  * corosync-quorumtool: quorum status (-s, the default) and membership (-l) of the local node,
  * with Corosync 3.1.7's text and exit codes (0; 2 when -s finds no quorum; 1 on errors).
- * Changing votes or expected votes (-v/-e/-n), -m (monitor), -a and -f are not provided yet.
+ * Changing votes or expected votes (-v/-e/-n), -m (monitor) and -f are not provided yet.
  */
 import { apiSocketPath, queryClusterStatus } from "../cluster/transport/status-api.js";
 import { formatMembership, formatQuorumStatus } from "./_corosync-format.js";
@@ -58,7 +58,7 @@ export async function corosyncQuorumtool(argv: readonly string[], io: ToolIo): P
     io.stderr("Invalid ordering option. valid orders are a(address), i(node ID) or n(name)\n");
     return 1;
   }
-  for (const unsupported of ["v", "e", "m", "f", "a"]) {
+  for (const unsupported of ["v", "e", "m", "f"]) {
     if (flags.has(unsupported)) {
       io.stderr(
         `corosync-quorumtool: -${unsupported} is not supported by pacer yet; use -s or -l\n`,
@@ -75,6 +75,7 @@ export async function corosyncQuorumtool(argv: readonly string[], io: ToolIo): P
     hex: flags.has("H"),
     showIp: flags.has("i"),
     parsable: flags.has("p"),
+    allAddresses: flags.has("a"),
     order: order as "a" | "n" | "i",
   };
   if (flags.has("l") && !flags.has("s")) {

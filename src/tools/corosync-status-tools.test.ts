@@ -6,7 +6,13 @@ import { after, describe, it } from "node:test";
 import { buildCmap } from "../cluster/config/cmap.js";
 import { parseCorosyncConf } from "../cluster/config/corosync-conf.js";
 import { type ClusterStatus, serveClusterStatus } from "../cluster/transport/status-api.js";
-import { formatLinkStatus, formatMembership, formatQuorumStatus } from "./_corosync-format.js";
+import {
+  formatCmap,
+  formatLinkStatus,
+  formatMembership,
+  formatNodeAddresses,
+  formatQuorumStatus,
+} from "./_corosync-format.js";
 import { corosyncCfgtool } from "./corosync-cfgtool.js";
 import { corosyncCmapctl } from "./corosync-cmapctl.js";
 import { corosyncQuorumtool } from "./corosync-quorumtool.js";
@@ -213,6 +219,84 @@ describe("formatLinkStatus", () => {
     assert.equal(
       formatLinkStatus({ ...s, links }, { brief: false }),
       golden("real-1node-udpu-cfg-s.txt").text,
+    );
+  });
+});
+
+/** node1 of real-knet-two-links.conf with node2 down (what the real-1node-knet2 files show). */
+function knetStatus(): ClusterStatus {
+  const r = parseCorosyncConf(
+    readFileSync(
+      new URL("../../src/cluster/config/testdata/real-knet-two-links.conf", import.meta.url),
+      "utf8",
+    ),
+    "corosync.conf",
+  );
+  assert.ok(r.ok);
+  const base = liveStatus(1, [1], { rep: 1, seq: 0x19 });
+  const links = [0, 1].map((l) => ({
+    linkNumber: l,
+    localAddr: `127.0.${l}.1`,
+    peers: [
+      { nodeId: 1, addr: `127.0.${l}.1`, state: "localhost" as const },
+      { nodeId: 2, addr: `127.0.${l}.2`, state: "disconnected" as const },
+    ],
+  }));
+  return {
+    ...base,
+    transport: "knet",
+    links,
+    members: [{ nodeId: 1, votes: 1, name: "node1", addrs: ["127.0.0.1", "127.0.1.1"] }],
+    cmap: buildCmap(r.value.config, {
+      localNodeId: 1,
+      localAddrs: new Map([
+        [0, "127.0.0.1"],
+        [1, "127.0.1.1"],
+      ]),
+      totem: {},
+      members: [{ nodeId: 1, addrs: ["127.0.0.1", "127.0.1.1"], joinCount: 1, status: "joined" }],
+      expectedVotes: 2,
+      twoNode: false,
+      waitForAll: false,
+      waitForAllStatus: false,
+    }),
+  };
+}
+
+describe("knet with two links (real corosync 3.1.7 outputs)", () => {
+  it("cfgtool -s shows the local address and the link's IP transport", () => {
+    assert.equal(
+      formatLinkStatus(knetStatus(), { brief: false }),
+      golden("real-1node-knet2-cfg-s.txt").text,
+    );
+  });
+  it("cfgtool -a NODEID lists the node's addresses, or fails for an unknown node", () => {
+    assert.deepEqual(formatNodeAddresses(knetStatus(), 1), {
+      out: golden("real-1node-knet2-cfg-a1.txt").text,
+      err: "",
+      exitCode: 0,
+    });
+    assert.deepEqual(formatNodeAddresses(knetStatus(), 9), {
+      out: "",
+      err: golden("real-1node-knet2-cfg-a9.txt").text,
+      exitCode: 1,
+    });
+  });
+  it("quorumtool -a shows every address (-i) or the name and empty entries", () => {
+    const s = knetStatus();
+    assert.equal(
+      maskDate(formatQuorumStatus(s, { ...plain, allAddresses: true, now: new Date() }).text),
+      maskDate(golden("real-1node-knet2-qt-as.txt").text),
+    );
+    assert.equal(
+      formatMembership(s, { ...plain, allAddresses: true, showIp: true }),
+      golden("real-1node-knet2-qt-ail.txt").text,
+    );
+  });
+  it("cmapctl totem shows bindnetaddr for every link", () => {
+    assert.equal(
+      formatCmap(knetStatus().cmap, ["totem"]),
+      golden("real-1node-knet2-cmapctl-totem.txt").text,
     );
   });
 });

@@ -78,10 +78,14 @@ export function buildCmap(config: CorosyncConfig, runtime: CmapRuntime): CmapEnt
     }
   }
   nodelist(config, runtime, put);
+  // knet shows every link of the local node; udp/udpu only the configured interfaces.
+  const knet = config.totem.transport === "knet";
   for (const [link, addr] of runtime.localAddrs) {
-    if (config.totem.interfaces.some((i) => i.linkNumber === link))
+    if (knet || config.totem.interfaces.some((i) => i.linkNumber === link)) {
       put(`totem.interface.${link}.bindnetaddr`, addr);
+    }
   }
+
   for (const [name, ms] of Object.entries(runtime.totem))
     put(`runtime.config.totem.${name}`, ms, "u32");
   for (const m of runtime.members) {
