@@ -249,6 +249,28 @@ describe("Controller transitions", () => {
     assert.deepEqual(where(c, "d1"), ["node2"]);
   });
 
+  it("does not start a resource twice when the DC dies while a start runs elsewhere", () => {
+    const c = cluster();
+    c.request("node3", { op: "attr", node: "node1", name: "standby", value: "on",
+      lifetime: "forever" });
+    c.settle();
+    const cib = cloneElement(c.node("node1").ctrl.cib);
+    noStonith(cib);
+    addPrimitive(cib, "d1");
+    c.request("node1", { op: "replace", cib: printXml(cib), bump: "auto" });
+    for (let i = 0; i < 5000; i++) {
+      if (c.executed.some((e) => e.key === "d1_start_0")) break;
+      c.advance(1);
+    }
+    assert.deepEqual(c.executed.filter((e) => e.key === "d1_start_0").map((e) => e.node),
+      ["node2"]);
+    c.crash("node1");
+    c.settle();
+    assert.deepEqual(where(c, "d1"), ["node2"]);
+    assert.equal(c.executed.filter((e) => e.key === "d1_start_0").length, 1);
+    assert.equal(digests(c).size, 1);
+  });
+
   it("bans a node after a start failure (start-failure-is-fatal)", () => {
     const c = cluster();
     c.node("node1").failStart.add("d1");

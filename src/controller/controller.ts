@@ -609,7 +609,10 @@ export class Controller {
         if (msg.to === this.self) this.answer(msg.reqId, msg.error, msg.code);
         return;
       case "exec":
-        if (msg.to === this.self) this.emit({ kind: "execute", action: msg.action });
+        if (msg.to === this.self) {
+          this.recordPending(msg.action);
+          this.emit({ kind: "execute", action: msg.action });
+        }
         return;
       case "op-result":
         this.onPeerResult(msg.result, from);
@@ -624,6 +627,22 @@ export class Controller {
   }
 
   // ---- executor results --------------------------------------------------------------
+
+  /**
+   * Notes an operation in progress in this node's own history (Pacemaker's pending entry:
+   * call-id -1, op-status -1), so that a join held while it runs tells the next DC that the
+   * resource is being started or stopped here, and it is not started twice.
+   */
+  private recordPending(a: GraphAction): void {
+    const res = a.resource;
+    if (!res || a.intervalMs > 0) return;
+    recordOp(this.localHistory, this.selfMember(), {
+      resource: res.id, operation: a.operation, intervalMs: 0, rc: 193, opStatus: -1,
+      exitReason: "", callId: -1, execMs: 0, queueMs: 0, rcChangeS: Math.floor(this.now.wallS),
+      transitionKey: a.transitionKey ?? "", resourceClass: res.class, provider: res.provider,
+      type: res.type, opDigest: "",
+    }, false);
+  }
 
   private onLocalResult(r: OpResult): void {
     recordOp(this.localHistory, this.selfMember(), r, isFailure(r));
