@@ -64,6 +64,8 @@ export interface DriverOptions {
 
 /** The core asks for a tick at least every 10 ms; fewer wakeups keep an idle node cheap. */
 export const tickMsDefault = 10;
+/** How long sockets stay open after a leave, so that the leave packets get out. */
+export const leaveFlushMs = 50;
 /** Broadcasts handed to the core per macrotask: bounds how long a burst holds the loop. */
 export const broadcastsPerTurn = 8;
 /** Application messages queued at most before the core has taken them. */
@@ -186,15 +188,22 @@ export class ClusterDriver {
   leave(): void {
     for (const payload of this.outbox.splice(0)) this.feed({ kind: "broadcast", payload });
     this.feed({ kind: "leave" });
-    this.stop();
+    // Closing a socket cancels sends still queued in it: give the leave packets a moment.
+    this.stop({ closeAfterMs: leaveFlushMs });
   }
 
-  stop(): void {
+  /** Stops ticking and receiving; the sockets close now, or after `closeAfterMs`. */
+  stop(opts: { closeAfterMs?: number } = {}): void {
     this.stopped = true;
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    for (const s of this.sockets) s.close();
+    const sockets = this.sockets;
     this.sockets = [];
+    const close = (): void => {
+      for (const s of sockets) s.close();
+    };
+    if (opts.closeAfterMs === undefined) close();
+    else setTimeout(close, opts.closeAfterMs);
   }
 
   /** Per link, each peer's address and whether the link to it is up now. */

@@ -19,7 +19,7 @@ import { toProtocolConfig } from "../config/protocol-config.js";
 import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
 import { createNode, nodeId, step } from "../protocol/api.js";
 import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
-import { ClusterDriver } from "./driver.js";
+import { ClusterDriver, leaveFlushMs } from "./driver.js";
 import { planLinks } from "./links.js";
 import { localAddresses } from "./local-addresses.js";
 import { resolveRingAddrs } from "./resolve.js";
@@ -163,7 +163,8 @@ async function run(
       d.leave();
       server.close();
       log?.end();
-      resolve(0);
+      // Exit once the leave packets are out (the driver closes its sockets after them).
+      setTimeout(() => resolve(0), leaveFlushMs + 20);
     };
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
