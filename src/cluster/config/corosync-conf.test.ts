@@ -117,7 +117,9 @@ describe("parseCorosyncConf", () => {
     const dup =
       "totem {\n version: 2\n transport: udpu\n}\nnodelist {\n node {\n  nodeid: 1\n" +
       "  ring0_addr: 10.0.0.1\n }\n node {\n  nodeid: 1\n  ring0_addr: 10.0.0.2\n }\n}\n";
-    assert.deepEqual(errors(dup), ["corosync.conf:5:1: error: nodeid 1 used twice in nodelist"]);
+    assert.deepEqual(errors(dup), [
+      "corosync.conf:10:2: error: nodeid 1 already used by the node at line 6; give each node its own",
+    ]);
     const noAddr =
       "totem {\n version: 2\n transport: udpu\n}\nnodelist {\n node {\n  nodeid: 1\n }\n}\n";
     assert.match(errors(noAddr)[0] ?? "", /^corosync\.conf:6:2: error: node without ring0_addr/);

@@ -273,6 +273,7 @@ function checkAddresses(values: Values, c: Collector): void {
 function readNodelist(section: ConfSection | undefined, c: Collector): NodeConfig[] {
   if (section === undefined) return [];
   const out: NodeConfig[] = [];
+  const at: Position[] = [];
   for (const item of section.items) {
     if (item.kind === "key" || item.name !== "node") {
       c.add(
@@ -287,9 +288,12 @@ function readNodelist(section: ConfSection | undefined, c: Collector): NodeConfi
       break;
     }
     const node = readNode(item, c);
-    if (node) out.push(node);
+    if (node) {
+      out.push(node);
+      at.push(item.at);
+    }
   }
-  checkUnique(out, c, section.at);
+  checkUnique(out, at, c);
   return out;
 }
 
@@ -336,17 +340,30 @@ function nodeIdFromIpv4(addr: string): number | undefined {
   return n === 0 ? undefined : n;
 }
 
-function checkUnique(nodes: readonly NodeConfig[], c: Collector, at: Position): void {
-  const ids = new Set<number>();
-  const names = new Set<string>();
-  for (const n of nodes) {
-    if (n.nodeId !== undefined && ids.has(n.nodeId))
-      c.add("error", at, `nodeid ${n.nodeId} used twice in nodelist`);
-    if (n.nodeId !== undefined) ids.add(n.nodeId);
-    if (n.name !== undefined && names.has(n.name))
-      c.add("error", at, `node name "${n.name}" used twice in nodelist`);
-    if (n.name !== undefined) names.add(n.name);
-  }
+/** Reports a repeated nodeid or name at the second node's `node {` line. */
+function checkUnique(nodes: readonly NodeConfig[], at: readonly Position[], c: Collector): void {
+  const ids = new Map<number, Position>();
+  const names = new Map<string, Position>();
+  nodes.forEach((n, i) => {
+    const here = at[i] ?? { line: 1, col: 1 };
+    const firstId = ids.get(n.nodeId);
+    if (firstId !== undefined) {
+      c.add(
+        "error",
+        here,
+        `nodeid ${n.nodeId} already used by the node at line ${firstId.line}; give each node its own`,
+      );
+    } else ids.set(n.nodeId, here);
+    if (n.name === undefined) return;
+    const firstName = names.get(n.name);
+    if (firstName !== undefined) {
+      c.add(
+        "error",
+        here,
+        `node name "${n.name}" already used by the node at line ${firstName.line}`,
+      );
+    } else names.set(n.name, here);
+  });
 }
 
 function readQuorum(section: ConfSection | undefined, c: Collector): QuorumConfig {
