@@ -48,7 +48,12 @@ export class Scratch {
     let stdout = "";
     let stderr = "";
     const io: ToolIo = {
-      env: { ...process.env, CIB_file: this.cibPath, CIB_shadow_dir: join(this.dir, "shadow"), CIB_shadow: undefined },
+      env: {
+        ...process.env,
+        CIB_file: this.cibPath,
+        CIB_shadow_dir: join(this.dir, "shadow"),
+        CIB_shadow: undefined,
+      },
       cwd: this.dir,
       stdout: (t) => {
         stdout += t;

@@ -3,12 +3,7 @@
  * `SET-NAME`, `RSC-OP-INTERVAL`, `LOC-rule-expression-0`, ...) and crmsh's attribute order,
  * which `configure show xml` prints as is.
  */
-import {
-  type XmlElement,
-  elem,
-  getAttr,
-  walkElements,
-} from "../cib/xml.js";
+import { elem, getAttr, walkElements, type XmlElement } from "../cib/xml.js";
 import type {
   AttrSet,
   ColocationDef,
@@ -104,8 +99,18 @@ export function buildPrimitive(def: PrimitiveDef, ids: IdAllocator): XmlElement 
 
 /** Op attributes Pacemaker's schema knows; others become the op's instance attributes. */
 const OP_ATTRIBUTES = new Set([
-  "id", "name", "interval", "description", "start-delay", "interval-origin", "timeout",
-  "enabled", "record-pending", "role", "requires", "on-fail",
+  "id",
+  "name",
+  "interval",
+  "description",
+  "start-delay",
+  "interval-origin",
+  "timeout",
+  "enabled",
+  "record-pending",
+  "role",
+  "requires",
+  "on-fail",
 ]);
 
 export function buildOp(rsc: string, name: string, nv: NvList, ids: IdAllocator): XmlElement {
@@ -122,7 +127,12 @@ export function buildOp(rsc: string, name: string, nv: NvList, ids: IdAllocator)
   }
   const explicitId = attrs.find(([k]) => k === "id");
   const id = explicitId ? explicitId[1] : ids.make(`${rsc}-${name}-${interval}`);
-  const el: XmlElement = { type: "element", name: "op", attrs: attrs.filter(([k]) => k !== "id"), children: [] };
+  const el: XmlElement = {
+    type: "element",
+    name: "op",
+    attrs: attrs.filter(([k]) => k !== "id"),
+    children: [],
+  };
   el.attrs.push(["id", id]);
   if (extra.length > 0) {
     const setId = ids.make(`${id}-instance_attributes`);
@@ -198,7 +208,11 @@ function buildSets(
     if (attrs["require-all"] !== undefined) ordered["require-all"] = attrs["require-all"];
     for (const [k, v] of Object.entries(attrs)) if (k !== "require-all") ordered[k] = v;
     ordered.id = ids.make(`${owner}-${n}`);
-    return elem("resource_set", ordered, s.refs.map((r) => elem("resource_ref", { id: r.id })));
+    return elem(
+      "resource_set",
+      ordered,
+      s.refs.map((r) => elem("resource_ref", { id: r.id })),
+    );
   });
 }
 
@@ -234,6 +248,7 @@ export function buildOrder(def: OrderDef, ids: IdAllocator): XmlElement {
     const [a, b] = first.refs as [ResourceSetDef["refs"][number], ResourceSetDef["refs"][number]];
     attrs.first = a.id;
     if (a.qualifier !== undefined) attrs["first-action"] = a.qualifier;
+    // biome-ignore lint/suspicious/noThenProperty: the CIB attribute is named "then".
     attrs.then = b.id;
     if (b.qualifier !== undefined) attrs["then-action"] = b.qualifier;
     return elem("rsc_order", attrs);

@@ -3,6 +3,8 @@
  * a CrmObject out, or a syntax error rendered as crmsh does:
  * `syntax in location: Expected identifier parsing 'location l1 d1 100:'`.
  */
+
+import { err, ok, type Result } from "../shared/result.js";
 import type {
   AgentSpec,
   AttrSet,
@@ -21,7 +23,6 @@ import type {
   RuleDef,
   SetRef,
 } from "./crm-ast.js";
-import { type Result, err, ok } from "../shared/result.js";
 
 export interface SyntaxError {
   readonly kind: "syntax";
@@ -169,7 +170,10 @@ const SET_KEYWORDS: Record<string, AttrSet["kind"]> = {
 };
 
 /** Reads name=value words until a keyword; `$id=X` names the set, `@X` refers to one. */
-function parseNvWords(c: Cursor, stop: (w: string) => boolean): {
+function parseNvWords(
+  c: Cursor,
+  stop: (w: string) => boolean,
+): {
   nv: NvList;
   id?: string;
   idRef?: string;
@@ -192,11 +196,22 @@ function parseNvWords(c: Cursor, stop: (w: string) => boolean): {
 }
 
 function attrSet(kind: AttrSet["kind"], r: ReturnType<typeof parseNvWords>): AttrSet {
-  return { kind, nv: r.nv, ...(r.id !== undefined ? { id: r.id } : {}), ...(r.idRef !== undefined ? { idRef: r.idRef } : {}) };
+  return {
+    kind,
+    nv: r.nv,
+    ...(r.id !== undefined ? { id: r.id } : {}),
+    ...(r.idRef !== undefined ? { idRef: r.idRef } : {}),
+  };
 }
 
 const PRIMITIVE_KEYWORDS = new Set([
-  "params", "meta", "utilization", "op", "operations", "op_params", "op_meta",
+  "params",
+  "meta",
+  "utilization",
+  "op",
+  "operations",
+  "op_params",
+  "op_meta",
 ]);
 
 function parsePrimitive(c: Cursor): PrimitiveDef {
@@ -230,7 +245,13 @@ function parsePrimitive(c: Cursor): PrimitiveDef {
       parts.push(attrSet(kw ?? "params", parseNvWords(c, stop)));
     }
   }
-  return { type: "primitive", id, agent, ...(description !== undefined ? { description } : {}), parts };
+  return {
+    type: "primitive",
+    id,
+    agent,
+    ...(description !== undefined ? { description } : {}),
+    parts,
+  };
 }
 
 function parseContainer(type: "group" | "clone" | "ms", c: Cursor): ContainerDef {
@@ -266,7 +287,8 @@ function parseLocation(c: Cursor): LocationDef {
   for (;;) {
     const w = c.peek();
     if (w?.startsWith("role=")) role = (c.next() as string).slice(5);
-    else if (w?.startsWith("resource-discovery=")) resourceDiscovery = (c.next() as string).slice(19);
+    else if (w?.startsWith("resource-discovery="))
+      resourceDiscovery = (c.next() as string).slice(19);
     else break;
   }
   const base = {
@@ -342,7 +364,11 @@ function parseExpression(c: Cursor): RuleDef["exprs"][number] {
   const opWord = c.next();
   const m = opWord === undefined ? null : /^(?:(\w+):)?(\w+)$/.exec(opWord);
   const valueType = m?.[1];
-  if (!m || !BINARY_OPS.includes(m[2] as string) || (valueType && !VALUE_TYPES.includes(valueType))) {
+  if (
+    !m ||
+    !BINARY_OPS.includes(m[2] as string) ||
+    (valueType && !VALUE_TYPES.includes(valueType))
+  ) {
     throw new Fail("Expected ((string|integer|number|version):)?(lt|gt|lte|gte|eq|ne)", opWord);
   }
   const value = c.next();
@@ -356,7 +382,9 @@ function parseDateExpr(c: Cursor): RuleDef["exprs"][number] {
   if (op === "gt" || op === "lt") {
     const v = c.next();
     if (v === undefined) throw new Fail("Unexpected end of line");
-    return op === "gt" ? { date: true, operation: "gt", start: v } : { date: true, operation: "lt", end: v };
+    return op === "gt"
+      ? { date: true, operation: "gt", start: v }
+      : { date: true, operation: "lt", end: v };
   }
   let start: string | undefined;
   let end: string | undefined;

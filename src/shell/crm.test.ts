@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { type XmlElement, firstChild, parseXml, printXml, walkElements } from "../cib/xml.js";
+import { firstChild, parseXml, printXml, walkElements, type XmlElement } from "../cib/xml.js";
 import { Scratch } from "./_harness.js";
 import { parseObject } from "./crm-parser.js";
 import { logicalLines, tokenize } from "./lexer.js";
@@ -19,7 +19,8 @@ function configurationOf(cibText: string): string {
   for (const el of walkElements(conf)) el.attrs.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const name of ["resources", "constraints"]) {
     const sec = firstChild(conf, name);
-    if (sec) sec.children.sort((a, b) => (printXml(a as XmlElement) < printXml(b as XmlElement) ? -1 : 1));
+    if (sec)
+      sec.children.sort((a, b) => (printXml(a as XmlElement) < printXml(b as XmlElement) ? -1 : 1));
   }
   return printXml(conf as XmlElement);
 }
@@ -65,25 +66,52 @@ describe("parseObject", () => {
   it("takes a bare type as ocf:heartbeat", () => {
     const r = parseObject(["primitive", "d1", "Dummy"]);
     assert.ok(r.ok && r.value.type === "primitive");
-    assert.deepEqual(r.value.type === "primitive" && r.value.agent, { cls: "ocf", provider: "heartbeat", type: "Dummy" });
+    assert.deepEqual(r.value.type === "primitive" && r.value.agent, {
+      cls: "ocf",
+      provider: "heartbeat",
+      type: "Dummy",
+    });
   });
 });
 
 describe("crm configure", () => {
   it("creates the tutorial's failover IP with crmsh's ids and shows it", async () => {
     const s = new Scratch();
-    const made = await s.crm(["configure", "primitive", "failover-ip", "ocf:heartbeat:IPaddr2", "params", "ip=192.168.0.100", "op", "monitor", "interval=10s"]);
+    const made = await s.crm([
+      "configure",
+      "primitive",
+      "failover-ip",
+      "ocf:heartbeat:IPaddr2",
+      "params",
+      "ip=192.168.0.100",
+      "op",
+      "monitor",
+      "interval=10s",
+    ]);
     assert.equal(made.code, 0, made.stderr);
-    assert.match(s.cib(), /<nvpair name="ip" value="192.168.0.100" id="failover-ip-instance_attributes-ip"\/>/);
+    assert.match(
+      s.cib(),
+      /<nvpair name="ip" value="192.168.0.100" id="failover-ip-instance_attributes-ip"\/>/,
+    );
     const shown = await s.crm(["configure", "show", "failover-ip"]);
-    assert.equal(shown.stdout, "primitive failover-ip IPaddr2 \\\n\tparams ip=192.168.0.100 \\\n\top monitor interval=10s\n");
+    assert.equal(
+      shown.stdout,
+      "primitive failover-ip IPaddr2 \\\n\tparams ip=192.168.0.100 \\\n\top monitor interval=10s\n",
+    );
   });
 
   it("leaves the CIB byte for byte when a command is refused", async () => {
     const s = new Scratch();
     await s.crm(["configure", "primitive", "d1", "ocf:pacemaker:Dummy"]);
     const before = s.cib();
-    const r = await s.crm(["configure", "primitive", "d2", "ocf:pacemaker:Dummy", "params", "nosuch=1"]);
+    const r = await s.crm([
+      "configure",
+      "primitive",
+      "d2",
+      "ocf:pacemaker:Dummy",
+      "params",
+      "nosuch=1",
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /ERROR: d2: parameter "nosuch" is not known/);
     assert.equal(s.cib(), before);
@@ -120,7 +148,10 @@ const scriptArb: fc.Arbitrary<Model> = fc
     intervals: fc.array(fc.constantFrom("10s", "20", "1m", "30s"), { minLength: 5, maxLength: 5 }),
     grouped: fc.integer({ min: 0, max: 3 }),
     cloneLast: fc.boolean(),
-    scores: fc.array(fc.constantFrom("inf", "-inf", "100", "-5", "0"), { minLength: 3, maxLength: 3 }),
+    scores: fc.array(fc.constantFrom("inf", "-inf", "100", "-5", "0"), {
+      minLength: 3,
+      maxLength: 3,
+    }),
     prop: fc.constantFrom("ignore", "stop", "freeze"),
     stickiness: fc.integer({ min: 0, max: 1000 }),
   })
@@ -128,7 +159,9 @@ const scriptArb: fc.Arbitrary<Model> = fc
     const lines: string[] = [];
     r.prims.forEach((p, i) => {
       const meta = i % 2 === 0 ? ` meta target-role=Started` : "";
-      lines.push(`primitive ${p} ocf:pacemaker:Dummy params fake=${q(r.fakes[i] ?? "")}${meta} op monitor interval=${r.intervals[i]}`);
+      lines.push(
+        `primitive ${p} ocf:pacemaker:Dummy params fake=${q(r.fakes[i] ?? "")}${meta} op monitor interval=${r.intervals[i]}`,
+      );
     });
     const free: string[] = [...r.prims];
     let holder = free[0] as string;
@@ -178,11 +211,54 @@ describe("configure show / load replace", () => {
 
 const wordArb = fc.oneof(
   fc.constantFrom(
-    "primitive", "group", "clone", "ms", "location", "colocation", "order", "property",
-    "rsc_defaults", "node", "show", "delete", "rename", "modgroup", "rule", "op", "params",
-    "meta", "inf:", "-inf:", "100:", "Mandatory:", "and", "or", "eq", "defined", "(", ")",
-    "[", "]", "d1", "g1", "node1", "Dummy", "ocf:pacemaker:Dummy", "a:b:c:d", "x=1",
-    "=", ":", '"', "'", "\\", "#uname", "role=Promoted", "$id=x", "@ref", "xml", "type:node",
+    "primitive",
+    "group",
+    "clone",
+    "ms",
+    "location",
+    "colocation",
+    "order",
+    "property",
+    "rsc_defaults",
+    "node",
+    "show",
+    "delete",
+    "rename",
+    "modgroup",
+    "rule",
+    "op",
+    "params",
+    "meta",
+    "inf:",
+    "-inf:",
+    "100:",
+    "Mandatory:",
+    "and",
+    "or",
+    "eq",
+    "defined",
+    "(",
+    ")",
+    "[",
+    "]",
+    "d1",
+    "g1",
+    "node1",
+    "Dummy",
+    "ocf:pacemaker:Dummy",
+    "a:b:c:d",
+    "x=1",
+    "=",
+    ":",
+    '"',
+    "'",
+    "\\",
+    "#uname",
+    "role=Promoted",
+    "$id=x",
+    "@ref",
+    "xml",
+    "type:node",
   ),
   fc.string({ maxLength: 6 }),
 );

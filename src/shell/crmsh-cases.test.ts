@@ -23,10 +23,14 @@ interface TierRun {
 
 function runTier(tier: string): Promise<TierRun> {
   return new Promise((done, fail) => {
-    const child = spawn("bash", [join(casesRoot, "compare.sh"), "--list-failures", join(casesRoot, "cases", tier)], {
-      env: { ...process.env, CRM_BIN_DIR: join(repo, "bin") },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    const child = spawn(
+      "bash",
+      [join(casesRoot, "compare.sh"), "--list-failures", join(casesRoot, "cases", tier)],
+      {
+        env: { ...process.env, CRM_BIN_DIR: join(repo, "bin") },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString("utf8");
@@ -53,15 +57,22 @@ function knownFailures(): Set<string> {
   );
 }
 
-describe("crmsh cases", { skip: !existsSync(join(casesRoot, "compare.sh")) && "shared cases not present" }, () => {
-  it("fail only where src/shell/crmsh-known-failures.txt says so", { timeout: 600_000 }, async () => {
+describe("crmsh cases", {
+  skip: !existsSync(join(casesRoot, "compare.sh")) && "shared cases not present",
+}, () => {
+  it("fail only where src/shell/crmsh-known-failures.txt says so", {
+    timeout: 600_000,
+  }, async () => {
     const tiers = TIERS.filter((t) => existsSync(join(casesRoot, "cases", t)));
     const runs = await Promise.all(tiers.map(runTier));
     const known = knownFailures();
     for (const r of runs) console.log(r.summary);
     const failed = runs.flatMap((r) => r.failures);
-    const fixed = [...known].filter((k) => tiers.includes(k.split("/")[0] ?? "") && !failed.includes(k));
-    if (fixed.length > 0) console.log(`known failures that now pass (remove them): ${fixed.join(" ")}`);
+    const fixed = [...known].filter(
+      (k) => tiers.includes(k.split("/")[0] ?? "") && !failed.includes(k),
+    );
+    if (fixed.length > 0)
+      console.log(`known failures that now pass (remove them): ${fixed.join(" ")}`);
     const unexpected = failed.filter((f) => !known.has(f));
     assert.deepEqual(unexpected, [], `new failures: ${unexpected.join(" ")}; see compare.sh -v`);
   });

@@ -4,7 +4,7 @@
  * backslash escapes of `"` and `\`, 'single quotes' group literally, a backslash outside
  * quotes escapes the next character. `name="a b"` is the single word `name=a b`.
  */
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 
 export interface LexError {
   readonly kind: "lex";

@@ -3,7 +3,7 @@
  * line, then each further part on its own TAB-indented line, all but the last ending in
  * ` \` — and crmsh's quoting (values outside `[\w.-]+` in double quotes).
  */
-import { type XmlElement, childElements, getAttr, printXml } from "../cib/xml.js";
+import { childElements, getAttr, printXml, type XmlElement } from "../cib/xml.js";
 
 /** Quotes a value as crmsh does: bare when it is only word characters, dots and dashes. */
 export function quoteValue(v: string): string {
@@ -59,7 +59,8 @@ const SET_KEYWORD: Record<string, string> = {
 /** An op, then its own attribute sets as `op_params` / `op_meta` parts. */
 function opParts(op: XmlElement): string[] {
   const words = ["op", getAttr(op, "name") ?? ""];
-  for (const [k, v] of op.attrs) if (k !== "id" && k !== "name") words.push(`${k}=${quoteValue(v)}`);
+  for (const [k, v] of op.attrs)
+    if (k !== "id" && k !== "name") words.push(`${k}=${quoteValue(v)}`);
   const parts = [words.join(" ")];
   for (const set of childElements(op, "instance_attributes")) parts.push(setText("op_params", set));
   for (const set of childElements(op, "meta_attributes")) parts.push(setText("op_meta", set));
@@ -163,7 +164,15 @@ function setsText(el: XmlElement, qualifier: string): string[] {
   return words;
 }
 
-const COLOCATION_SKIP = new Set(["id", "score", "score-attribute", "rsc", "rsc-role", "with-rsc", "with-rsc-role"]);
+const COLOCATION_SKIP = new Set([
+  "id",
+  "score",
+  "score-attribute",
+  "rsc",
+  "rsc-role",
+  "with-rsc",
+  "with-rsc-role",
+]);
 
 function colocationText(el: XmlElement): string {
   const score = getAttr(el, "score");
@@ -196,7 +205,10 @@ function orderText(el: XmlElement): string {
     const fa = getAttr(el, "first-action");
     const then = getAttr(el, "then") ?? "";
     const ta = getAttr(el, "then-action");
-    words.push(fa !== undefined ? `${first}:${fa}` : first, ta !== undefined ? `${then}:${ta}` : then);
+    words.push(
+      fa !== undefined ? `${first}:${fa}` : first,
+      ta !== undefined ? `${then}:${ta}` : then,
+    );
   } else {
     words.push(...setsText(el, "action"));
   }
@@ -208,7 +220,8 @@ function nodeText(el: XmlElement): string {
   const id = getAttr(el, "id") ?? "";
   const uname = getAttr(el, "uname") ?? id;
   const type = getAttr(el, "type");
-  const name = type !== undefined && type !== "normal" && type !== "member" ? `${uname}:${type}` : uname;
+  const name =
+    type !== undefined && type !== "normal" && type !== "member" ? `${uname}:${type}` : uname;
   const head = id === uname ? `node ${name}` : `node ${id}: ${name}`;
   const parts: string[] = [];
   const description = getAttr(el, "description");
@@ -233,7 +246,9 @@ export function xmlText(el: XmlElement): string {
 }
 
 function refCount(el: XmlElement): number {
-  const simple = ["rsc", "with-rsc", "first", "then"].filter((k) => getAttr(el, k) !== undefined).length;
+  const simple = ["rsc", "with-rsc", "first", "then"].filter(
+    (k) => getAttr(el, k) !== undefined,
+  ).length;
   const inSets = childElements(el, "resource_set").reduce(
     (n, s) => n + childElements(s, "resource_ref").length,
     0,
@@ -320,7 +335,12 @@ function byId(a: CibObject, b: CibObject): number {
 
 /** Sections whose objects crm has its own syntax for; the rest print as `xml`. */
 const KNOWN_SECTIONS = new Set([
-  "crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults",
+  "crm_config",
+  "nodes",
+  "resources",
+  "constraints",
+  "rsc_defaults",
+  "op_defaults",
 ]);
 
 /** Every object of a configuration in the order `configure show` prints them. */
@@ -329,7 +349,12 @@ export function objectsOf(configuration: XmlElement): CibObject[] {
   const section = (name: string) => childElements(configuration, name)[0];
   const nodes = section("nodes");
   for (const n of nodes ? childElements(nodes, "node") : []) {
-    out.push({ kind: "node", section: "nodes", id: getAttr(n, "uname") ?? getAttr(n, "id") ?? "", el: n });
+    out.push({
+      kind: "node",
+      section: "nodes",
+      id: getAttr(n, "uname") ?? getAttr(n, "id") ?? "",
+      el: n,
+    });
   }
   const resources: CibObject[] = [];
   const resSection = section("resources");
@@ -359,7 +384,12 @@ export function objectsOf(configuration: XmlElement): CibObject[] {
   }
   for (const sec of childElements(configuration)) {
     if (KNOWN_SECTIONS.has(sec.name)) continue;
-    out.push({ kind: "xml", section: "configuration", id: getAttr(sec, "id") ?? sec.name, el: sec });
+    out.push({
+      kind: "xml",
+      section: "configuration",
+      id: getAttr(sec, "id") ?? sec.name,
+      el: sec,
+    });
   }
   return out;
 }

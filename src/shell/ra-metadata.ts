@@ -3,10 +3,11 @@
  * meta-data`, OCF_ROOT defaulting to /usr/lib/ocf) and cached for the process. crm uses it
  * to check a primitive's parameters and operations, as crmsh does.
  */
-import { locateOcfAgent } from "../executor/locate.js";
+
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { childElements, firstChild, getAttr, parseXml } from "../cib/xml.js";
+import { locateOcfAgent } from "../executor/locate.js";
 
 export interface RaParameter {
   readonly name: string;
@@ -48,7 +49,13 @@ export function parseMetadata(text: string): RaMetadata | null {
       required: getAttr(p, "required") === "1" || getAttr(p, "required") === "true",
     })),
     actions: (actions ? childElements(actions, "action") : []).map((a) => {
-      const out: { name: string; timeout?: string; interval?: string; role?: string; depth?: string } = {
+      const out: {
+        name: string;
+        timeout?: string;
+        interval?: string;
+        role?: string;
+        depth?: string;
+      } = {
         name: getAttr(a, "name") ?? "",
       };
       const interval = getAttr(a, "interval");
@@ -117,12 +124,31 @@ export function durationSeconds(v: string): number {
 
 /** Parameters pacemaker-fenced adds to every fence agent. */
 const FENCED_PARAMETERS = [
-  "pcmk_host_argument", "pcmk_host_map", "pcmk_host_list", "pcmk_host_check", "pcmk_delay_max",
-  "pcmk_delay_base", "pcmk_action_limit", "pcmk_reboot_action", "pcmk_reboot_timeout",
-  "pcmk_reboot_retries", "pcmk_off_action", "pcmk_off_timeout", "pcmk_off_retries",
-  "pcmk_on_action", "pcmk_on_timeout", "pcmk_on_retries", "pcmk_list_action",
-  "pcmk_list_timeout", "pcmk_list_retries", "pcmk_monitor_action", "pcmk_monitor_timeout",
-  "pcmk_monitor_retries", "pcmk_status_action", "pcmk_status_timeout", "pcmk_status_retries",
+  "pcmk_host_argument",
+  "pcmk_host_map",
+  "pcmk_host_list",
+  "pcmk_host_check",
+  "pcmk_delay_max",
+  "pcmk_delay_base",
+  "pcmk_action_limit",
+  "pcmk_reboot_action",
+  "pcmk_reboot_timeout",
+  "pcmk_reboot_retries",
+  "pcmk_off_action",
+  "pcmk_off_timeout",
+  "pcmk_off_retries",
+  "pcmk_on_action",
+  "pcmk_on_timeout",
+  "pcmk_on_retries",
+  "pcmk_list_action",
+  "pcmk_list_timeout",
+  "pcmk_list_retries",
+  "pcmk_monitor_action",
+  "pcmk_monitor_timeout",
+  "pcmk_monitor_retries",
+  "pcmk_status_action",
+  "pcmk_status_timeout",
+  "pcmk_status_retries",
 ];
 
 /** Fence agents live here (fence-agents' layout); tests may point FENCE_AGENTS_DIR elsewhere. */
@@ -130,7 +156,10 @@ function fenceAgentPath(type: string, env: Readonly<Record<string, string | unde
   return `${env.FENCE_AGENTS_DIR ?? "/usr/sbin"}/${type}`;
 }
 
-function stonithMetadata(type: string, env: Readonly<Record<string, string | undefined>>): RaMetadata | null {
+function stonithMetadata(
+  type: string,
+  env: Readonly<Record<string, string | undefined>>,
+): RaMetadata | null {
   if (!/^[\w.+-]+$/.test(type)) return null;
   const run = spawnSync(fenceAgentPath(type, env), ["-o", "metadata"], {
     encoding: "utf8",
@@ -141,7 +170,9 @@ function stonithMetadata(type: string, env: Readonly<Record<string, string | und
   if (md === null) return null;
   // As Pacemaker presents fence agents: "action" is never required (the fencer passes it),
   // start/stop exist, and the fencer's own pcmk_* parameters are accepted.
-  const parameters = md.parameters.map((p) => (p.name === "action" ? { ...p, required: false } : p));
+  const parameters = md.parameters.map((p) =>
+    p.name === "action" ? { ...p, required: false } : p,
+  );
   for (const name of FENCED_PARAMETERS) parameters.push({ name, required: false });
   const actions = md.actions.filter((a) => a.name !== "start" && a.name !== "stop");
   actions.push({ name: "stop", timeout: "20s" }, { name: "start", timeout: "20s" });
@@ -149,12 +180,18 @@ function stonithMetadata(type: string, env: Readonly<Record<string, string | und
 }
 
 /** What Pacemaker reports for an LSB init script: no parameters, fixed actions. */
-const LSB_ACTIONS: readonly RaAction[] = ["meta-data:5", "start:15", "stop:15", "status:15", "restart:15", "force-reload:15", "monitor:15"].map(
-  (x) => {
-    const [name, timeout] = x.split(":") as [string, string];
-    return { name, timeout };
-  },
-);
+const LSB_ACTIONS: readonly RaAction[] = [
+  "meta-data:5",
+  "start:15",
+  "stop:15",
+  "status:15",
+  "restart:15",
+  "force-reload:15",
+  "monitor:15",
+].map((x) => {
+  const [name, timeout] = x.split(":") as [string, string];
+  return { name, timeout };
+});
 
 /**
  * Meta-data for any agent class crm checks: ocf, stonith, lsb (and systemd/service, which
@@ -179,7 +216,10 @@ export function agentMetadata(
     case "lsb":
     case "service":
     case "systemd": {
-      const lsb = agent.cls !== "systemd" && /^[\w.@-]+$/.test(agent.type) && existsSync(`/etc/init.d/${agent.type}`);
+      const lsb =
+        agent.cls !== "systemd" &&
+        /^[\w.@-]+$/.test(agent.type) &&
+        existsSync(`/etc/init.d/${agent.type}`);
       if (lsb) return { parameters: [], actions: LSB_ACTIONS };
       // Without a running systemd, Pacemaker cannot describe a unit either.
       return existsSync("/run/systemd/system") && agent.cls !== "lsb" ? undefined : null;

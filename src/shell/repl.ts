@@ -4,7 +4,7 @@
  * Commands and confirmation answers are read from one queue of lines, so type-ahead (or
  * pasted input) is never lost while a command runs.
  */
-import { type Interface, createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import { LEVELS } from "./levels/table.js";
 import { runLine } from "./run.js";
 import type { Dispatcher } from "./shell.js";

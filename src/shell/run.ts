@@ -51,9 +51,18 @@ type Parsed = { ok: true; opts: CrmOptions } | { ok: false; message: string };
 function parseOptions(argv: readonly string[]): Parsed {
   const opts: CrmOptions = { force: false, help: false, version: false, rest: [] };
   const withValue = new Map([
-    ["-f", "file"], ["--file", "file"], ["-c", "cib"], ["--cib", "cib"],
-    ["-D", "display"], ["--display", "display"], ["-H", "history"], ["--history", "history"],
-    ["-X", "profile"], ["--profile", "profile"], ["-o", "opt"], ["--opt", "opt"],
+    ["-f", "file"],
+    ["--file", "file"],
+    ["-c", "cib"],
+    ["--cib", "cib"],
+    ["-D", "display"],
+    ["--display", "display"],
+    ["-H", "history"],
+    ["--history", "history"],
+    ["-X", "profile"],
+    ["--profile", "profile"],
+    ["-o", "opt"],
+    ["--opt", "opt"],
   ]);
   let i = 0;
   for (; i < argv.length; i++) {
@@ -64,7 +73,8 @@ function parseOptions(argv: readonly string[]): Parsed {
     const key = withValue.get(flag);
     if (key !== undefined) {
       const value = flag !== a ? a.slice(eq + 1) : argv[++i];
-      if (value === undefined) return { ok: false, message: `argument ${flag}: expected one argument` };
+      if (value === undefined)
+        return { ok: false, message: `argument ${flag}: expected one argument` };
       if (key === "file") opts.file = value;
       if (key === "cib") opts.cib = value;
       continue;
@@ -72,7 +82,11 @@ function parseOptions(argv: readonly string[]): Parsed {
     if (a === "-F" || a === "--force") opts.force = true;
     else if (a === "-h" || a === "--help") opts.help = true;
     else if (a === "--version") opts.version = true;
-    else if (/^-[wdRnq]+$/.test(a) || ["--wait", "--debug", "--regression-tests", "--no", "--quiet"].includes(a)) continue;
+    else if (
+      /^-[wdRnq]+$/.test(a) ||
+      ["--wait", "--debug", "--regression-tests", "--no", "--quiet"].includes(a)
+    )
+      continue;
     else return { ok: false, message: `unrecognized arguments: ${a}` };
   }
   opts.rest = argv.slice(i) as string[];

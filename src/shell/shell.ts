@@ -5,7 +5,7 @@
  */
 import type { Session } from "./context.js";
 import { helpForCommand, helpForLevel, helpTopLevel } from "./help.js";
-import { LEVELS, findLevelEntry } from "./levels/table.js";
+import { findLevelEntry, LEVELS } from "./levels/table.js";
 import type { Command, Level } from "./levels/types.js";
 import { resolveName } from "./resolve.js";
 
@@ -37,7 +37,10 @@ export class Dispatcher {
 
   private async runTop(head: string, rest: readonly string[]): Promise<boolean> {
     const names = LEVELS.map((l) => l.name);
-    const found = resolveName(head, names.map((n) => ({ name: n, target: n })));
+    const found = resolveName(
+      head,
+      names.map((n) => ({ name: n, target: n })),
+    );
     if (found === undefined) {
       this.ctx.error(null, `${head}: No such command`);
       return false;
@@ -206,7 +209,8 @@ export class Dispatcher {
       }
       const loaded = await loadOrReport(this.ctx, topic, entry.load);
       if (loaded === undefined) return false;
-      const sub = rest[1] !== undefined ? loaded.commands.find((c) => c.name === rest[1]) : undefined;
+      const sub =
+        rest[1] !== undefined ? loaded.commands.find((c) => c.name === rest[1]) : undefined;
       this.ctx.out(sub ? helpForCommand(loaded, sub) : helpForLevel(loaded));
       return true;
     }

@@ -3,20 +3,42 @@
  * and operations against the agent's meta-data, meta attribute names, references of
  * constraints. Errors block the commit; warnings do not.
  */
-import { type XmlElement, childElements, getAttr } from "../../cib/xml.js";
+import { childElements, getAttr, type XmlElement } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
-import { type RaMetadata, agentMetadata, durationSeconds } from "../ra-metadata.js";
+import { agentMetadata, durationSeconds, type RaMetadata } from "../ra-metadata.js";
 import { type ConfigureState, findById } from "./session.js";
 
 const BASE_META = [
-  "allow-migrate", "is-managed", "priority", "failure-timeout", "resource-stickiness",
-  "migration-threshold", "multiple-active", "maintenance", "requires", "target-role",
-  "remote-node", "description", "remote-port", "remote-addr", "remote-connect-timeout",
-  "restart-type", "interval-origin",
+  "allow-migrate",
+  "is-managed",
+  "priority",
+  "failure-timeout",
+  "resource-stickiness",
+  "migration-threshold",
+  "multiple-active",
+  "maintenance",
+  "requires",
+  "target-role",
+  "remote-node",
+  "description",
+  "remote-port",
+  "remote-addr",
+  "remote-connect-timeout",
+  "restart-type",
+  "interval-origin",
 ];
 const CLONE_META = [
-  ...BASE_META, "interleave", "notify", "clone-max", "clone-node-max", "globally-unique",
-  "ordered", "promotable", "promoted-max", "promoted-node-max", "clone-min",
+  ...BASE_META,
+  "interleave",
+  "notify",
+  "clone-max",
+  "clone-node-max",
+  "globally-unique",
+  "ordered",
+  "promotable",
+  "promoted-max",
+  "promoted-node-max",
+  "clone-min",
 ];
 /** Meta attribute names crmsh knows per kind of resource; others draw a warning. */
 export const KNOWN_META: Record<string, readonly string[]> = {
@@ -35,12 +57,13 @@ export function agentSpec(p: XmlElement): string {
 }
 
 /** Meta-data for an OCF primitive; undefined for classes crm does not check. */
-export function primitiveMetadata(
-  ctx: ShellContext,
-  p: XmlElement,
-): RaMetadata | null | undefined {
+export function primitiveMetadata(ctx: ShellContext, p: XmlElement): RaMetadata | null | undefined {
   return agentMetadata(
-    { cls: getAttr(p, "class") ?? "", provider: getAttr(p, "provider"), type: getAttr(p, "type") ?? "" },
+    {
+      cls: getAttr(p, "class") ?? "",
+      provider: getAttr(p, "provider"),
+      type: getAttr(p, "type") ?? "",
+    },
     ctx.env,
   );
 }
@@ -112,13 +135,16 @@ function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata):
   for (const op of ops) {
     const interval = durationSeconds(getAttr(op, "interval") ?? "0");
     if (getAttr(op, "name") === "monitor" && interval === 0) {
-      ctx.warn(`${id}: interval in monitor should be larger than 0, advised is ${advisedMonitor ?? "None"}`);
+      ctx.warn(
+        `${id}: interval in monitor should be larger than 0, advised is ${advisedMonitor ?? "None"}`,
+      );
     }
   }
   const seen = new Set<string>();
   for (const op of ops) {
     const key = `${getAttr(op, "name")}\0${durationSeconds(getAttr(op, "interval") ?? "0")}`;
-    if (seen.has(key)) ctx.warn(`${id}: interval in ${getAttr(op, "name")} must be unique, advised is None`);
+    if (seen.has(key))
+      ctx.warn(`${id}: interval in ${getAttr(op, "name")} must be unique, advised is None`);
     seen.add(key);
   }
   const timeouts: [string, string][] = [];
@@ -130,7 +156,10 @@ function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata):
     const action = md.actions.find((a) => a.name === name && a.role === role);
     if (!action || timeout === undefined || action.timeout === undefined) continue;
     if (durationSeconds(timeout) < durationSeconds(action.timeout)) {
-      timeouts.push([name, `${id}: specified timeout ${timeout} for ${name} is smaller than the advised ${action.timeout}`]);
+      timeouts.push([
+        name,
+        `${id}: specified timeout ${timeout} for ${name} is smaller than the advised ${action.timeout}`,
+      ]);
     }
   }
   timeouts.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -145,18 +174,54 @@ function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata):
 
 /** Cluster options of Pacemaker 2.1.5 (schedulerd, controld and based meta-data). */
 export const CLUSTER_OPTIONS = new Set([
-  "no-quorum-policy", "symmetric-cluster", "maintenance-mode", "start-failure-is-fatal",
-  "enable-startup-probes", "shutdown-lock", "shutdown-lock-limit", "stonith-enabled",
-  "stonith-action", "stonith-timeout", "have-watchdog", "concurrent-fencing", "startup-fencing",
-  "priority-fencing-delay", "cluster-delay", "batch-limit", "migration-limit",
-  "stop-all-resources", "stop-orphan-resources", "stop-orphan-actions", "remove-after-stop",
-  "pe-error-series-max", "pe-warn-series-max", "pe-input-series-max", "node-health-strategy",
-  "node-health-base", "node-health-green", "node-health-yellow", "node-health-red",
-  "placement-strategy", "dc-version", "cluster-infrastructure", "cluster-name", "dc-deadtime",
-  "cluster-recheck-interval", "load-threshold", "node-action-limit", "fence-reaction",
-  "election-timeout", "shutdown-escalation", "join-integration-timeout",
-  "join-finalization-timeout", "transition-delay", "stonith-watchdog-timeout",
-  "stonith-max-attempts", "enable-acl", "cluster-ipc-limit", "last-lrm-refresh",
+  "no-quorum-policy",
+  "symmetric-cluster",
+  "maintenance-mode",
+  "start-failure-is-fatal",
+  "enable-startup-probes",
+  "shutdown-lock",
+  "shutdown-lock-limit",
+  "stonith-enabled",
+  "stonith-action",
+  "stonith-timeout",
+  "have-watchdog",
+  "concurrent-fencing",
+  "startup-fencing",
+  "priority-fencing-delay",
+  "cluster-delay",
+  "batch-limit",
+  "migration-limit",
+  "stop-all-resources",
+  "stop-orphan-resources",
+  "stop-orphan-actions",
+  "remove-after-stop",
+  "pe-error-series-max",
+  "pe-warn-series-max",
+  "pe-input-series-max",
+  "node-health-strategy",
+  "node-health-base",
+  "node-health-green",
+  "node-health-yellow",
+  "node-health-red",
+  "placement-strategy",
+  "dc-version",
+  "cluster-infrastructure",
+  "cluster-name",
+  "dc-deadtime",
+  "cluster-recheck-interval",
+  "load-threshold",
+  "node-action-limit",
+  "fence-reaction",
+  "election-timeout",
+  "shutdown-escalation",
+  "join-integration-timeout",
+  "join-finalization-timeout",
+  "transition-delay",
+  "stonith-watchdog-timeout",
+  "stonith-max-attempts",
+  "enable-acl",
+  "cluster-ipc-limit",
+  "last-lrm-refresh",
 ]);
 
 function checkProperties(ctx: ShellContext, set: XmlElement): void {

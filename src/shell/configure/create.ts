@@ -3,14 +3,14 @@
  * refusals (`Cannot create group with ID 'x': Found existing group with same ID.`) and
  * side effects (a clone takes over the constraints of the resource it wraps).
  */
-import { type XmlElement, childElements, elem, getAttr, printXml, setAttr } from "../../cib/xml.js";
+import { childElements, elem, getAttr, printXml, setAttr, type XmlElement } from "../../cib/xml.js";
 import {
-  IdAllocator,
   buildColocation,
   buildContainer,
   buildLocation,
   buildOrder,
   buildPrimitive,
+  IdAllocator,
   nvpairElement,
 } from "../cib-build.js";
 import type {
@@ -24,8 +24,8 @@ import type {
 } from "../crm-ast.js";
 import type { ShellContext } from "../levels/types.js";
 import { agentSpec, primitiveMetadata } from "./checks.js";
-import { type ConfigureState, configuration, findById, markChanged, section } from "./session.js";
 import { retargetConstraints } from "./references.js";
+import { type ConfigureState, configuration, findById, markChanged, section } from "./session.js";
 
 const VALID_ID = /^[A-Za-z_][\w.-]*$/u;
 
@@ -58,7 +58,10 @@ export function createObject(ctx: ShellContext, state: ConfigureState, def: CrmO
   const keyword = def.type;
   if (existing) {
     const theirs = keywordOf(existing.el);
-    ctx.error(null, `Cannot create ${keyword} with ID '${def.id}': Found existing ${theirs} with same ID.`);
+    ctx.error(
+      null,
+      `Cannot create ${keyword} with ID '${def.id}': Found existing ${theirs} with same ID.`,
+    );
     return false;
   }
   switch (def.type) {
@@ -87,7 +90,11 @@ export function createObject(ctx: ShellContext, state: ConfigureState, def: CrmO
 }
 
 /** `params @SETID` must name an attribute set that exists. */
-function referencesExist(ctx: ShellContext, state: ConfigureState, parts: readonly PrimitivePart[]): boolean {
+function referencesExist(
+  ctx: ShellContext,
+  state: ConfigureState,
+  parts: readonly PrimitivePart[],
+): boolean {
   for (const p of parts) {
     if (p.kind !== "op" && p.idRef !== undefined && !findById(state.work, p.idRef)) {
       ctx.error(null, `Reference not found: ${p.idRef}`);
@@ -105,7 +112,12 @@ function validId(ctx: ShellContext, id: string, keyword: string, el: XmlElement)
   return false;
 }
 
-function addConstraint(ctx: ShellContext, state: ConfigureState, id: string, el: XmlElement): boolean {
+function addConstraint(
+  ctx: ShellContext,
+  state: ConfigureState,
+  id: string,
+  el: XmlElement,
+): boolean {
   if (!validId(ctx, id, keywordOf(el), el)) return false;
   section(state.work, "constraints").children.push(el);
   markChanged(state, id);
@@ -131,7 +143,10 @@ function createContainer(
   for (const childId of def.children) {
     if (seen.has(childId)) {
       const line = [keyword, def.id, ...def.children].join(" ");
-      ctx.error(null, `syntax in ${keyword}: child ${childId} listed more than once in ${keyword} ${def.id} parsing '${line}'`);
+      ctx.error(
+        null,
+        `syntax in ${keyword}: child ${childId} listed more than once in ${keyword} ${def.id} parsing '${line}'`,
+      );
       return false;
     }
     seen.add(childId);
@@ -143,18 +158,27 @@ function createContainer(
     }
     if (found.parent.name !== "resources") {
       const pk = keywordOf(found.parent);
-      ctx.error(null, `Cannot create ${keyword}:${def.id}: Child ${keywordOf(found.el)}:${childId} already in ${pk}:${getAttr(found.parent, "id")}`);
+      ctx.error(
+        null,
+        `Cannot create ${keyword}:${def.id}: Child ${keywordOf(found.el)}:${childId} already in ${pk}:${getAttr(found.parent, "id")}`,
+      );
       return false;
     }
     if (!canContain(ctx, def, found.el)) return false;
     children.push(found);
   }
   if (children.length === 0) {
-    ctx.error(null, `syntax in ${keyword}: Expected at least 2 arguments near <${keyword}> parsing '${keyword} ${def.id}'`);
+    ctx.error(
+      null,
+      `syntax in ${keyword}: Expected at least 2 arguments near <${keyword}> parsing '${keyword} ${def.id}'`,
+    );
     return false;
   }
   if (def.type !== "group" && children.length > 1) {
-    ctx.error(null, `${def.id}: a ${keyword} wraps exactly one resource (${def.children.join(" ")} given)`);
+    ctx.error(
+      null,
+      `${def.id}: a ${keyword} wraps exactly one resource (${def.children.join(" ")} given)`,
+    );
     return false;
   }
   const resources = section(state.work, "resources");
@@ -174,7 +198,10 @@ function createContainer(
 function canContain(ctx: ShellContext, def: ContainerDef, child: XmlElement): boolean {
   const childId = getAttr(child, "id") ?? "";
   if (def.type === "group" && child.name !== "primitive") {
-    ctx.error(null, `${def.id}: a group may contain only primitives, ${childId} is a ${keywordOf(child)}`);
+    ctx.error(
+      null,
+      `${def.id}: a group may contain only primitives, ${childId} is a ${keywordOf(child)}`,
+    );
     return false;
   }
   if (def.type !== "group" && child.name !== "primitive" && child.name !== "group") {

@@ -1,7 +1,7 @@
 /**
  * configure's editing commands on existing objects: delete, rename, modgroup, erase.
  */
-import { type XmlElement, childElements, elem, getAttr, setAttr } from "../../cib/xml.js";
+import { childElements, elem, getAttr, setAttr, type XmlElement } from "../../cib/xml.js";
 import { IdAllocator } from "../cib-build.js";
 import type { ShellContext } from "../levels/types.js";
 import { objectsOf } from "../printer.js";
@@ -12,7 +12,11 @@ import { type ConfigureState, configuration, findById, markChanged, section } fr
 const CONTAINERS = new Set(["group", "clone", "master"]);
 
 /** `delete ID...`: every id must exist; constraints follow (see references.ts). */
-export function deleteObjects(ctx: ShellContext, state: ConfigureState, ids: readonly string[]): boolean {
+export function deleteObjects(
+  ctx: ShellContext,
+  state: ConfigureState,
+  ids: readonly string[],
+): boolean {
   let ok = true;
   const known = new Set(objectsOf(configuration(state.work)).map((o) => o.id));
   for (const id of ids) {
@@ -38,8 +42,15 @@ function nodeParent(state: ConfigureState, el: XmlElement): { el: XmlElement; pa
 }
 
 /** Deleting a container keeps its resources; constraints move to the first of them. */
-function unwrap(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent: XmlElement): void {
-  const members = childElements(el).filter((c) => ["primitive", "group", "clone", "master"].includes(c.name));
+function unwrap(
+  ctx: ShellContext,
+  state: ConfigureState,
+  el: XmlElement,
+  parent: XmlElement,
+): void {
+  const members = childElements(el).filter((c) =>
+    ["primitive", "group", "clone", "master"].includes(c.name),
+  );
   const at = parent.children.indexOf(el);
   parent.children.splice(at, 1, ...members);
   const first = members[0];
@@ -52,10 +63,17 @@ function unwrap(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent
  * A resource that is the last member of its container first takes the container's place
  * (constraints move to it), then goes with its own constraints — crmsh's order of messages.
  */
-function deletePrimitive(ctx: ShellContext, state: ConfigureState, el: XmlElement, parent: XmlElement): void {
+function deletePrimitive(
+  ctx: ShellContext,
+  state: ConfigureState,
+  el: XmlElement,
+  parent: XmlElement,
+): void {
   let container = parent;
   for (let depth = 0; CONTAINERS.has(container.name) && depth < 3; depth++) {
-    const members = childElements(container).filter((c) => c.name === "primitive" || CONTAINERS.has(c.name));
+    const members = childElements(container).filter(
+      (c) => c.name === "primitive" || CONTAINERS.has(c.name),
+    );
     if (members.length !== 1) break;
     const outer = findById(state.work, getAttr(container, "id") ?? "");
     if (!outer) break;
@@ -68,9 +86,16 @@ function deletePrimitive(ctx: ShellContext, state: ConfigureState, el: XmlElemen
 }
 
 /** `rename OLD NEW`: the id changes, references follow. */
-export function renameObject(ctx: ShellContext, state: ConfigureState, from: string, to: string): boolean {
+export function renameObject(
+  ctx: ShellContext,
+  state: ConfigureState,
+  from: string,
+  to: string,
+): boolean {
   const found = findById(state.work, from);
-  const node = childElements(section(state.work, "nodes"), "node").some((n) => getAttr(n, "uname") === from);
+  const node = childElements(section(state.work, "nodes"), "node").some(
+    (n) => getAttr(n, "uname") === from,
+  );
   if (node || found?.el.name === "node") {
     ctx.error(null, "cannot rename nodes");
     return false;
@@ -90,10 +115,17 @@ export function renameObject(ctx: ShellContext, state: ConfigureState, from: str
 }
 
 /** `modgroup GROUP add|remove RSC [after|before RSC2]`, with crmsh's messages. */
-export function modgroup(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
+export function modgroup(
+  ctx: ShellContext,
+  state: ConfigureState,
+  args: readonly string[],
+): boolean {
   const [gid, verb, rid, where, ref] = args;
   if (gid === undefined || verb === undefined || rid === undefined) {
-    ctx.error(ctx.cmdPath, "usage: modgroup <id> add <id> [after <id>|before <id>] | modgroup <id> remove <id>");
+    ctx.error(
+      ctx.cmdPath,
+      "usage: modgroup <id> add <id> [after <id>|before <id>] | modgroup <id> remove <id>",
+    );
     return false;
   }
   const group = findById(state.work, gid);
@@ -116,7 +148,10 @@ export function modgroup(ctx: ShellContext, state: ConfigureState, args: readonl
     return false;
   }
   if (members.length === 1) {
-    ctx.error(null, `1: syntax in group: Expected at least 2 arguments near <group> parsing 'group ${gid}'`);
+    ctx.error(
+      null,
+      `1: syntax in group: Expected at least 2 arguments near <group> parsing 'group ${gid}'`,
+    );
     return false;
   }
   const rsc = findById(state.work, rid) as { el: XmlElement; parent: XmlElement };
@@ -144,12 +179,18 @@ function modgroupAdd(
   }
   if (members.includes(rid)) {
     const line = ["group", gid, ...members, rid].join(" ");
-    ctx.error(null, `1: syntax in group: child ${rid} listed more than once in group ${gid} parsing '${line}'`);
+    ctx.error(
+      null,
+      `1: syntax in group: child ${rid} listed more than once in group ${gid} parsing '${line}'`,
+    );
     return false;
   }
   if (rsc.parent.name !== "resources") {
     const pk = rsc.parent.name === "master" ? "ms" : rsc.parent.name;
-    ctx.error(null, `Cannot create group:${gid}: Child primitive:${rid} already in ${pk}:${getAttr(rsc.parent, "id")}`);
+    ctx.error(
+      null,
+      `Cannot create group:${gid}: Child primitive:${rid} already in ${pk}:${getAttr(rsc.parent, "id")}`,
+    );
     return false;
   }
   if (ref !== undefined && !members.includes(ref)) {
@@ -171,7 +212,8 @@ function topLevelAncestor(state: ConfigureState, el: XmlElement): XmlElement {
 }
 
 function insertMember(group: XmlElement, el: XmlElement, where?: string, ref?: string): void {
-  const anchor = ref === undefined ? undefined : childElements(group).find((c) => getAttr(c, "id") === ref);
+  const anchor =
+    ref === undefined ? undefined : childElements(group).find((c) => getAttr(c, "id") === ref);
   if (anchor === undefined || (where !== "after" && where !== "before")) {
     group.children.push(el);
     return;
@@ -189,7 +231,10 @@ export function eraseAll(state: ConfigureState, withNodes: boolean): void {
     return;
   }
   for (const c of childElements(conf)) {
-    if (["resources", "constraints", "crm_config"].includes(c.name) || (withNodes && c.name === "nodes")) {
+    if (
+      ["resources", "constraints", "crm_config"].includes(c.name) ||
+      (withNodes && c.name === "nodes")
+    ) {
       c.children = [];
     }
   }
@@ -200,17 +245,24 @@ export function eraseAll(state: ConfigureState, withNodes: boolean): void {
 }
 
 /** `monitor RSC[:ROLE] INTERVAL[:TIMEOUT]`: adds a monitor op to a primitive. */
-export function addMonitor(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
+export function addMonitor(
+  ctx: ShellContext,
+  state: ConfigureState,
+  args: readonly string[],
+): boolean {
   const [target, timing] = args;
   if (target === undefined || timing === undefined || args.length > 2) {
     const line = ["monitor", ...args].join(" ");
-    ctx.error(null, `syntax in monitor: Expected at least 2 arguments near <monitor> parsing '${line}'`);
+    ctx.error(
+      null,
+      `syntax in monitor: Expected at least 2 arguments near <monitor> parsing '${line}'`,
+    );
     return false;
   }
   const [rid, role] = target.split(":", 2) as [string, string | undefined];
   const [interval, timeout] = timing.split(":", 2) as [string, string | undefined];
   const rsc = findById(state.work, rid);
-  if (!rsc || rsc.el.name !== "primitive") {
+  if (rsc?.el.name !== "primitive") {
     ctx.error(null, `object ${rid} does not exist`);
     return false;
   }

@@ -3,12 +3,18 @@
  * moving whole configurations in and out of the configure session.
  */
 import { readFile, writeFile } from "node:fs/promises";
-import { type XmlElement, childElements, cloneElement, firstChild, getAttr, parseXml } from "../../cib/xml.js";
+import {
+  childElements,
+  cloneElement,
+  firstChild,
+  getAttr,
+  parseXml,
+  type XmlElement,
+} from "../../cib/xml.js";
 import { OBJECT_KEYWORDS } from "../crm-ast.js";
 import { describeSyntaxError, parseObject } from "../crm-parser.js";
 import type { ShellContext } from "../levels/types.js";
 import { logicalLines, tokenize } from "../lexer.js";
-import { objectsOf } from "../printer.js";
 import { createObject, detach } from "./create.js";
 import { eraseAll } from "./edit-ops.js";
 import { type ConfigureState, configuration, findById, markChanged, section } from "./session.js";
@@ -20,13 +26,20 @@ async function readSource(ctx: ShellContext, path: string): Promise<string | und
     return await readFile(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    ctx.error(null, `${path}: ${code === "ENOENT" ? "No such file or directory" : (code ?? "cannot read")}`);
+    ctx.error(
+      null,
+      `${path}: ${code === "ENOENT" ? "No such file or directory" : (code ?? "cannot read")}`,
+    );
     return undefined;
   }
 }
 
 /** `load [xml] replace|update|push FILE`. */
-export async function loadFile(ctx: ShellContext, state: ConfigureState, args: readonly string[]): Promise<boolean> {
+export async function loadFile(
+  ctx: ShellContext,
+  state: ConfigureState,
+  args: readonly string[],
+): Promise<boolean> {
   const asXml = args[0] === "xml";
   const [method, path] = asXml ? args.slice(1) : args;
   if ((method !== "replace" && method !== "update" && method !== "push") || path === undefined) {
@@ -64,7 +77,12 @@ export async function loadFile(ctx: ShellContext, state: ConfigureState, args: r
   return ok;
 }
 
-function applyDefinition(ctx: ShellContext, state: ConfigureState, words: string[], update: boolean): boolean {
+function applyDefinition(
+  ctx: ShellContext,
+  state: ConfigureState,
+  words: string[],
+  update: boolean,
+): boolean {
   const parsed = parseObject(words);
   if (!parsed.ok) {
     for (const line of parsed.error.before ?? []) ctx.error(null, line);
@@ -88,16 +106,29 @@ function applyDefinition(ctx: ShellContext, state: ConfigureState, words: string
   return createObject(ctx, state, def);
 }
 
-const XML_SECTIONS = ["crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults"];
+const XML_SECTIONS = [
+  "crm_config",
+  "nodes",
+  "resources",
+  "constraints",
+  "rsc_defaults",
+  "op_defaults",
+];
 
-function loadXml(ctx: ShellContext, state: ConfigureState, text: string, path: string, method: string): boolean {
+function loadXml(
+  ctx: ShellContext,
+  state: ConfigureState,
+  text: string,
+  path: string,
+  method: string,
+): boolean {
   const doc = parseXml(text, path);
   if (!doc.ok) {
     ctx.error(null, `${path}:${doc.error.line}:${doc.error.col}: ${doc.error.detail}`);
     return false;
   }
   const conf = doc.value.name === "cib" ? firstChild(doc.value, "configuration") : doc.value;
-  if (!conf || conf.name !== "configuration") {
+  if (conf?.name !== "configuration") {
     ctx.error(null, `${path}: no <configuration> element`);
     return false;
   }
@@ -123,7 +154,11 @@ function mergeElement(state: ConfigureState, into: XmlElement, el: XmlElement): 
 }
 
 /** `save [xml] [ID...] FILE`. */
-export async function saveFile(ctx: ShellContext, state: ConfigureState, args: readonly string[]): Promise<boolean> {
+export async function saveFile(
+  ctx: ShellContext,
+  state: ConfigureState,
+  args: readonly string[],
+): Promise<boolean> {
   const asXml = args[0] === "xml";
   const rest = asXml ? args.slice(1) : args;
   const path = rest[rest.length - 1];
@@ -148,16 +183,28 @@ export async function saveFile(ctx: ShellContext, state: ConfigureState, args: r
 }
 
 const XML_TARGET: Record<string, string> = {
-  primitive: "resources", group: "resources", clone: "resources", master: "resources",
-  bundle: "resources", template: "resources",
-  rsc_location: "constraints", rsc_colocation: "constraints", rsc_order: "constraints",
-  rsc_ticket: "constraints", node: "nodes", cluster_property_set: "crm_config",
+  primitive: "resources",
+  group: "resources",
+  clone: "resources",
+  master: "resources",
+  bundle: "resources",
+  template: "resources",
+  rsc_location: "constraints",
+  rsc_colocation: "constraints",
+  rsc_order: "constraints",
+  rsc_ticket: "constraints",
+  node: "nodes",
+  cluster_property_set: "crm_config",
 };
 /** Whole configuration sections crm only handles as XML. */
 const XML_SECTIONS_RAW = new Set(["fencing-topology", "acls", "tags", "alerts"]);
 
 /** `xml <primitive id=... />`: adds or replaces one object given as XML. */
-export function xmlCommand(ctx: ShellContext, state: ConfigureState, args: readonly string[]): boolean {
+export function xmlCommand(
+  ctx: ShellContext,
+  state: ConfigureState,
+  args: readonly string[],
+): boolean {
   const doc = parseXml(args.join(" "), "xml");
   if (!doc.ok) {
     ctx.error(null, `xml: ${doc.error.detail}`);

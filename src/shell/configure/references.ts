@@ -4,7 +4,7 @@
  * removes or shrinks them (`INFO: hanging location:l1 deleted`,
  * `INFO: constraint colocation:col updated`).
  */
-import { type XmlElement, childElements, getAttr, setAttr } from "../../cib/xml.js";
+import { childElements, getAttr, setAttr, type XmlElement } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
 import { type ConfigureState, markChanged, section } from "./session.js";
 
@@ -60,7 +60,8 @@ export function dropReferences(ctx: ShellContext, state: ConfigureState, gone: s
     if (!refs(c).some((r) => getAttr(r, "id") === gone)) continue;
     for (const s of childElements(c, "resource_set")) {
       s.children = s.children.filter((r) => !(r.type === "element" && getAttr(r, "id") === gone));
-      if (childElements(s, "resource_ref").length === 0) c.children = c.children.filter((x) => x !== s);
+      if (childElements(s, "resource_ref").length === 0)
+        c.children = c.children.filter((x) => x !== s);
     }
     const left = refs(c);
     if (left.length === 0) {

@@ -5,7 +5,7 @@
  */
 import type { CibBackend, CibError } from "../../cib/backend.js";
 import { describeCibError } from "../../cib/load.js";
-import { type XmlElement, childElements, cloneElement, elem, firstChild } from "../../cib/xml.js";
+import { childElements, cloneElement, elem, firstChild, type XmlElement } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
 import { semanticChecks } from "./checks.js";
 import { relayVerify } from "./verify-relay.js";
@@ -24,7 +24,14 @@ export interface ConfigureState {
 const KEY = "configure";
 
 /** Order of configuration sections in a CIB Pacemaker writes. */
-const SECTION_ORDER = ["crm_config", "nodes", "resources", "constraints", "rsc_defaults", "op_defaults"];
+const SECTION_ORDER = [
+  "crm_config",
+  "nodes",
+  "resources",
+  "constraints",
+  "rsc_defaults",
+  "op_defaults",
+];
 
 export function configuration(cib: XmlElement): XmlElement {
   let conf = firstChild(cib, "configuration");
@@ -75,7 +82,11 @@ export async function getState(ctx: ShellContext): Promise<ConfigureState | unde
 /** crmsh's lines when cibadmin cannot reach the CIB; our own one line for other errors. */
 function reportReadError(ctx: ShellContext, e: CibError): void {
   const unreachable =
-    e.kind === "not-connected" ? e.detail : e.kind === "not-found" ? "No such device or address" : undefined;
+    e.kind === "not-connected"
+      ? e.detail
+      : e.kind === "not-found"
+        ? "No such device or address"
+        : undefined;
   if (unreachable === undefined) {
     ctx.error(null, describeCibError(e));
     return;

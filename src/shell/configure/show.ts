@@ -2,9 +2,9 @@
  * `configure show [xml] [ID...|type:KIND...]`: crm text or an XML document of the
  * selected objects.
  */
-import { type XmlElement, childElements, elem, getAttr, printXml } from "../../cib/xml.js";
+import { childElements, elem, getAttr, printXml, type XmlElement } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
-import { type CibObject, objectText, objectsOf } from "../printer.js";
+import { type CibObject, objectsOf, objectText } from "../printer.js";
 import { configuration } from "./session.js";
 
 const TYPE_ALIASES: Record<string, string> = { master: "ms", collocation: "colocation" };
@@ -38,7 +38,12 @@ export function showText(objects: readonly CibObject[]): string {
   return objects.map((o) => `${objectText(o)}\n`).join("");
 }
 
-const VOLATILE_CIB_ATTRS = new Set(["cib-last-written", "update-origin", "update-client", "update-user"]);
+const VOLATILE_CIB_ATTRS = new Set([
+  "cib-last-written",
+  "update-origin",
+  "update-client",
+  "update-user",
+]);
 
 const SECTION_OF: Record<string, string> = {
   node: "nodes",

@@ -3,19 +3,20 @@
  * and committed on `commit` or when the level is left.
  */
 import { getAttr, setAttr } from "../../cib/xml.js";
-import { OBJECT_KEYWORDS } from "../crm-ast.js";
-import { describeSyntaxError, parseObject } from "../crm-parser.js";
 import { createObject } from "../configure/create.js";
-import { addMonitor, deleteObjects, eraseAll, modgroup, renameObject } from "../configure/edit-ops.js";
-import { loadFile, saveFile, xmlCommand } from "../configure/load.js";
 import {
-  type ConfigureState,
-  commitState,
-  dropState,
-  getState,
-} from "../configure/session.js";
+  addMonitor,
+  deleteObjects,
+  eraseAll,
+  modgroup,
+  renameObject,
+} from "../configure/edit-ops.js";
+import { loadFile, saveFile, xmlCommand } from "../configure/load.js";
+import { type ConfigureState, commitState, dropState, getState } from "../configure/session.js";
 import { selectObjects, showText, showXml } from "../configure/show.js";
 import { relayVerify } from "../configure/verify-relay.js";
+import { OBJECT_KEYWORDS } from "../crm-ast.js";
+import { describeSyntaxError, parseObject } from "../crm-parser.js";
 import type { Command, CommandResult, Level, ShellContext } from "./types.js";
 
 async function withState(
@@ -44,17 +45,50 @@ export async function defineObject(ctx: ShellContext, words: readonly string[]):
 }
 
 const OBJECT_HELP: Record<string, [string, string]> = {
-  node: ["Define a cluster node", "node [<id>:]<uname> [description=<text>] [attributes <param>=<value> ...] [utilization <param>=<value> ...]"],
-  primitive: ["Define a resource", "primitive <rsc> {[<class>:[<provider>:]]<type>} [description=<description>] [params <param>=<value> ...] [meta <attribute>=<value> ...] [utilization <attribute>=<value> ...] [op <op_type> [<attribute>=<value> ...] ...]"],
-  group: ["Define a group", "group <name> <rsc> [<rsc>...] [description=<description>] [meta attr_list] [params attr_list]"],
-  clone: ["Define a clone", "clone <name> <rsc> [description=<description>] [meta attr_list] [params attr_list]"],
-  ms: ["Define a master-slave resource (deprecated)", "ms <name> <rsc> [description=<description>] [meta attr_list] [params attr_list]"],
-  location: ["A location preference", "location <id> <rsc> [role=<role>] [resource-discovery=<mode>] {<score>: <node> | rule [role=<role>] <score>: <expression> ...}"],
-  colocation: ["Colocate resources", "colocation <id> <score>: <rsc>[:<role>] <with-rsc>[:<role>] | <resource sets>"],
-  order: ["Order resources", "order <id> [kind:] first[:action] then[:action] [symmetrical=<bool>]"],
-  property: ["Set a cluster property", "property [<set_id>:] <option>=<value> [<option>=<value> ...]"],
-  rsc_defaults: ["Set resource defaults", "rsc_defaults [<set_id>:] <option>=<value> [<option>=<value> ...]"],
-  op_defaults: ["Set resource operations defaults", "op_defaults [<set_id>:] <option>=<value> [<option>=<value> ...]"],
+  node: [
+    "Define a cluster node",
+    "node [<id>:]<uname> [description=<text>] [attributes <param>=<value> ...] [utilization <param>=<value> ...]",
+  ],
+  primitive: [
+    "Define a resource",
+    "primitive <rsc> {[<class>:[<provider>:]]<type>} [description=<description>] [params <param>=<value> ...] [meta <attribute>=<value> ...] [utilization <attribute>=<value> ...] [op <op_type> [<attribute>=<value> ...] ...]",
+  ],
+  group: [
+    "Define a group",
+    "group <name> <rsc> [<rsc>...] [description=<description>] [meta attr_list] [params attr_list]",
+  ],
+  clone: [
+    "Define a clone",
+    "clone <name> <rsc> [description=<description>] [meta attr_list] [params attr_list]",
+  ],
+  ms: [
+    "Define a master-slave resource (deprecated)",
+    "ms <name> <rsc> [description=<description>] [meta attr_list] [params attr_list]",
+  ],
+  location: [
+    "A location preference",
+    "location <id> <rsc> [role=<role>] [resource-discovery=<mode>] {<score>: <node> | rule [role=<role>] <score>: <expression> ...}",
+  ],
+  colocation: [
+    "Colocate resources",
+    "colocation <id> <score>: <rsc>[:<role>] <with-rsc>[:<role>] | <resource sets>",
+  ],
+  order: [
+    "Order resources",
+    "order <id> [kind:] first[:action] then[:action] [symmetrical=<bool>]",
+  ],
+  property: [
+    "Set a cluster property",
+    "property [<set_id>:] <option>=<value> [<option>=<value> ...]",
+  ],
+  rsc_defaults: [
+    "Set resource defaults",
+    "rsc_defaults [<set_id>:] <option>=<value> [<option>=<value> ...]",
+  ],
+  op_defaults: [
+    "Set resource operations defaults",
+    "op_defaults [<set_id>:] <option>=<value> [<option>=<value> ...]",
+  ],
 };
 
 function objectCommand(name: string): Command {
@@ -231,15 +265,39 @@ export const level: Level = {
   commands: COMMANDS,
   sublevels: ["cib"],
   otherNames: [
-    "acl_target", "alert", "bundle", "cib", "cibstatus", "default-timeouts", "edit",
-    "fencing_topology", "filter", "graph", "ptest", "role", "rsc_template",
-    "rsc_ticket", "rsctest", "set", "tag", "template", "upgrade", "user",
-    "validate_all", "assist", "ra", "maintenance", "history",
+    "acl_target",
+    "alert",
+    "bundle",
+    "cib",
+    "cibstatus",
+    "default-timeouts",
+    "edit",
+    "fencing_topology",
+    "filter",
+    "graph",
+    "ptest",
+    "role",
+    "rsc_template",
+    "rsc_ticket",
+    "rsctest",
+    "set",
+    "tag",
+    "template",
+    "upgrade",
+    "user",
+    "validate_all",
+    "assist",
+    "ra",
+    "maintenance",
+    "history",
   ],
   async leave(ctx) {
     const state = ctx.state.get("configure") as ConfigureState | undefined;
     if (!state?.dirty) return true;
-    if (ctx.interactive && !(await ctx.confirm("There are changes pending. Do you want to commit them"))) {
+    if (
+      ctx.interactive &&
+      !(await ctx.confirm("There are changes pending. Do you want to commit them"))
+    ) {
       dropState(ctx);
       return true;
     }

@@ -15,7 +15,8 @@ function isLevel(x: unknown): x is Level {
 async function loadLevelModule(name: string): Promise<Level> {
   const mod: Record<string, unknown> = await import(`./${name}.js`);
   const level = mod.level;
-  if (!isLevel(level)) throw new Error(`src/shell/levels/${name}.ts does not export a Level as 'level'`);
+  if (!isLevel(level))
+    throw new Error(`src/shell/levels/${name}.ts does not export a Level as 'level'`);
   return level;
 }
 
