@@ -24,7 +24,7 @@ import { planLinks } from "./links.js";
 import { localAddresses } from "./local-addresses.js";
 import { resolveRingAddrs } from "./resolve.js";
 import { readNumberFile, writeNumberFileSync } from "./state-files.js";
-import { apiSocketPath, handleStatusRequest } from "./status-api.js";
+import { apiSocketPath, handleStatusRequest, statusConnectionsMax } from "./status-api.js";
 
 interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -201,6 +201,7 @@ function serveApi(
       if (nl >= 0) conn.end(answer(buf.slice(0, nl), live.driver, status));
     });
   });
+  server.maxConnections = statusConnectionsMax;
   server.on("error", (e) =>
     process.stderr.write(`pacer cluster-node: api socket ${socketPath}: ${e.message}\n`),
   );

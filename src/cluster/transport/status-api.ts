@@ -13,6 +13,8 @@ export const defaultApiSocketPath = "/run/pacer/api.sock";
 /** A status answer is a few KiB; refuse to buffer more than this. */
 export const statusBytesMax = 1024 * 1024;
 export const statusTimeoutMsDefault = 2000;
+/** Tool connections served at once at most; more are refused by the server. */
+export const statusConnectionsMax = 64;
 export const statusRequest = { op: "cluster-status" } as const;
 
 /** The api socket to use: `PACER_API_SOCKET` (set by `pacer sandbox exec`), else the default. */
@@ -195,6 +197,7 @@ export function serveClusterStatus(socketPath: string, status: () => ClusterStat
       conn.end(handleStatusRequest(buf.slice(0, nl), status));
     });
   });
+  server.maxConnections = statusConnectionsMax;
   server.listen(socketPath);
   return server;
 }
