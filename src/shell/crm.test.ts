@@ -284,3 +284,22 @@ describe("crm configure with random words", () => {
     );
   });
 });
+
+const navArb = fc.constantFrom("configure", "up", "end", "cd ..", "cd configure", "ls", "help", "quit", "commit", "verify", "show", "");
+
+describe("crm scripts with random lines", () => {
+  it("never crash and end with status 0 or 1", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.oneof(navArb, fc.array(wordArb, { maxLength: 6 }).map((w) => w.join(" "))), { maxLength: 8 }),
+        async (lines) => {
+          const s = new Scratch();
+          const r = await s.crm([], `${lines.join("\n")}\n`);
+          assert.ok(r.code === 0 || r.code === 1, `exit ${r.code} for ${JSON.stringify(lines)}`);
+          assert.doesNotMatch(r.stderr, /internal error|at .*\.js:\d+/);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
