@@ -202,7 +202,7 @@ describe("pacer cluster-node in network namespaces (root)", {
     writeFileSync(join(dir, "corosync.conf"), tutorialConf());
     writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
     for (const id of ids) start(id);
-    const formedMs = await untilView(ids, 10_000);
+    const formedMs = await untilView(ids, 30_000);
     console.log(
       `cluster-netns: 3 namespaces formed one view over 239.255.1.1:5405 in ${formedMs.toFixed(0)} ms`,
     );
@@ -225,7 +225,7 @@ describe("pacer cluster-node in network namespaces (root)", {
     await new Promise((r) => setTimeout(r, 80));
     const killedAt = performance.now();
     procs.get(3)?.kill("SIGKILL");
-    await untilView([1, 2], 10_000);
+    await untilView([1, 2], 30_000);
     console.log(
       `cluster-netns: survivors installed a new view ${(performance.now() - killedAt).toFixed(0)} ms after kill -9`,
     );

@@ -165,7 +165,7 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
 
   it("forms one view, survives kill -9 with an agreed order of 1000+ messages", async () => {
     for (const id of [1, 2, 3]) startNode(c, id);
-    const formed = await untilOneView(c, [1, 2, 3], 10_000);
+    const formed = await untilOneView(c, [1, 2, 3], 30_000);
     console.log(
       `cluster-node: 3 processes formed view ${formed.ring} ${formed.ms.toFixed(0)} ms after the last start`,
     );
@@ -179,7 +179,7 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
     await new Promise((r) => setTimeout(r, 80)); // kill while node 3's messages are in flight
     const killedAt = performance.now();
     killNode(c, 3);
-    const survivors = await untilOneView(c, [1, 2], 10_000);
+    const survivors = await untilOneView(c, [1, 2], 30_000);
     const detectMs = performance.now() - killedAt;
     console.log(
       `cluster-node: after kill -9 of node 3, nodes 1 and 2 installed view ${survivors.ring} in ${detectMs.toFixed(0)} ms`,
@@ -291,7 +291,7 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
       "still hears its peer",
     );
     assert.ok(counted > total * 0.5, "the kernel may drop some, most must arrive and be counted");
-    await untilOneView(c, [1, 2], 2000);
+    await untilOneView(c, [1, 2], 30_000);
     for (const id of [1, 2]) killNode(c, id);
   });
 });
@@ -309,7 +309,7 @@ describe("pacer cluster-node (multicast on loopback, the tutorial's interface bl
       if (captured.length < 50) captured.push(m);
     });
     for (const id of [1, 2, 3]) startNode(c, id);
-    const formed = await untilOneView(c, [1, 2, 3], 10_000);
+    const formed = await untilOneView(c, [1, 2, 3], 30_000);
     console.log(
       `cluster-node: 3 processes formed view ${formed.ring} over multicast ${group} in ${formed.ms.toFixed(0)} ms`,
     );

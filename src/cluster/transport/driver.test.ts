@@ -117,7 +117,7 @@ function unicastLink(
   };
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+async function until(what: string, cond: () => boolean, timeoutMs = 15_000): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {
     if (Date.now() - t0 > timeoutMs) assert.fail(`timed out waiting for ${what}`);
