@@ -407,6 +407,15 @@ function schedulerStage(cib: XmlElement, out: VerifyMessage[]): void {
       text: "Blind faith: not fencing unseen nodes",
     });
   }
+  // An absent have-quorum means no quorum (a CIB made offline, `cibadmin --empty`).
+  const quorate = parseBoolean(getAttr(cib, "have-quorum") ?? "false") ?? false;
+  if (!quorate && clusterOption(cib, "no-quorum-policy") !== "ignore") {
+    out.push({
+      level: "warning",
+      func: "cluster_status",
+      text: "Fencing and resource management disabled due to lack of quorum",
+    });
+  }
   if (stonithEnabled && !hasStonithResource(firstChild(config, "resources"))) {
     const func = "unpack_resources";
     out.push(
