@@ -79,6 +79,11 @@ export interface ControllerOptions {
    * so the DC's duplicate-request filter does not mistake a restarted node's requests.
    */
   readonly incarnation: number;
+  /**
+   * Every node of the cluster configuration (corosync.conf's nodelist). The DC lists them all
+   * in the CIB's nodes section, as Pacemaker does, so a node that never joined shows offline.
+   */
+  readonly nodelist?: readonly Member[];
 }
 
 interface JoinState {
@@ -123,6 +128,7 @@ export class Controller {
   readonly self: string;
   private cibTree: XmlElement;
   private readonly clusterName: string | undefined;
+  private readonly nodelist: readonly Member[];
   private viewNow: View | null = null;
   private dcMember: Member | null = null;
   private joinedView = false;
@@ -162,6 +168,7 @@ export class Controller {
     this.cibTree = cloneElement(opts.cib);
     this.clusterName = opts.clusterName;
     this.incarnation = opts.incarnation;
+    this.nodelist = opts.nodelist ?? [];
   }
 
   /** The CIB as this node has it (read-only for callers: clone before changing). */
@@ -385,7 +392,7 @@ export class Controller {
       setNodeOnline(next, { id, name }, false);
       eraseTransientAttrs(next, name);
     }
-    ensureNodeEntries(next, view.members);
+    ensureNodeEntries(next, [...view.members, ...this.nodelist]);
     setClusterProperty(next, "have-watchdog", "false");
     setClusterProperty(next, "dc-version", DC_VERSION);
     setClusterProperty(next, "cluster-infrastructure", "corosync");

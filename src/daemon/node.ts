@@ -87,6 +87,7 @@ export class NodeDaemon {
       self: opts.cluster.self.name,
       cib: loadCib(opts.stateDir, opts.log),
       incarnation: Date.now(),
+      nodelist: opts.cluster.nodelist,
       ...(opts.clusterName !== undefined ? { clusterName: opts.clusterName } : {}),
     });
   }
