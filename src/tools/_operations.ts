@@ -30,11 +30,14 @@ export function ctimeText(epochSeconds: number): string {
 }
 
 export function stateText(cib: XmlElement, r: Resource): string {
-  const running = placements(cib, r.id).length > 0;
+  const where = placements(cib, r.id);
+  let state = where.length > 0 ? "Started" : "Stopped";
+  if (where.some((p) => p.failed)) state = "FAILED";
+  else if (where.some((p) => p.promoted)) state = "Promoted";
   const flags: string[] = [];
   if (isDisabled(r)) flags.push("disabled");
   if (isUnmanaged(r)) flags.push("unmanaged");
-  return `${running ? "Started" : "Stopped"}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}`;
+  return `${state}${flags.length > 0 ? ` (${flags.join(", ")})` : ""}`;
 }
 
 function opLine(head: string, node: string, op: XmlElement): string {

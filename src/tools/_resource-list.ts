@@ -27,7 +27,10 @@ function primitiveFlags(r: Resource): string[] {
 
 function primitiveLine(cib: XmlElement, r: Resource, pad: string): string {
   const where = placements(cib, r.id);
-  const state = where.length === 0 ? "Stopped" : where.some((p) => p.promoted) ? "Promoted" : "Started";
+  let state = "Started";
+  if (where.length === 0) state = "Stopped";
+  else if (where.some((p) => p.failed)) state = "FAILED";
+  else if (where.some((p) => p.promoted)) state = "Promoted";
   return `${pad}* ${r.id}\t(${agentName(r)}):\t ${state}${flagText(primitiveFlags(r))}`;
 }
 

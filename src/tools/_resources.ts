@@ -123,6 +123,8 @@ export interface Placement {
   /** The primitive (or clone instance) name as recorded in the status section. */
   readonly instance: string;
   readonly promoted: boolean;
+  /** An operation returned something other than what the cluster expected. */
+  readonly failed: boolean;
 }
 
 interface OpRecord {
@@ -130,15 +132,32 @@ interface OpRecord {
   readonly rc: number;
   readonly callId: number;
   readonly interval: number;
+  /** The rc the cluster expected (third field of the transition key), when recorded. */
+  readonly expectedRc: number | undefined;
+  readonly opStatus: number;
+}
+
+/** Whether one recorded result is a failure, as Pacemaker judges it. */
+function isFailure(op: OpRecord): boolean {
+  if (op.opStatus !== 0 && op.opStatus !== -1) return true;
+  if (op.expectedRc !== undefined) return op.rc !== op.expectedRc;
+  if (op.operation === "monitor" && op.interval === 0) return ![0, 7, 8].includes(op.rc);
+  if (op.operation === "monitor") return ![0, 8].includes(op.rc);
+  return op.rc !== 0;
 }
 
 function opsOf(lrmResource: XmlElement): OpRecord[] {
-  return childElements(lrmResource, "lrm_rsc_op").map((op) => ({
-    operation: getAttr(op, "operation") ?? "",
-    rc: Number(getAttr(op, "rc-code") ?? "-1"),
-    callId: Number(getAttr(op, "call-id") ?? "0"),
-    interval: Number(getAttr(op, "interval") ?? "0"),
-  }));
+  return childElements(lrmResource, "lrm_rsc_op").map((op) => {
+    const expected = (getAttr(op, "transition-key") ?? "").split(":")[2];
+    return {
+      operation: getAttr(op, "operation") ?? "",
+      rc: Number(getAttr(op, "rc-code") ?? "-1"),
+      callId: Number(getAttr(op, "call-id") ?? "0"),
+      interval: Number(getAttr(op, "interval") ?? "0"),
+      expectedRc: expected !== undefined && /^\d+$/.test(expected) ? Number(expected) : undefined,
+      opStatus: Number(getAttr(op, "op-status") ?? "0"),
+    };
+  });
 }
 
 /** active + promoted, from one resource's history on one node. */
@@ -177,8 +196,12 @@ export function placements(cib: XmlElement, id: string): Placement[] {
     for (const lr of childElements(lrm, "lrm_resource")) {
       const rid = getAttr(lr, "id") ?? "";
       if (rid !== id && !rid.startsWith(`${id}:`)) continue;
-      const st = stateFromOps(opsOf(lr));
-      if (st.active) out.push({ node, instance: rid, promoted: st.promoted });
+      const ops = opsOf(lr);
+      const st = stateFromOps(ops);
+      // Failures older than the last start/stop/probe belong to history, not to the state.
+      const lastCall = Math.max(-1, ...ops.filter((o) => o.interval === 0).map((o) => o.callId));
+      const failed = ops.some((o) => o.callId >= lastCall && isFailure(o));
+      if (st.active || failed) out.push({ node, instance: rid, promoted: st.promoted, failed });
     }
   }
   return out;

@@ -228,7 +228,9 @@ function formatResourceLine(cib: XmlElement, rsc: Resource): string {
 }
 
 function locate(req: Request, cib: XmlElement, rsc: Resource): number {
-  const where = activeNodes(cib, rsc);
+  // Pacemaker lists a promotable clone's promoted instances after the others.
+  const found = activeNodes(cib, rsc);
+  const where = [...found.filter((p) => !p.promoted), ...found.filter((p) => p.promoted)];
   const name = req.rscId as string;
   if (where.length === 0) {
     if (!req.quiet) req.io.stderr(`resource ${name} is NOT running\n`);
