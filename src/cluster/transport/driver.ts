@@ -107,7 +107,12 @@ export class ClusterDriver {
     this.keys = new EnvelopeKeys(opts.clusterKey);
     const members = opts.protocol.nodes.map((n) => n.nodeid);
     this.peers = members.filter((n) => n !== opts.self);
-    this.receiver = new PacketReceiver(this.keys, opts.self, new Set(members));
+    this.receiver = new PacketReceiver(
+      this.keys,
+      opts.self,
+      new Set(members),
+      opts.start.incarnation,
+    );
     const resolved = resolveConfig(opts.protocol);
     // A link is down for a peer after missing about half a token's worth of heartbeats.
     const downAfterMs = Math.max(3 * resolved.heartbeatMs, resolved.tokenMs / 2);

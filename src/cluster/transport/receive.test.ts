@@ -49,7 +49,7 @@ function packet(opts: {
     encodeWire(heartbeat(from)),
   );
 }
-const receiver = (): PacketReceiver => new PacketReceiver(keyA, 1, new Set([1, 2, 3]));
+const receiver = (): PacketReceiver => new PacketReceiver(keyA, 1, new Set([1, 2, 3]), inc);
 
 describe("PacketReceiver", () => {
   it("accepts a sealed packet once and counts the replay", () => {
@@ -114,6 +114,20 @@ describe("PacketReceiver", () => {
       [1, 1, 1],
     );
     assert.ok(r.receive(packet({ seq: 1, dest: 1 })));
+  });
+
+  it("tells its own loopback from another process using its node id", () => {
+    const r = receiver();
+    assert.equal(r.receive(packet({ from: 1, seq: 1 })), undefined);
+    assert.equal(r.receive(packet({ from: 1, seq: 1, incarnation: inc + 5 })), undefined);
+    assert.equal(
+      r.receive(packet({ from: 1, seq: 2, incarnation: inc + 5, keys: keyB })),
+      undefined,
+    );
+    assert.deepEqual(
+      [r.counters.rxLoopback, r.counters.rxSelfConflict, r.counters.rxAuthFailed],
+      [1, 1, 1],
+    );
   });
 
   it("rejects every single-byte change of a genuine packet", () => {

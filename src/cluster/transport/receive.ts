@@ -25,6 +25,11 @@ export interface TransportCounters {
   rxUnknownSender: number;
   /** Our own multicast, looped back (normal with IP_MULTICAST_LOOP). */
   rxLoopback: number;
+  /**
+   * Authentic packets carrying our node id from another incarnation: another process runs
+   * with this node id (a configuration error), or an old packet of ours was replayed.
+   */
+  rxSelfConflict: number;
   /** A multicast packet addressed to another node (normal). */
   rxNotForUs: number;
   txDatagrams: number;
@@ -43,6 +48,7 @@ export function createCounters(): TransportCounters {
     rxWireInvalid: 0,
     rxUnknownSender: 0,
     rxLoopback: 0,
+    rxSelfConflict: 0,
     rxNotForUs: 0,
     txDatagrams: 0,
     txErrors: 0,
@@ -58,7 +64,8 @@ export function rejectedCount(c: TransportCounters): number {
     c.rxTooOld +
     c.rxStaleIncarnation +
     c.rxWireInvalid +
-    c.rxUnknownSender
+    c.rxUnknownSender +
+    c.rxSelfConflict
   );
 }
 
@@ -74,6 +81,8 @@ export class PacketReceiver {
     private readonly self: number,
     /** Node ids allowed to send; null accepts any authentic sender (no nodelist). */
     private readonly senders: ReadonlySet<number> | null,
+    /** Our incarnation: our node id with any other one is a conflict, not a loopback. */
+    private readonly selfIncarnation: number,
     readonly counters: TransportCounters = createCounters(),
   ) {}
 
@@ -89,7 +98,9 @@ export class PacketReceiver {
       return undefined;
     }
     if (header.sender === this.self) {
-      c.rxLoopback++;
+      if (header.incarnation === this.selfIncarnation) c.rxLoopback++;
+      else if (openPacket(this.keys, datagram).ok) c.rxSelfConflict++;
+      else c.rxAuthFailed++;
       return undefined;
     }
     if (header.dest !== 0 && header.dest !== this.self) {
