@@ -251,8 +251,13 @@ describe("Controller transitions", () => {
 
   it("does not start a resource twice when the DC dies while a start runs elsewhere", () => {
     const c = cluster();
-    c.request("node3", { op: "attr", node: "node1", name: "standby", value: "on",
-      lifetime: "forever" });
+    c.request("node3", {
+      op: "attr",
+      node: "node1",
+      name: "standby",
+      value: "on",
+      lifetime: "forever",
+    });
     c.settle();
     const cib = cloneElement(c.node("node1").ctrl.cib);
     noStonith(cib);
@@ -262,8 +267,10 @@ describe("Controller transitions", () => {
       if (c.executed.some((e) => e.key === "d1_start_0")) break;
       c.advance(1);
     }
-    assert.deepEqual(c.executed.filter((e) => e.key === "d1_start_0").map((e) => e.node),
-      ["node2"]);
+    assert.deepEqual(
+      c.executed.filter((e) => e.key === "d1_start_0").map((e) => e.node),
+      ["node2"],
+    );
     c.crash("node1");
     c.settle();
     assert.deepEqual(where(c, "d1"), ["node2"]);

@@ -643,12 +643,28 @@ export class Controller {
   private recordPending(a: GraphAction): void {
     const res = a.resource;
     if (!res || a.intervalMs > 0) return;
-    recordOp(this.localHistory, this.selfMember(), {
-      resource: res.id, operation: a.operation, intervalMs: 0, rc: 193, opStatus: -1,
-      exitReason: "", callId: -1, execMs: 0, queueMs: 0, rcChangeS: Math.floor(this.now.wallS),
-      transitionKey: a.transitionKey ?? "", resourceClass: res.class, provider: res.provider,
-      type: res.type, opDigest: "",
-    }, false);
+    recordOp(
+      this.localHistory,
+      this.selfMember(),
+      {
+        resource: res.id,
+        operation: a.operation,
+        intervalMs: 0,
+        rc: 193,
+        opStatus: -1,
+        exitReason: "",
+        callId: -1,
+        execMs: 0,
+        queueMs: 0,
+        rcChangeS: Math.floor(this.now.wallS),
+        transitionKey: a.transitionKey ?? "",
+        resourceClass: res.class,
+        provider: res.provider,
+        type: res.type,
+        opDigest: "",
+      },
+      false,
+    );
   }
 
   private onLocalResult(r: OpResult): void {

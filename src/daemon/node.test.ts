@@ -148,8 +148,10 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     assert.ok(existsSync(join(dir, "node1", "Dummy-d1.state")), "the agent's state file exists");
     // Persistence is asynchronous (temp file, fsync, rename): wait for it.
     const file = join(dir, "node2", "cib.xml");
-    await until("configuration persisted on node2", () =>
-      existsSync(file) && readFileSync(file, "utf8").includes('id="d1"'));
+    await until(
+      "configuration persisted on node2",
+      () => existsSync(file) && readFileSync(file, "utf8").includes('id="d1"'),
+    );
   });
 
   it("refuses malformed requests without harm", async () => {
