@@ -252,6 +252,18 @@ describe("pacer cluster-node (3 processes, udpu on 127.0.0.1-3)", () => {
     killNode(c, 3);
   });
 
+  it("lets a node leave gracefully on SIGTERM (a new view without waiting for the token)", async () => {
+    startNode(c, 3);
+    await untilOneView(c, [1, 2, 3], 30_000);
+    const stoppedAt = performance.now();
+    c.procs.get(3)?.kill("SIGTERM");
+    c.procs.delete(3);
+    await untilOneView(c, [1, 2], 30_000);
+    console.log(
+      `cluster-node: after SIGTERM of node 3, the others installed a new view in ${(performance.now() - stoppedAt).toFixed(0)} ms`,
+    );
+  });
+
   it("survives 100,000 fuzzed datagrams and counts them", async () => {
     const before = (await request(sock(c, 1), { op: "cluster-counters" })).counters as Record<
       string,
