@@ -110,3 +110,48 @@ describe("crmResource", () => {
     assert.match(io.err(), /^crm_resource: Could not connect to the CIB: No such device or address\n/);
   });
 });
+
+describe("crmResource constraints and states", () => {
+  it("lists locations newest first and colocations around a resource", async () => {
+    const s2 = scratchCib(
+      TWO_NODE_CIB.replace(
+        "<constraints/>",
+        '<constraints><rsc_location id="l1" rsc="web" node="node1" score="100"/>' +
+          '<rsc_colocation id="col" rsc="web" with-rsc="vip" score="INFINITY"/>' +
+          '<rsc_location id="l2" rsc="web" node="node2" score="-INFINITY"/></constraints>',
+      ),
+    );
+    try {
+      const io = captureIo(s2.env);
+      assert.equal(await crmResource(["-a", "-r", "web"], io), 0);
+      assert.equal(
+        io.out(),
+        "Locations:\n  * Node node2 (score=-INFINITY, id=l2, rsc=web)\n" +
+          "  * Node node1 (score=100, id=l1, rsc=web)\n" +
+          "Resources web is colocated with:\n  * vip (score=INFINITY, id=col)\n",
+      );
+      const io2 = captureIo(s2.env);
+      await crmResource(["-a", "-r", "vip"], io2);
+      assert.match(io2.out(), /^Resources colocated with vip:\n {2}\* web \(score=INFINITY, id=col\)\n {4}\* Locations:\n/);
+    } finally {
+      s2.cleanup();
+    }
+  });
+
+  it("a failed recurring monitor shows the resource as FAILED", async () => {
+    const failed = TWO_NODE_CIB.replace(
+      '<lrm_rsc_op id="web_last_0"',
+      '<lrm_rsc_op id="web_monitor_10000" operation_key="web_monitor_10000" operation="monitor" ' +
+        'transition-key="2:1:0:x" call-id="21" rc-code="7" op-status="0" interval="10000"/>' +
+        '<lrm_rsc_op id="web_last_0"',
+    );
+    const s2 = scratchCib(failed);
+    try {
+      const io = captureIo(s2.env);
+      await crmResource(["--list"], io);
+      assert.match(io.out(), / {2}\* web\t\(ocf:heartbeat:apache\):\t FAILED\n/);
+    } finally {
+      s2.cleanup();
+    }
+  });
+});

@@ -210,7 +210,7 @@ function singleMetaCommand(name: string, summary: string, attr: string, value: s
 
 const statusCommand: Command = {
   name: "status",
-  deprecated: ["list"],
+  deprecated: ["list", "show"],
   summary: "Show status of resources",
   help: "usage: status [<rsc> ...]\n\nShow the status of all resources, or where the named ones run.",
   async handler(ctx, args) {
@@ -318,7 +318,7 @@ const banCommand: Command = {
 
 const clearCommand: Command = {
   name: "clear",
-  deprecated: ["unmigrate", "unmove"],
+  deprecated: ["unmigrate", "unmove", "unban"],
   summary: "Clear any relocation constraint",
   help: "usage: clear <rsc>\n\nRemove the constraints that move and ban created for <rsc>.",
   async handler(ctx, args) {
