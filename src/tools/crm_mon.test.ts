@@ -74,6 +74,20 @@ describe("crm_mon", () => {
     }
   }
 
+  it("prints the same document as JSON with --output-as=json", async () => {
+    const cib = join(dir, "S6a-failed.xml");
+    const got = await run(["--output-as=json"], cib);
+    assert.equal(got.code, 0);
+    const doc = JSON.parse(got.out) as Record<string, unknown>;
+    const summary = (doc.summary as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const dc = (summary.current_dc as Record<string, string>[])[0];
+    assert.equal(dc?.name, "node1");
+    const failures = (doc.failures as Record<string, unknown>[])[0] as Record<string, unknown>;
+    const failure = (failures.failure as Record<string, string>[])[0];
+    assert.equal(failure?.op_key, "httpd_monitor_10000");
+    assert.equal(failure?.exitreason, "Failed to access httpd status page.");
+  });
+
   it("reports a cluster it cannot reach as Pacemaker does (exit 102)", async () => {
     const out: string[] = [];
     const errs: string[] = [];
