@@ -26,7 +26,7 @@ export const totemKeys: Readonly<Record<string, ValueKind>> = {
   crypto_model: accepted,
   secauth: bool,
   keyfile: str,
-  key: accepted,
+  key: str,
   token: { kind: "int", min: 10, max: 3_600_000 },
   token_coefficient: ms,
   consensus: ms,

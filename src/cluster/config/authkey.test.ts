@@ -7,6 +7,7 @@ import {
   deriveClusterKey,
   describeAuthkeyError,
   keyFingerprint,
+  loadClusterAuthkey,
   readAuthkey,
   writeAuthkey,
 } from "./authkey.js";
@@ -40,6 +41,26 @@ describe("readAuthkey", () => {
       describeAuthkeyError(r.error),
       `authkey ${short} is 16 bytes, expected 128..4096; regenerate it with corosync-keygen`,
     );
+  });
+});
+
+describe("loadClusterAuthkey", () => {
+  it("prefers the command line, then keyfile, then the inline key, as corosync.conf(5)", () => {
+    const file = join(dir, "k-precedence");
+    writeAuthkey(file, Buffer.alloc(128, 3));
+    const inline = "k".repeat(128);
+    const fromPath = loadClusterAuthkey({ keyfile: "/nonexistent", key: inline }, { path: file });
+    assert.ok(fromPath.ok);
+    assert.deepEqual(fromPath.value, Buffer.alloc(128, 3));
+    const fromKeyfile = loadClusterAuthkey({ keyfile: file, key: inline }, {});
+    assert.ok(fromKeyfile.ok);
+    assert.deepEqual(fromKeyfile.value, Buffer.alloc(128, 3));
+    const fromInline = loadClusterAuthkey({ key: inline }, {});
+    assert.ok(fromInline.ok);
+    assert.equal(fromInline.value.toString(), inline);
+    const short = loadClusterAuthkey({ key: "secret" }, {});
+    assert.ok(!short.ok);
+    assert.match(describeAuthkeyError(short.error), /totem\.key is 6 bytes/);
   });
 });
 

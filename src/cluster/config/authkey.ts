@@ -88,6 +88,27 @@ export function keyFingerprint(authkey: Uint8Array, opts: { clusterName: string 
   return Buffer.from(hkdfSync("sha256", authkey, Buffer.alloc(0), info, 8)).toString("hex");
 }
 
+/**
+ * The authkey a node uses, with corosync.conf(5)'s precedence: an explicit path (command
+ * line), then `totem.keyfile`, then the inline `totem.key`, then /etc/corosync/authkey.
+ * @example const key = loadClusterAuthkey(config.totem, {});
+ */
+export function loadClusterAuthkey(
+  totem: { readonly keyfile?: string; readonly key?: string },
+  opts: { path?: string | undefined },
+): Result<Buffer, AuthkeyError> {
+  if (opts.path !== undefined) return readAuthkey(opts.path);
+  if (totem.keyfile !== undefined) return readAuthkey(totem.keyfile);
+  if (totem.key !== undefined) {
+    const bytes = Buffer.from(totem.key, "utf8");
+    if (bytes.length < authkeyBytesMin || bytes.length > authkeyBytesMax) {
+      return err({ kind: "size", path: "corosync.conf totem.key", bytes: bytes.length });
+    }
+    return ok(bytes);
+  }
+  return readAuthkey(defaultAuthkeyPath);
+}
+
 /** Where key bytes come from: a file such as /dev/urandom (corosync-keygen -r), or the CSPRNG. */
 export type RandomSource =
   | { readonly kind: "csprng" }

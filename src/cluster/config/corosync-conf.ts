@@ -205,6 +205,7 @@ function readTotem(section: ConfSection | undefined, fileAt: Position, c: Collec
     interfaces,
     ...opt("clusterName", text(values, "cluster_name")),
     ...opt("keyfile", text(values, "keyfile")),
+    ...opt("key", text(values, "key")),
     ...opt("tokenMs", num(values, "token")),
     ...opt("tokenCoefficientMs", num(values, "token_coefficient")),
     ...opt("consensusMs", num(values, "consensus")),

@@ -27,6 +27,8 @@ export interface TotemConfig {
   readonly cryptoCipher: CryptoCipher;
   readonly cryptoHash: CryptoHash;
   readonly keyfile?: string;
+  /** The shared key written inline (corosync.conf(5) `key`; `keyfile` wins over it). */
+  readonly key?: string;
   readonly tokenMs?: number;
   readonly tokenCoefficientMs?: number;
   readonly consensusMs?: number;

@@ -12,7 +12,7 @@ import { createConnection, createServer, type Server } from "node:net";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { deriveClusterKey, describeAuthkeyError, readAuthkey } from "../config/authkey.js";
+import { deriveClusterKey, describeAuthkeyError, loadClusterAuthkey } from "../config/authkey.js";
 import { parseCorosyncConf } from "../config/corosync-conf.js";
 import { findLocalNode } from "../config/local-node.js";
 import { toProtocolConfig } from "../config/protocol-config.js";
@@ -80,8 +80,7 @@ export async function clusterNodeCli(argv: readonly string[], io: CliIo): Promis
     );
     return 78;
   }
-  const keyPath = values.authkey ?? config.totem.keyfile ?? "/etc/corosync/authkey";
-  const key = readAuthkey(keyPath);
+  const key = loadClusterAuthkey(config.totem, { path: values.authkey });
   if (!key.ok) {
     io.stderr(`pacer cluster-node: ${describeAuthkeyError(key.error)}\n`);
     return 66;
