@@ -134,6 +134,11 @@ function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSe
       changed = true;
     }
   }
+  if (e.flags & IMPLIES_THEN && !first.optional && then.optional && first.runnable && !leaveAlone) {
+    then.optional = false;
+    then.reason ??= `required ${describe(first)}`;
+    changed = true;
+  }
   if (e.flags & COLOCATED && then.runnable && !first.runnable && first.node !== undefined) {
     then.runnable = false;
     then.reason ??= `colocation with ${first.rscId}`;
@@ -146,11 +151,6 @@ function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSe
       then.reason ??= e.flags & ONE_OR_MORE ? undefined : passThrough(first) ? first.reason : `unrunnable ${describe(first)}`;
       changed = true;
     }
-  }
-  if (e.flags & IMPLIES_THEN && !first.optional && then.optional && first.runnable) {
-    then.optional = false;
-    then.reason ??= `required ${describe(first)}`;
-    changed = true;
   }
   return changed;
 }

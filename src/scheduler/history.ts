@@ -263,6 +263,13 @@ function buildNodeHistory(
     ban: undefined,
   };
   for (const op of ops) applyOp(rsc, h, op, ws);
+  // On a lost node awaiting fencing, a recorded failure no longer matters: fencing will
+  // stop whatever runs there.
+  const n = ws.nodeByName.get(node);
+  if (n && n.unclean && !n.online && h.failed) {
+    h.failed = false;
+    h.blocked = false;
+  }
   return h;
 }
 
