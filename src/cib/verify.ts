@@ -386,20 +386,57 @@ function failedOperations(
   }
 }
 
+/** unpack_config's view of stonith-enabled: its value, and a message when it is invalid. */
+function stonithOption(cib: XmlElement, out: VerifyMessage[]): boolean {
+  const raw = clusterOption(cib, "stonith-enabled");
+  if (raw === undefined) return true;
+  const parsed = parseBoolean(raw);
+  if (parsed !== undefined) return parsed;
+  out.push({
+    level: "error",
+    func: "cluster_option_value",
+    text: `Using default value for cluster option 'stonith-enabled' because '${raw}' is invalid`,
+  });
+  return true;
+}
+
+const NO_STONITH_ERRORS = [
+  "Resource start-up disabled since no STONITH resources have been defined",
+  "Either configure some or disable STONITH with the stonith-enabled option",
+  "NOTE: Clusters with shared data need STONITH to ensure data integrity",
+];
+
+/** Constraints naming something that is neither a resource, a template nor a tag. */
+function constraintTargets(config: XmlElement, out: VerifyMessage[]): void {
+  const valid = constrainableIds(config);
+  for (const c of childElements(firstChild(config, "constraints") ?? config)) {
+    const func = TAG_FUNCS[c.name];
+    if (func === undefined) continue;
+    const attrs = REF_ATTRS[c.name] ?? ["rsc"];
+    // Pacemaker drops the constraint at its first bad reference.
+    const ref = attrs.map((a) => getAttr(c, a)).find((r) => r !== undefined && !valid.has(r));
+    if (ref === undefined) continue;
+    const id = getAttr(c, "id") ?? "";
+    out.push(
+      { level: "warning", func: "find_constraint_tag", text: `No template or tag named '${ref}'` },
+      {
+        level: "error",
+        func,
+        text: `Ignoring constraint '${id}' because '${ref}' is not a valid resource or tag`,
+      },
+    );
+  }
+}
+
+const REF_ATTRS: Readonly<Record<string, readonly string[]>> = {
+  rsc_order: ["first", "then"],
+  rsc_colocation: ["rsc", "with-rsc"],
+};
+
+/** The checks Pacemaker's scheduler makes while unpacking, in its order. */
 function schedulerStage(cib: XmlElement, out: VerifyMessage[]): void {
   const config = firstChild(cib, "configuration") ?? cib;
-  const raw = clusterOption(cib, "stonith-enabled");
-  let stonithEnabled = true;
-  if (raw !== undefined) {
-    const parsed = parseBoolean(raw);
-    if (parsed === undefined) {
-      out.push({
-        level: "error",
-        func: "cluster_option_value",
-        text: `Using default value for cluster option 'stonith-enabled' because '${raw}' is invalid`,
-      });
-    } else stonithEnabled = parsed;
-  }
+  const stonithEnabled = stonithOption(cib, out);
   if (!stonithEnabled) {
     out.push({
       level: "warning",
@@ -417,54 +454,11 @@ function schedulerStage(cib: XmlElement, out: VerifyMessage[]): void {
     });
   }
   if (stonithEnabled && !hasStonithResource(firstChild(config, "resources"))) {
-    const func = "unpack_resources";
-    out.push(
-      {
-        level: "error",
-        func,
-        text: "Resource start-up disabled since no STONITH resources have been defined",
-      },
-      {
-        level: "error",
-        func,
-        text: "Either configure some or disable STONITH with the stonith-enabled option",
-      },
-      {
-        level: "error",
-        func,
-        text: "NOTE: Clusters with shared data need STONITH to ensure data integrity",
-      },
-    );
+    for (const text of NO_STONITH_ERRORS)
+      out.push({ level: "error", func: "unpack_resources", text });
   }
   failedOperations(cib, firstChild(config, "resources"), out);
-  const valid = constrainableIds(config);
-  for (const c of childElements(firstChild(config, "constraints") ?? config)) {
-    const func = TAG_FUNCS[c.name];
-    if (func === undefined) continue;
-    const attrs =
-      c.name === "rsc_order"
-        ? ["first", "then"]
-        : c.name === "rsc_colocation"
-          ? ["rsc", "with-rsc"]
-          : ["rsc"];
-    for (const attr of attrs) {
-      const ref = getAttr(c, attr);
-      if (ref === undefined || valid.has(ref)) continue;
-      out.push(
-        {
-          level: "warning",
-          func: "find_constraint_tag",
-          text: `No template or tag named '${ref}'`,
-        },
-        {
-          level: "error",
-          func,
-          text: `Ignoring constraint '${getAttr(c, "id") ?? ""}' because '${ref}' is not a valid resource or tag`,
-        },
-      );
-      break; // Pacemaker drops the constraint at its first bad reference
-    }
-  }
+  constraintTargets(config, out);
 }
 
 /**
