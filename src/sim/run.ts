@@ -76,7 +76,7 @@ export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
     pauseEveryMs: rng.pick([0, 3000]),
     pauseMsMax: rng.pick([100, 500, 1500]),
     msgsPerSecPerNode: rng.pick([0, 5, 20, 100]),
-    largeRate: rng.pick([0, 0.02, 0.1]),
+    largeRate: rng.pick([0, 0.02, 0.1]), // capped below for high message rates
     largeBytesMax: rng.pick([5000, 60_000]),
     tokenMs: rng.pick([null, null, null, 300, 1000]),
     twoNode: nodes === 2 && rng.chance(0.7),
@@ -85,6 +85,14 @@ export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
     safetyMs: rng.pick([4000, 8000, 12000]),
     clockDriftMax: rng.pick([0, 0.0001, 0.01]),
   };
+}
+
+/** Keeps the offered load within what a ring can carry, so liveness has a fixed bound. */
+function capLoad(sw: Swarm): Swarm {
+  if (sw.msgsPerSecPerNode * sw.nodes >= 400) return { ...sw, largeRate: 0 };
+  if (sw.msgsPerSecPerNode * sw.nodes >= 100)
+    return { ...sw, largeRate: Math.min(sw.largeRate, 0.02) };
+  return sw;
 }
 
 export function swarmConfig(sw: Swarm): ProtocolConfig {
@@ -108,7 +116,7 @@ export function describeSwarm(sw: Swarm): string {
 /** Runs one seed; never throws for a protocol bug (it is reported in the result). */
 export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
   const rng = createRng(seed);
-  const sw = drawSwarm(rng.fork("swarm"), opts.nodes);
+  const sw = capLoad(drawSwarm(rng.fork("swarm"), opts.nodes));
   const cluster = new SimCluster({
     config: swarmConfig(sw),
     net: {

@@ -87,7 +87,7 @@ export interface ProtocolConfig {
   readonly tokenRetransmitMs?: number;
   /** `totem.max_messages`: new data fragments one node may send per tick. 64. */
   readonly maxMessages?: number;
-  /** `totem.window_size`: ordered-but-not-stable fragments allowed in a ring. 512. */
+  /** `totem.window_size`: ordered-but-not-safe fragments allowed in a ring. 2048. */
   readonly windowSize?: number;
   /** Bytes of application payload per fragment (fits a 1500-byte MTU after crypto). 1100. */
   readonly fragmentBytes?: number;

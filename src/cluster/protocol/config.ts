@@ -12,7 +12,7 @@ export const DEFAULTS = {
   joinMs: 50,
   tokenRetransmitsBeforeLossConst: 4,
   maxMessages: 64,
-  windowSize: 512,
+  windowSize: 2048,
   fragmentBytes: 1100,
 } as const;
 
