@@ -89,7 +89,8 @@ function serve(conn: Socket, handler: ApiHandler, onError: (d: string) => void):
  * @example const srv = await startApiServer({ path: "/run/pacer/api.sock", handler });
  */
 export async function startApiServer(opts: ApiServerOptions): Promise<Server> {
-  mkdirSync(dirname(opts.path), { recursive: true, mode: 0o750 });
+  // The directory only has to be traversable; the socket's own mode decides who connects.
+  mkdirSync(dirname(opts.path), { recursive: true, mode: 0o755 });
   rmSync(opts.path, { force: true });
   const onError = opts.onError ?? (() => {});
   const server = createServer((conn) => serve(conn, opts.handler, onError));

@@ -211,7 +211,7 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
     assert.match(gone.err.join(""), /attribute does not exist/);
   });
 
-  it("keeps unprivileged users off the socket when run as root", {
+  it("keeps unprivileged users off the socket and lets haclient in, when run as root", {
     skip: process.getuid?.() !== 0 ? "needs root to switch to an unprivileged user" : false,
   }, () => {
     // Open the directories so that only the socket's own mode stands in the way.
@@ -228,5 +228,16 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
       encoding: "utf8",
     });
     assert.match(r.stdout, /EACCES/);
+    // The same user in group haclient may connect.
+    const group = spawnSync("getent", ["group", "haclient"], { encoding: "utf8" }).stdout;
+    const gid = Number(group.split(":")[2]);
+    if (Number.isInteger(gid)) {
+      const member = spawnSync(process.execPath, ["-e", script], {
+        uid: 65534,
+        gid,
+        encoding: "utf8",
+      });
+      assert.match(member.stdout, /CONNECTED/);
+    }
   });
 });
