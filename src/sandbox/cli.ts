@@ -46,6 +46,10 @@ function modeFile(env: ToolIo["env"]): string {
 }
 
 function currentMode(env: ToolIo["env"]): Mode {
+  // Inside a node (exec sets both): the sandbox that node belongs to, whatever else is up.
+  if (env.PACER_SANDBOX_NODE && env.PACER_SANDBOX_DIR && existsSync(join(env.PACER_SANDBOX_DIR, "plan.json"))) {
+    return { loopback: false, dir: env.PACER_SANDBOX_DIR };
+  }
   try {
     return JSON.parse(readFileSync(modeFile(env), "utf8")) as Mode;
   } catch {
