@@ -20,7 +20,8 @@
  * setInterval(() => feed({ kind: "tick" }, monotonicMs()), TICK_MS); // TICK_MS ≤ 10
  * socket.on("packet", (from, bytes) => {
  *   const w = decodeWire(bytes); // src/cluster/protocol/wire.ts
- *   if (w.ok) feed({ kind: "packet", from: w.value.from, wire: w.value }, monotonicMs());
+ *   // The core trusts wire.from: the transport checks it against the authenticated sender.
+ *   if (w.ok && w.value.from === from) feed({ kind: "packet", wire: w.value }, monotonicMs());
  * });
  * feed({ kind: "broadcast", payload: new TextEncoder().encode("hello") }, monotonicMs());
  * ```
