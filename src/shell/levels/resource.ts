@@ -15,6 +15,7 @@ import {
 import { findNvpair, setNvpair } from "../../tools/_nvset.js";
 import { crmResource } from "../../tools/crm_resource.js";
 import { expectArgs } from "./_args.js";
+import { TRACE_DIR_DEFAULT, addTrace, removeTrace } from "./_trace.js";
 import { cibNodes, clusterMembers, readSessionCib, runTool } from "./_tools.js";
 import type { Command, Level, ShellContext } from "./types.js";
 
@@ -497,6 +498,95 @@ const restartCommand: Command = {
   },
 };
 
+async function traceTarget(ctx: ShellContext, rscId: string) {
+  const session = await readSessionCib(ctx);
+  if (session === undefined) return undefined;
+  const el = findResourceEl(session.cib, rscId);
+  if (el === undefined) {
+    ctx.error(null, `resource ${rscId} does not exist`);
+    return undefined;
+  }
+  if (el.name !== "primitive") {
+    ctx.error(null, `element ${rscId} is not a primitive resource`);
+    return undefined;
+  }
+  return { session, el };
+}
+
+const traceCommand: Command = {
+  name: "trace",
+  summary: "Start RA tracing",
+  help: "usage: trace <rsc> [<op>] [<interval>] [<log-dir>]\n\nTrace the resource agent's operations (trace_ra=1).",
+  async handler(ctx, args) {
+    const usage = "usage: trace <rsc> [<op>] [<interval>] [<log-dir>]";
+    if (!expectArgs(ctx, args, { min: 1, usage: "rsc *args" })) return false;
+    const words = args.slice(1).filter((a) => a !== "force");
+    let op: string | undefined;
+    let interval: string | undefined;
+    let dir: string | undefined;
+    for (const w of words) {
+      const slot = w.startsWith("/") ? "dir" : /^\d+$/.test(w) ? "interval" : "op";
+      const taken = slot === "dir" ? dir : slot === "interval" ? interval : op;
+      if (words.length > 3 || taken !== undefined) {
+        ctx.error(ctx.cmdPath, usage);
+        return false;
+      }
+      if (slot === "dir") dir = w;
+      else if (slot === "interval") interval = w;
+      else op = w;
+    }
+    if (op === "probe") {
+      op = "monitor";
+      interval ??= "0";
+    }
+    const rscId = args[0] as string;
+    const t = await traceTarget(ctx, rscId);
+    if (t === undefined) return false;
+    const parent = parentResource(firstChild(firstChild(t.session.cib, "configuration") ?? t.session.cib, "resources") ?? t.session.cib, t.el);
+    const promotable = parent !== undefined && isPromotable(parent);
+    const problem = addTrace(t.el, { op, interval, dir, promotable });
+    if (problem !== undefined) {
+      ctx.error(ctx.cmdPath, problem);
+      return false;
+    }
+    if (!(await t.session.commit())) return false;
+    const type = getAttr(t.el, "type") ?? "";
+    ctx.info(`Trace for ${rscId}${op !== undefined ? `:${op}` : ""} is written to ${TRACE_DIR_DEFAULT}/${type}`);
+    if (op !== undefined && op !== "monitor") {
+      ctx.info(`Trace set, restart ${rscId} to trace the ${op} operation`);
+    } else {
+      ctx.info(`Trace set, restart ${rscId} to trace non-monitor operations`);
+    }
+    return true;
+  },
+};
+
+const untraceCommand: Command = {
+  name: "untrace",
+  summary: "Stop RA tracing",
+  help: "usage: untrace <rsc> [<op>] [<interval>]\n\nStop tracing the resource agent's operations.",
+  async handler(ctx, args) {
+    if (!expectArgs(ctx, args, { min: 1, max: 3, usage: "rsc_id [op] [interval]" })) return false;
+    const rscId = args[0] as string;
+    let op = args[1];
+    let interval = args[2];
+    if (op === "probe") {
+      op = "monitor";
+      interval ??= "0";
+    }
+    const t = await traceTarget(ctx, rscId);
+    if (t === undefined) return false;
+    const problem = removeTrace(t.el, op, interval);
+    if (problem !== undefined) {
+      ctx.error(ctx.cmdPath, problem);
+      return false;
+    }
+    if (!(await t.session.commit())) return false;
+    ctx.info(`Stop tracing ${rscId}${op !== undefined ? ` for operation ${op}` : ""}`);
+    return true;
+  },
+};
+
 const failcountCommand: Command = {
   name: "failcount",
   summary: "Manage failcounts",
@@ -553,7 +643,9 @@ export const level: Level = {
     metaCommand("start", "Start resources", "target-role", "Started"),
     statusCommand,
     metaCommand("stop", "Stop resources", "target-role", "Stopped"),
+    traceCommand,
     singleMetaCommand("unmanage", "Put a resource into unmanaged mode", "is-managed", "false"),
+    untraceCommand,
     attributeCommand("utilization", "Manage a utilization attribute", "attr", ["--utilization"]),
   ],
 };
