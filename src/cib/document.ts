@@ -135,6 +135,7 @@ export function compareVersions(a: CibVersion, b: CibVersion): number {
   return 0;
 }
 
+/** `admin_epoch.epoch.num_updates`, as Pacemaker prints versions. @example "0.5.2" */
 export function formatVersion(v: CibVersion): string {
   return `${v.adminEpoch}.${v.epoch}.${v.numUpdates}`;
 }
