@@ -115,3 +115,21 @@ describe("node level", () => {
     assert.match(s.readCib(), /<nvpair id="nodes-2-maintenance" name="maintenance" value="off"\/>/);
   });
 });
+
+describe("resource trace", () => {
+  it("adds trace ops for start and stop and removes them again", async () => {
+    const t = await run("resource", "trace", "web");
+    assert.equal(t.code, 0);
+    assert.match(t.err, /INFO: Trace for web is written to \/var\/lib\/heartbeat\/trace_ra\/apache\n/);
+    assert.match(s.readCib(), /<op name="start" interval="0" id="web-start-0">/);
+    assert.match(s.readCib(), /id="web-stop-0-instance_attributes-trace_ra"/);
+    assert.equal((await run("resource", "untrace", "web")).err, "INFO: Stop tracing web\n");
+    assert.doesNotMatch(s.readCib(), /trace_ra|web-start-0/);
+  });
+
+  it("refuses an unknown resource", async () => {
+    const r = await run("resource", "trace", "nosuch");
+    assert.equal(r.code, 1);
+    assert.equal(r.err, "ERROR: resource nosuch does not exist\n");
+  });
+});
