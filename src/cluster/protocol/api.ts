@@ -29,6 +29,7 @@
 import type { Wire } from "./wire.js";
 
 export { resolveConfig } from "./config.js";
+export { nextTickMs } from "./next-tick.js";
 export { createNode, step } from "./node.js";
 export type { Wire } from "./wire.js";
 
@@ -102,7 +103,7 @@ export interface NodeState {
 
 /** What the driver feeds to `step`. */
 export type Input =
-  /** Time passes. Drive at least every 10 ms; nowMs must never go backwards. */
+  /** Time passes. Drive every 10 ms, or when `nextTickMs` says; nowMs never goes backwards. */
   | { readonly kind: "tick" }
   /** A decoded, authenticated packet from a peer (the transport drops everything else). */
   | { readonly kind: "packet"; readonly wire: Wire }

@@ -7,7 +7,7 @@
  */
 import { assert } from "../../shared/assert.js";
 import type { NodeId, View } from "./api.js";
-import { deliverReady, deliverUpTo, fragmentInto, pump } from "./ordering.js";
+import { advanceReceived, deliverReady, deliverUpTo, fragmentInto, pump } from "./ordering.js";
 import {
   type Ctx,
   type Installing,
@@ -116,6 +116,7 @@ function finishInstall(ctx: Ctx): void {
   s.frags = [];
   for (const p of s.pending) fragmentInto(ctx, p);
   s.ring.ownLastDelivered = (s.frags[0]?.senderSeq ?? s.nextSenderSeq) - 1;
+  advanceReceived(s.ring); // fragments of the new ring that arrived while we recovered
   deliverReady(ctx, s.ring);
   pump(ctx);
 }

@@ -123,7 +123,7 @@ export function sendHeartbeat(ctx: Ctx): void {
 }
 
 /** Does the representative of our component need a new ring? */
-function needsRound(ctx: Ctx, desired: ReadonlyMap<NodeId, number>): boolean {
+export function needsRound(ctx: Ctx, desired: ReadonlyMap<NodeId, number>): boolean {
   const { s } = ctx;
   const ring = s.ring;
   if (ring === null) return true;

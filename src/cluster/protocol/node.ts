@@ -66,6 +66,7 @@ export function createNode(config: ProtocolConfig, self: NodeId, start: NodeStar
     nextSenderSeq: 1,
     lastHeartbeatMs: -1e15,
     lastTickMs: -1,
+    idleUntilMs: -1e15,
     localHealth: 0,
     healthyFromMs: 0,
     sendBudget: cfg.maxMessages,
@@ -133,7 +134,8 @@ function onTick(ctx: Ctx): void {
 function checkLocalHealth(ctx: Ctx): void {
   const { s, now } = ctx;
   if (s.lastTickMs < 0) return;
-  const gap = now - s.lastTickMs;
+  // Idle, a deadline-driven driver was asked to tick only at idleUntilMs (next-tick.ts).
+  const gap = now - Math.max(s.lastTickMs, s.idleUntilMs);
   if (gap > s.cfg.heartbeatMs) {
     s.localHealth = Math.min(LOCAL_HEALTH_MAX, s.localHealth + 1);
     s.healthyFromMs = now;

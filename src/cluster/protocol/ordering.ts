@@ -174,10 +174,15 @@ function toHeld(o: OrderedWire): Held {
   };
 }
 
+/** Extends the contiguous received prefix over what is held. */
+export function advanceReceived(ring: Ring): void {
+  while (ring.held.has(ring.received + 1)) ring.received++;
+}
+
 export function receiveOrdered(ctx: Ctx, ring: Ring, o: OrderedWire): void {
   const { s } = ctx;
   if (o.gseq > ring.delivered && !ring.held.has(o.gseq)) ring.held.set(o.gseq, toHeld(o));
-  while (ring.held.has(ring.received + 1)) ring.received++;
+  advanceReceived(ring);
   ring.maxSeen = Math.max(ring.maxSeen, o.gseq);
   if (o.from === ring.id.rep) ring.stable = Math.max(ring.stable, o.stable);
   if (ring !== s.ring || !isOperational(ctx)) return;

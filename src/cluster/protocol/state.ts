@@ -141,6 +141,11 @@ export interface State {
   nextSenderSeq: number;
   lastHeartbeatMs: number;
   lastTickMs: number;
+  /**
+   * The deadline `nextTickMs` last gave while idle (-1e15 while busy or never asked): a driver
+   * ticking at deadlines is late only past it, not past lastTickMs + heartbeat.
+   */
+  idleUntilMs: number;
   /** Lifeguard-style local health: 0 healthy .. LOCAL_HEALTH_MAX after our own stalls. */
   localHealth: number;
   healthyFromMs: number;
