@@ -62,6 +62,10 @@ export function createObject(ctx: ShellContext, state: ConfigureState, def: CrmO
       null,
       `Cannot create ${keyword} with ID '${def.id}': Found existing ${theirs} with same ID.`,
     );
+    const hint = existingIdHint(def);
+    // crmsh prints only the error; scripts (and the recorded cases) keep exactly that. A person
+    // at a terminal also learns the command that does what they meant.
+    if (hint && (ctx.io.stdinIsTTY || ctx.io.stdoutIsTTY)) ctx.io.stderr(`INFO: ${hint}\n`);
     return false;
   }
   switch (def.type) {
@@ -96,9 +100,13 @@ function referencesExist(
   parts: readonly PrimitivePart[],
 ): boolean {
   for (const p of parts) {
-    if (p.kind !== "op" && p.idRef !== undefined && !findById(state.work, p.idRef)) {
-      ctx.error(null, `Reference not found: ${p.idRef}`);
-      return false;
+    if (p.kind === "op") continue;
+    for (const [name, value] of p.nv) {
+      const ref = name.startsWith("@") && value === null ? name.slice(1) : undefined;
+      if (ref !== undefined && !findById(state.work, ref)) {
+        ctx.error(null, `Reference not found: ${ref}`);
+        return false;
+      }
     }
   }
   return true;
@@ -272,4 +280,18 @@ function applyNode(state: ConfigureState, def: NodeDef): boolean {
   }
   markChanged(state, def.uname);
   return true;
+}
+
+/** What to type instead of re-creating an existing object (shown to people at a terminal). */
+function existingIdHint(def: CrmObject): string | undefined {
+  if (def.type !== "primitive" && def.type !== "group" && def.type !== "clone" && def.type !== "ms") {
+    return "id" in def ? `to change it: crm configure edit ${def.id} (or delete it first)` : undefined;
+  }
+  const meta = def.parts.filter((p) => p.kind === "meta").flatMap((p) => (p as { nv: [string, string | null][] }).nv);
+  if (meta.length === 0) return `to change it: crm configure edit ${def.id}`;
+  const cmds = meta.map(([n, v]) => `crm resource meta ${def.id} set ${n} ${v ?? ""}`.trim());
+  const role = meta.find(([n]) => n === "target-role")?.[1];
+  const alt = role === "Stopped" ? ` (or: crm resource stop ${def.id})`
+    : role === "Started" ? ` (or: crm resource start ${def.id})` : "";
+  return `to change its meta attributes: ${cmds.join("; ")}${alt}`;
 }
