@@ -9,6 +9,7 @@ import {
   describeNode,
   type NodeState,
   type NodeSummary,
+  nextTickMs,
   nodeId,
   type Output,
   type ProtocolConfig,
@@ -26,7 +27,7 @@ export const TICK_MS = 10;
 
 type Event =
   | { atMs: number; seq: number; kind: "packet"; to: number; from: number; bytes: Uint8Array }
-  | { atMs: number; seq: number; kind: "tick"; node: number; gen: number }
+  | { atMs: number; seq: number; kind: "tick"; node: number; gen: number; tickSeq: number }
   | { atMs: number; seq: number; kind: "call"; fn: () => void };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -40,6 +41,9 @@ interface SimNode {
   inbox: { from: number; bytes: Uint8Array }[];
   counter: number;
   gen: number;
+  /** Deadline mode: only the latest scheduled tick is live. */
+  tickSeq: number;
+  lastTickAtMs: number;
   /** This node's monotonic clock: offsetMs + now × rate (drift between hosts). */
   readonly clockOffsetMs: number;
   readonly clockRate: number;
@@ -49,6 +53,8 @@ export interface ClusterOptions {
   readonly config: ProtocolConfig;
   readonly net: NetFaults;
   readonly rng: Rng;
+  /** Tick each node only when `nextTickMs` asks (as an idle-saving driver does), not every 10 ms. */
+  readonly deadlineTicks?: boolean;
   /** Largest clock rate error, e.g. 0.001 for ±0.1 % (0: perfect clocks). */
   readonly clockDriftMax?: number;
   readonly trace?: (line: string) => void;
@@ -81,6 +87,8 @@ export class SimCluster {
         ringSeq: 0,
         inbox: [],
         counter: 0,
+        tickSeq: 0,
+        lastTickAtMs: 0,
         clockOffsetMs: opts.rng.float() * 1e6,
         clockRate: 1 + (opts.rng.float() * 2 - 1) * (opts.clockDriftMax ?? 0),
         gen: 0,
@@ -112,7 +120,7 @@ export class SimCluster {
     this.checker.nodeUp(id, n.inc);
     this.trace(`node ${id} start inc=${n.inc} ringSeq=${n.ringSeq}`);
     const phase = this.opts.rng.float() * TICK_MS;
-    this.push({ atMs: this.now + phase, kind: "tick", node: id, gen: n.gen });
+    this.push({ atMs: this.now + phase, kind: "tick", node: id, gen: n.gen, tickSeq: ++n.tickSeq });
   }
 
   crash(id: number): void {
@@ -148,7 +156,7 @@ export class SimCluster {
     n.gen++;
     this.trace(`node ${id} resume (${n.inbox.length} queued packets)`);
     for (const p of n.inbox.splice(0)) this.feedPacket(n, p.from, p.bytes);
-    this.push({ atMs: this.now, kind: "tick", node: id, gen: n.gen });
+    this.push({ atMs: this.now, kind: "tick", node: id, gen: n.gen, tickSeq: ++n.tickSeq });
   }
 
   /** The application on node id broadcasts a message of `bytes` bytes (≥ header). */
@@ -199,9 +207,13 @@ export class SimCluster {
     }
     if (e.kind === "tick") {
       const n = this.must(e.node);
-      if (n.gen !== e.gen || n.status !== "up") return;
+      if (n.gen !== e.gen || n.status !== "up" || n.tickSeq !== e.tickSeq) return;
+      n.lastTickAtMs = this.now;
       this.stepNode(n, { kind: "tick" });
-      this.push({ atMs: this.now + TICK_MS, kind: "tick", node: n.id, gen: n.gen });
+      if (this.opts.deadlineTicks !== true) {
+        const next = { atMs: this.now + TICK_MS, node: n.id, gen: n.gen, tickSeq: ++n.tickSeq };
+        this.push({ ...next, kind: "tick" });
+      }
       return;
     }
     const n = this.must(e.to);
@@ -236,6 +248,18 @@ export class SimCluster {
     n.state = r.state;
     this.execute(n, r.outputs);
     this.checker.observe(n.id, n.inc, r.outputs);
+    if (this.opts.deadlineTicks === true && n.state !== null && n.status === "up")
+      this.scheduleTick(n);
+  }
+
+  /** Deadline mode: the next tick when the core asks for it, at most every TICK_MS. */
+  private scheduleTick(n: SimNode): void {
+    if (n.state === null) return;
+    const dueLocal = nextTickMs(n.state, n.clockOffsetMs + this.now * n.clockRate);
+    if (dueLocal === Number.POSITIVE_INFINITY) return;
+    const due = (dueLocal - n.clockOffsetMs) / n.clockRate;
+    const atMs = Math.max(due, n.lastTickAtMs + TICK_MS, this.now);
+    this.push({ atMs, kind: "tick", node: n.id, gen: n.gen, tickSeq: ++n.tickSeq });
   }
 
   private execute(n: SimNode, outputs: readonly Output[]): void {

@@ -35,6 +35,8 @@ export interface Swarm {
   safetyMs: number;
   /** Per-node clock rate error bound (host clocks drift apart). */
   clockDriftMax: number;
+  /** Drive nodes with `nextTickMs` deadlines (the idle-saving transport driver) vs. 10 ms. */
+  deadlineTicks: boolean;
 }
 
 export interface SimOptions {
@@ -84,6 +86,7 @@ export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
     heavyVoter: rng.chance(0.2),
     safetyMs: rng.pick([4000, 8000, 12000]),
     clockDriftMax: rng.pick([0, 0.0001, 0.01]),
+    deadlineTicks: rng.chance(0.5),
   };
 }
 
@@ -127,6 +130,7 @@ export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
     },
     rng: rng.fork("cluster"),
     clockDriftMax: sw.clockDriftMax,
+    deadlineTicks: sw.deadlineTicks,
     ...(opts.trace === undefined ? {} : { trace: opts.trace }),
     tracePackets: opts.tracePackets === true,
   });

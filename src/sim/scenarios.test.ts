@@ -11,13 +11,23 @@ const LAN: NetFaults = { lossRate: 0, dupRate: 0, delayMinMs: 0.1, jitterMeanMs:
 
 function cluster(
   n: number,
-  opts: { quorum?: ProtocolConfig["quorum"]; net?: NetFaults; seed?: number } = {},
+  opts: {
+    quorum?: ProtocolConfig["quorum"];
+    net?: NetFaults;
+    seed?: number;
+    deadline?: boolean;
+  } = {},
 ) {
   const config: ProtocolConfig = {
     nodes: Array.from({ length: n }, (_, i) => ({ nodeid: i + 1 })),
     ...(opts.quorum === undefined ? {} : { quorum: opts.quorum }),
   };
-  const c = new SimCluster({ config, net: opts.net ?? LAN, rng: createRng(opts.seed ?? 1) });
+  const c = new SimCluster({
+    config,
+    net: opts.net ?? LAN,
+    rng: createRng(opts.seed ?? 1),
+    deadlineTicks: opts.deadline === true,
+  });
   for (let id = 1; id <= n; id++) c.start(id);
   return c;
 }
@@ -59,9 +69,10 @@ describe("membership", () => {
   for (const n of [2, 3, 5, 16]) {
     it(`detects a crashed node and installs the new view within 800 ms at defaults (${n} nodes)`, () => {
       const worst: number[] = [];
-      for (let trial = 0; trial < 5; trial++) {
+      for (let trial = 0; trial < 6; trial++) {
         const c = cluster(n, {
           seed: 100 + trial,
+          deadline: trial % 2 === 1, // also with the idle-saving deadline-driven ticks
           ...(n === 2 ? { quorum: { twoNode: true } } : {}),
         });
         c.runUntil(2000 + trial * 37); // crash at varied phases of the heartbeat
