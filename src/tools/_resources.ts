@@ -140,8 +140,10 @@ interface OpRecord {
 /** Whether one recorded result is a failure, as Pacemaker judges it. */
 function isFailure(op: OpRecord): boolean {
   if (op.opStatus !== 0 && op.opStatus !== -1) return true;
-  if (op.expectedRc !== undefined) return op.rc !== op.expectedRc;
+  // A probe that finds the resource running (0, 8) or stopped (7) reports state, even when
+  // the cluster expected otherwise (after a clean-up it expects 7 and finds it running).
   if (op.operation === "monitor" && op.interval === 0) return ![0, 7, 8].includes(op.rc);
+  if (op.expectedRc !== undefined) return op.rc !== op.expectedRc;
   if (op.operation === "monitor") return ![0, 8].includes(op.rc);
   return op.rc !== 0;
 }
