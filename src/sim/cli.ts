@@ -46,19 +46,31 @@ function failureLines(r: SimResult, nodes: number | undefined): string {
   );
 }
 
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        seeds: { type: "string" },
+        from: { type: "string" },
+        seed: { type: "string" },
+        nodes: { type: "string" },
+        trace: { type: "boolean" },
+        packets: { type: "boolean" },
+      },
+    });
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new UserError(
+      `${why}; usage: pacer sim --seeds N [--from S] [--nodes K] | --seed S [--trace]`,
+      ExitCode.Usage,
+    );
+  }
+}
+
 export async function simCli(argv: readonly string[], io: ToolIo): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      seeds: { type: "string" },
-      from: { type: "string" },
-      seed: { type: "string" },
-      nodes: { type: "string" },
-      trace: { type: "boolean" },
-      packets: { type: "boolean" },
-    },
-  });
+  const { values } = parseFlags(argv);
   const nodes = parseCount(values.nodes, "nodes", 1, 64);
   if (values.seed !== undefined) {
     const seed = parseSeed(values.seed, "seed");
