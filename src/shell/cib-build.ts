@@ -64,6 +64,8 @@ export function nvpairElement(
   value: string | null,
   ids: IdAllocator,
 ): XmlElement {
+  // `@ID` refers to an nvpair defined elsewhere.
+  if (name.startsWith("@") && value === null) return elem("nvpair", { "id-ref": name.slice(1) });
   const attrs: Record<string, string> = { name };
   if (value !== null) attrs.value = value;
   attrs.id = ids.make(`${setId}-${name}`);

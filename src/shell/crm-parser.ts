@@ -176,22 +176,19 @@ function parseNvWords(
 ): {
   nv: NvList;
   id?: string;
-  idRef?: string;
 } {
   const nv: NvList = [];
   let id: string | undefined;
-  let idRef: string | undefined;
   while (!c.done() && !stop(c.peek() as string)) {
     const w = c.peek() as string;
     if (w.startsWith("=")) throw new Fail(`Unknown arguments: ${c.words.slice(c.i).join(" ")}`, w);
     c.next();
     if (w.startsWith("$id=")) id = w.slice(4);
-    else if (w.startsWith("@") && nv.length === 0) idRef = w.slice(1);
+    else if (w.startsWith("@") && !w.includes("=")) nv.push([w, null]);
     else nv.push(splitNv(w));
   }
-  const out: { nv: NvList; id?: string; idRef?: string } = { nv };
+  const out: { nv: NvList; id?: string } = { nv };
   if (id !== undefined) out.id = id;
-  if (idRef !== undefined) out.idRef = idRef;
   return out;
 }
 
@@ -200,7 +197,6 @@ function attrSet(kind: AttrSet["kind"], r: ReturnType<typeof parseNvWords>): Att
     kind,
     nv: r.nv,
     ...(r.id !== undefined ? { id: r.id } : {}),
-    ...(r.idRef !== undefined ? { idRef: r.idRef } : {}),
   };
 }
 

@@ -285,13 +285,32 @@ describe("crm configure with random words", () => {
   });
 });
 
-const navArb = fc.constantFrom("configure", "up", "end", "cd ..", "cd configure", "ls", "help", "quit", "commit", "verify", "show", "");
+const navArb = fc.constantFrom(
+  "configure",
+  "up",
+  "end",
+  "cd ..",
+  "cd configure",
+  "ls",
+  "help",
+  "quit",
+  "commit",
+  "verify",
+  "show",
+  "",
+);
 
 describe("crm scripts with random lines", () => {
   it("never crash and end with status 0 or 1", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(navArb, fc.array(wordArb, { maxLength: 6 }).map((w) => w.join(" "))), { maxLength: 8 }),
+        fc.array(
+          fc.oneof(
+            navArb,
+            fc.array(wordArb, { maxLength: 6 }).map((w) => w.join(" ")),
+          ),
+          { maxLength: 8 },
+        ),
         async (lines) => {
           const s = new Scratch();
           const r = await s.crm([], `${lines.join("\n")}\n`);

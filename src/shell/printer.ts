@@ -12,6 +12,8 @@ export function quoteValue(v: string): string {
 }
 
 function nvText(nv: XmlElement): string {
+  const ref = getAttr(nv, "id-ref");
+  if (ref !== undefined && getAttr(nv, "name") === undefined) return `@${ref}`;
   const name = getAttr(nv, "name") ?? "";
   const value = getAttr(nv, "value");
   return value === undefined ? name : `${name}=${quoteValue(value)}`;

@@ -109,7 +109,10 @@ function checkPrimitive(ctx: ShellContext, p: XmlElement): boolean {
   }
   let ok = true;
   const given = childElements(p, "instance_attributes").flatMap((s) =>
-    childElements(s, "nvpair").map((n) => getAttr(n, "name") ?? ""),
+    childElements(s, "nvpair").flatMap((n) => {
+      const name = getAttr(n, "name");
+      return name === undefined ? [] : [name];
+    }),
   );
   const known = new Set(md.parameters.map((x) => x.name));
   for (const n of given) {
@@ -129,24 +132,36 @@ function checkPrimitive(ctx: ShellContext, p: XmlElement): boolean {
   return ok;
 }
 
-function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata): void {
-  const ops = childElements(p, "operations").flatMap((o) => childElements(o, "op"));
-  const advisedMonitor = md.actions.find((a) => a.name === "monitor")?.interval;
+/** The meta-data action for an op: same name and same role (none for none). */
+function actionFor(md: RaMetadata, op: XmlElement): RaMetadata["actions"][number] | undefined {
+  const name = getAttr(op, "name");
+  const role = getAttr(op, "role");
+  return md.actions.find((a) => a.name === name && a.role === role);
+}
+
+function checkIntervals(ctx: ShellContext, id: string, ops: XmlElement[], md: RaMetadata): void {
   for (const op of ops) {
     const interval = durationSeconds(getAttr(op, "interval") ?? "0");
     if (getAttr(op, "name") === "monitor" && interval === 0) {
-      ctx.warn(
-        `${id}: interval in monitor should be larger than 0, advised is ${advisedMonitor ?? "None"}`,
-      );
+      const advised = actionFor(md, op)?.interval ?? "None";
+      ctx.warn(`${id}: interval in monitor should be larger than 0, advised is ${advised}`);
     }
   }
   const seen = new Set<string>();
   for (const op of ops) {
-    const key = `${getAttr(op, "name")}\0${durationSeconds(getAttr(op, "interval") ?? "0")}`;
-    if (seen.has(key))
-      ctx.warn(`${id}: interval in ${getAttr(op, "name")} must be unique, advised is None`);
+    const name = getAttr(op, "name") ?? "";
+    const key = `${name}\0${durationSeconds(getAttr(op, "interval") ?? "0")}`;
+    if (seen.has(key)) {
+      const advised = actionFor(md, op)?.interval ?? "None";
+      ctx.warn(`${id}: interval in ${name} must be unique, advised is ${advised}`);
+    }
     seen.add(key);
   }
+}
+
+function checkOps(ctx: ShellContext, id: string, p: XmlElement, md: RaMetadata): void {
+  const ops = childElements(p, "operations").flatMap((o) => childElements(o, "op"));
+  checkIntervals(ctx, id, ops, md);
   const timeouts: [string, string][] = [];
   for (const op of ops) {
     const name = getAttr(op, "name") ?? "";
