@@ -8,7 +8,7 @@ import { deriveClusterKey } from "../config/authkey.js";
 import { parseCorosyncConf } from "../config/corosync-conf.js";
 import { toProtocolConfig } from "../config/protocol-config.js";
 import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
-import { createNode, nodeId, step } from "../protocol/api.js";
+import { createNode, nextTickMs, nodeId, step } from "../protocol/api.js";
 import type { HostRequest, WorkerData, WorkerEvent } from "./cluster-host.js";
 import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
 import { ClusterDriver } from "./driver.js";
@@ -41,7 +41,7 @@ async function main(data: WorkerData): Promise<void> {
   const seqFile = `${data.stateDir}/ring-seq`;
   const history = new MemberHistory();
   const started = await ClusterDriver.start({
-    core: { createNode, step },
+    core: { createNode, step, nextTickMs },
     protocol: toProtocolConfig(config),
     self: nodeId(data.self),
     start: { incarnation: data.incarnation, ringSeq: readNumberFile(seqFile) ?? 0 },

@@ -40,6 +40,11 @@ export const systemClock: Clock = { monotonicMs: () => performance.now() };
 export interface ProtocolCore {
   readonly createNode: CreateNode;
   readonly step: Step;
+  /**
+   * When the core next needs a tick (protocol/next-tick.ts). Given, the driver ticks at the
+   * fast rate only while the core is busy and at its deadlines when idle; absent, every tickMs.
+   */
+  readonly nextTickMs?: (state: NodeState, nowMs: number) => number;
 }
 
 export type Delivery = Extract<Output, { kind: "deliver" }>;
@@ -58,11 +63,11 @@ export interface DriverOptions {
   readonly onView?: (v: View) => void;
   readonly onQuorum?: (q: QuorumState) => void;
   readonly clock?: Clock;
-  /** Tick period; the core asks for ≤ 10 ms. */
+  /** Tick period while the core is busy (always, without `core.nextTickMs`); ≤ 10 ms. */
   readonly tickMs?: number;
 }
 
-/** The core asks for a tick at least every 10 ms; fewer wakeups keep an idle node cheap. */
+/** The core's fast tick (while busy); idle, it is ticked at its deadlines (nextTickMs). */
 export const tickMsDefault = 10;
 /** How long sockets stay open after a leave, so that the leave packets get out. */
 export const leaveFlushMs = 50;
@@ -88,6 +93,9 @@ export class ClusterDriver {
   private readonly peers: readonly number[];
   private sockets: LinkSocket[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (monotonic ms); +Infinity when none is armed. */
+  private timerAtMs = Number.POSITIVE_INFINITY;
+  private readonly tickMs: number;
   private seq = 0;
   private busy = false;
   private readonly pending: Input[] = [];
@@ -104,6 +112,7 @@ export class ClusterDriver {
 
   private constructor(private readonly opts: DriverOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.tickMs = opts.tickMs ?? tickMsDefault;
     this.keys = new EnvelopeKeys(opts.clusterKey);
     const members = opts.protocol.nodes.map((n) => n.nodeid);
     this.peers = members.filter((n) => n !== opts.self);
@@ -138,9 +147,7 @@ export class ClusterDriver {
       }
       d.sockets.push(s.value);
     }
-    const tickMs = opts.tickMs ?? tickMsDefault;
-    d.timer = setInterval(() => d.tick(), tickMs);
-    d.tick();
+    d.tick(); // and arms the next one
     return ok(d);
   }
 
@@ -200,8 +207,9 @@ export class ClusterDriver {
   /** Stops ticking and receiving; the sockets close now, or after `closeAfterMs`. */
   stop(opts: { closeAfterMs?: number } = {}): void {
     this.stopped = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAtMs = Number.POSITIVE_INFINITY;
     const sockets = this.sockets;
     this.sockets = [];
     const close = (): void => {
@@ -233,6 +241,30 @@ export class ClusterDriver {
     this.feed({ kind: "tick" });
   }
 
+  /**
+   * Arms the timer for the core's next tick: the fast rate while it is busy, its next deadline
+   * when idle. Called after every input, since a packet or a broadcast can make it busy.
+   */
+  private arm(): void {
+    if (this.stopped) return;
+    const now = this.clock.monotonicMs();
+    const fastMs = Number.isNaN(this.lastTickMs) ? now : this.lastTickMs + this.tickMs;
+    const dueMs = this.opts.core.nextTickMs?.(this.state, now) ?? fastMs;
+    const atMs = Math.max(fastMs, dueMs);
+    if (atMs >= this.timerAtMs) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAtMs = atMs;
+    // Timers run on whole milliseconds and may fire a fraction early: round up.
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAtMs = Number.POSITIVE_INFINITY;
+        this.tick();
+      },
+      Math.max(0, Math.ceil(atMs - now)),
+    );
+  }
+
   private onDatagram(link: number, bytes: Buffer): void {
     if (this.stopped) return;
     const r = this.receiver.receive(bytes);
@@ -260,6 +292,7 @@ export class ClusterDriver {
     } finally {
       this.busy = false;
     }
+    this.arm();
   }
 
   private execute(out: Output): void {

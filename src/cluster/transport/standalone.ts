@@ -17,7 +17,7 @@ import { parseCorosyncConf } from "../config/corosync-conf.js";
 import { findLocalNode } from "../config/local-node.js";
 import { toProtocolConfig } from "../config/protocol-config.js";
 import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
-import { createNode, nodeId, step } from "../protocol/api.js";
+import { createNode, nextTickMs, nodeId, step } from "../protocol/api.js";
 import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
 import { ClusterDriver, leaveFlushMs } from "./driver.js";
 import { planLinks } from "./links.js";
@@ -132,7 +132,7 @@ async function run(
   const log: WriteStream | undefined =
     o.deliverLog === undefined ? undefined : createWriteStream(o.deliverLog, { flags: "a" });
   const driver = await ClusterDriver.start({
-    core: { createNode, step },
+    core: { createNode, step, nextTickMs },
     protocol: toProtocolConfig(config),
     self: nodeId(o.self),
     start: { incarnation, ringSeq: readNumberFile(seqFile) ?? 0 },
