@@ -18,8 +18,13 @@ export const executorLimits = {
   exitReasonCharsMax: 256,
   /** Between SIGTERM and SIGKILL to the agent's process group after a timeout. */
   killGraceMs: 1000,
-  /** After the agent exits, how long to wait for background children to release its pipes. */
-  pipeDrainMs: 100,
+  /**
+   * After the agent exits, how long to wait for background children to release its pipes.
+   * What the agent wrote before exiting is already in the pipe and read within a loop turn;
+   * the wait only matters when a child lives on (IPaddr2's send_arp runs ~1 s in the
+   * background), and then it is added to every such start: keep it short.
+   */
+  pipeDrainMs: 20,
   /** Timeout used when a request does not give one (Pacemaker's default op timeout, 20 s). */
   defaultTimeoutMs: 20_000,
   /** Longest timeout accepted for one operation (a day); larger requests are clamped. */
