@@ -45,7 +45,8 @@ export interface NodeDaemonOptions {
   readonly onExit: (code: number) => void;
 }
 
-const TICK_MS = 100;
+/** Controller timers (action timeouts, recheck) are in seconds; results flush per batch. */
+const TICK_MS = 1000;
 const CLIENT_TIMEOUT_MS = 60_000;
 
 interface Waiter {

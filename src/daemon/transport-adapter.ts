@@ -12,7 +12,13 @@ import { deriveClusterKey } from "../cluster/config/authkey.js";
 import type { LocalAddress } from "../cluster/config/local-node.js";
 import { toProtocolConfig } from "../cluster/config/protocol-config.js";
 import type { CorosyncConfig } from "../cluster/config/types.js";
-import { createNode, nodeId, type View as RingView, step } from "../cluster/protocol/api.js";
+import {
+  createNode,
+  nextTickMs,
+  nodeId,
+  type View as RingView,
+  step,
+} from "../cluster/protocol/api.js";
 import { buildClusterStatus, MemberHistory } from "../cluster/transport/cluster-status.js";
 import { ClusterDriver } from "../cluster/transport/driver.js";
 import { planLinks } from "../cluster/transport/links.js";
@@ -105,7 +111,7 @@ export class TransportLayer implements ClusterLayer {
     const incarnation = Math.max((readNumberFile(incFile) ?? 0) + 1, Date.now());
     writeNumberFileSync(incFile, incarnation);
     const d = await ClusterDriver.start({
-      core: { createNode, step },
+      core: { createNode, step, nextTickMs },
       protocol: toProtocolConfig(this.config),
       self: nodeId(this.self.id),
       start: { incarnation, ringSeq: readNumberFile(seqFile) ?? 0 },
