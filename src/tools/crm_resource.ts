@@ -24,6 +24,7 @@ import { formatResourceList } from "./_resource-list.js";
 import { operationLines } from "./_operations.js";
 import { constraintsText } from "./_constraints-list.js";
 import {
+  type Placement,
   type Resource,
   activeNodes,
   agentName,
@@ -188,8 +189,11 @@ async function dispatch(cmd: CommandName, req: Request, c: OpenedCib): Promise<n
 
 async function withResource(cmd: CommandName, req: Request, c: OpenedCib): Promise<number> {
   const rscId = req.rscId as string;
-  const rsc = findResource(resourceTree(c.cib), rscId);
-  if (rsc === undefined) return notFound(req.io, "Resource", rscId);
+  const tree = resourceTree(c.cib);
+  const rsc = findResource(tree, rscId);
+  // A clone instance number must be one the clone can have (below clone-max).
+  const instanceKnown = !/:\d+$/.test(rscId) || rawNames(c.cib, tree).includes(rscId);
+  if (rsc === undefined || !instanceKnown) return notFound(req.io, "Resource", rscId);
   switch (cmd) {
     case "locate":
       return locate(req, c.cib, rsc);
@@ -228,9 +232,7 @@ function formatResourceLine(cib: XmlElement, rsc: Resource): string {
 }
 
 function locate(req: Request, cib: XmlElement, rsc: Resource): number {
-  // Pacemaker lists a promotable clone's promoted instances after the others.
-  const found = activeNodes(cib, rsc);
-  const where = [...found.filter((p) => !p.promoted), ...found.filter((p) => p.promoted)];
+  const where = locations(cib, rsc, req.rscId as string);
   const name = req.rscId as string;
   if (where.length === 0) {
     if (!req.quiet) req.io.stderr(`resource ${name} is NOT running\n`);
@@ -277,8 +279,25 @@ function notMovable(req: Request, count: number): number {
   return ExitCode.Usage;
 }
 
+/**
+ * Where Pacemaker says a resource runs. Anonymous clone instances are numbered in status
+ * order (`rsc:0` is the first found); a clone, or its child named without a number, lists
+ * them newest first (Pacemaker prepends); `forMove` resolves such a child to `rsc:0`.
+ */
+function locations(cib: XmlElement, rsc: Resource, asked: string, forMove = false): Placement[] {
+  const found = activeNodes(cib, rsc);
+  const instance = /:(\d+)$/.exec(asked);
+  if (instance !== null && insideClone(rsc)) {
+    const one = found[Number(instance[1])];
+    return one === undefined ? [] : [one];
+  }
+  if (insideClone(rsc) && forMove) return found.slice(0, 1);
+  if (insideClone(rsc) || rsc.kind === "clone" || rsc.kind === "master") return [...found].reverse();
+  return found;
+}
+
 async function move(req: Request, c: OpenedCib, rsc: Resource): Promise<number> {
-  const where = activeNodes(c.cib, rsc);
+  const where = locations(c.cib, rsc, req.rscId as string, true);
   if (req.node === undefined) {
     if (where.length !== 1) return notMovable(req, where.length);
     return ban(req, c, rsc);
