@@ -9,6 +9,36 @@ import { findLevelEntry, LEVELS } from "./levels/table.js";
 import type { Command, Level } from "./levels/types.js";
 import { resolveName } from "./resolve.js";
 
+/** Commands of the top level that are not levels. */
+const TOP_COMMANDS = ["status"];
+
+/** crmsh's `status` options and the crm_mon flags they stand for. */
+const STATUS_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  bynode: ["-n"],
+  inactive: ["-r"],
+  failcounts: ["-f"],
+  verbose: ["-V"],
+};
+
+/**
+ * `crm status [OPTION...]`: crm_mon's one-shot status, inactive resources included unless
+ * options are given, followed by an empty line (crmsh prints crm_mon's captured output).
+ * crm_mon's failure: its own stderr lines, then `ERROR: status: crm_mon (rc=N): <stdout>`.
+ */
+async function clusterStatus(ctx: Session, args: readonly string[]): Promise<boolean> {
+  const { crmMon } = await import("../tools/crm_mon.js");
+  const flags = args.length === 0 ? ["-r"] : args.flatMap((a) => STATUS_OPTIONS[a] ?? []);
+  let stdout = "";
+  const io = { ...ctx.toolIo(), stdout: (t: string) => void (stdout += t) };
+  const rc = await crmMon(["-1", ...flags], io);
+  if (rc !== 0) {
+    ctx.error(null, `status: crm_mon (rc=${rc}): ${stdout}`);
+    return false;
+  }
+  ctx.out(`${stdout}\n`);
+  return true;
+}
+
 /** Commands every level understands (crmsh's "global" commands). */
 const GLOBALS = ["help", "quit", "exit", "bye", "up", "end", "cd", "ls"];
 
@@ -36,7 +66,7 @@ export class Dispatcher {
   }
 
   private async runTop(head: string, rest: readonly string[]): Promise<boolean> {
-    const names = LEVELS.map((l) => l.name);
+    const names = [...LEVELS.map((l) => l.name), ...TOP_COMMANDS];
     const found = resolveName(
       head,
       names.map((n) => ({ name: n, target: n })),
@@ -46,6 +76,7 @@ export class Dispatcher {
       return false;
     }
     if (found.name !== head) this.ctx.info(`"${head}" is accepted as "${found.name}"`);
+    if (found.name === "status") return clusterStatus(this.ctx, rest);
     return this.enterAndRun(found.name, rest);
   }
 
