@@ -144,7 +144,8 @@ function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSe
     then.reason ??= `colocation with ${first.rscId}`;
     changed = true;
   }
-  if (e.flags & RUNNABLE_LEFT && then.runnable && !leaveAlone) {
+  // With ONE_OR_MORE, one runnable first is enough: the count above decides.
+  if (e.flags & RUNNABLE_LEFT && !(e.flags & ONE_OR_MORE) && then.runnable && !leaveAlone) {
     const blocked = !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {
       then.runnable = false;

@@ -273,6 +273,13 @@ export class Allocator {
       return na < nb ? -1 : na > nb ? 1 : 0;
     });
     const best = candidates[0] as [string, number];
+    // A positive tie with the current node keeps the resource where it is; at score 0 the
+    // least loaded node wins (Pacemaker's observed behaviour).
+    const inClone = rsc.parent?.kind === "clone" || rsc.parent?.parent?.kind === "clone";
+    if (best[1] > 0 && current.length === 1 && !inClone) {
+      const here = candidates.find(([n]) => n === current[0]);
+      if (here && here[1] === best[1]) return here[0];
+    }
     return best[0];
   }
 

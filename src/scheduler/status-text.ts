@@ -83,7 +83,8 @@ export function primitiveState(ws: WorkingSet, r: Resource): string | undefined 
   const hist = nodes.map((n) => r.history.get(n));
   const failed = hist.some((h) => h?.failed);
   if (hist.some((h) => h?.blocked) && failed) flags.push("blocked");
-  if (hist.some((h) => h?.failureIgnored)) flags.push("failure ignored");
+  // Pacemaker marks the resource, not one node: an ignored failure anywhere shows.
+  if ([...r.history.values()].some((h) => h.failureIgnored)) flags.push("failure ignored");
   const suffix = flags.length > 0 ? ` (${flags.join(", ")})` : "";
   if (nodes.length === 0) {
     if (r.orphan) return undefined;
