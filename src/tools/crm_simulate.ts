@@ -126,6 +126,10 @@ async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
   // The live CIB: the same seam every tool uses (CIB_file/CIB_shadow/daemon socket).
   const backend = await openCib(io.env);
   const r = await backend.read();
+  // Pacemaker 2.1.5 reports an unreachable cluster as a missing input (exit 66).
+  if (!r.ok && r.error.kind === "not-connected") {
+    throw new UserError("CIB query failed: Input file not available", ExitCode.NoInput);
+  }
   if (!r.ok) {
     const detail = "detail" in r.error ? r.error.detail : r.error.kind;
     throw new UserError(`Could not connect to the CIB: ${detail}`, ExitCode.Disconnect);
@@ -171,6 +175,27 @@ function statusBlock(cib: XmlElement, now: number): string[] {
   return out;
 }
 
+/**
+ * The status as crm_simulate 2.1.5 prints it with --show-scores (its quiet text form): node
+ * groups without their label (`[ node1 node2 ]`), one line per other node, then every
+ * primitive (or clone summary) on its own line, without group or clone headers and bullets.
+ */
+function quietStatusBlock(cib: XmlElement, now: number): string[] {
+  const ws = unpack(cib, { now });
+  const unbullet = (l: string): string => l.trim().replace(/^\* /, "");
+  const nodes = renderNodeList(ws).map((l) => unbullet(l).replace(/^[A-Za-z]+: (\[ .* \])$/, "$1"));
+  const res = renderResources(ws)
+    .map(unbullet)
+    .filter((l) => !l.endsWith(":"));
+  return [...nodes, "", ...(res.length === 0 ? ["No resources"] : res)];
+}
+
+/** `crm_simulate -s` without -S/-R: quiet status, scores, then the bare summary lines. */
+function showScores(cib: XmlElement, now: number, t: ReturnType<typeof schedule>): string[] {
+  const summary = summaryLines(t).map((l) => l.trim().replace(/^\* /, ""));
+  return [...quietStatusBlock(cib, now), "", ...scoreLines(t), "", ...summary];
+}
+
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   await writeFile(tmp, text);
@@ -185,6 +210,11 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
   }
   let cib = await loadCib(f, io);
   const { now, original } = nowFor(f, cib);
+  const onlyScores = f.scores && !f.quiet && !f.run && f.explain === undefined;
+  if (onlyScores && f.injections.length === 0 && f.output === undefined) {
+    io.stdout(`${showScores(cib, now, schedule(cib, { now })).join("\n")}\n`);
+    return ExitCode.Ok;
+  }
   const out: string[] = [];
   const dateLine = original ? [`Using the original execution date of: ${formatDate(now)}`] : [];
   if (!f.quiet && f.explain === undefined) {
