@@ -29,7 +29,12 @@ async function clusterStatus(ctx: Session, args: readonly string[]): Promise<boo
   const { crmMon } = await import("../tools/crm_mon.js");
   const flags = args.length === 0 ? ["-r"] : args.flatMap((a) => STATUS_OPTIONS[a] ?? []);
   let stdout = "";
-  const io = { ...ctx.toolIo(), stdout: (t: string) => void (stdout += t) };
+  const io = {
+    ...ctx.toolIo(),
+    stdout: (t: string) => {
+      stdout += t;
+    },
+  };
   const rc = await crmMon(["-1", ...flags], io);
   if (rc !== 0) {
     ctx.error(null, `status: crm_mon (rc=${rc}): ${stdout}`);

@@ -6,8 +6,8 @@
  * Pacemaker's tool exits 0 even when the CIB cannot be read (it prints an empty value).
  */
 import { openCib } from "../cib/open.js";
-import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { intervalMs } from "../cib/verify.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { type OptionSpec, parseGlibArgs } from "./_getopt.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
@@ -107,7 +107,11 @@ function nodeStateOf(cib: XmlElement, uname: string): XmlElement | "unknown" | u
 }
 
 /** Sums the matching fail counts of one node's transient attributes. */
-function failCount(nodeState: XmlElement | undefined, name: string, wholeResource: boolean): number {
+function failCount(
+  nodeState: XmlElement | undefined,
+  name: string,
+  wholeResource: boolean,
+): number {
   let sum = 0;
   const attrs = nodeState === undefined ? undefined : firstChild(nodeState, "transient_attributes");
   for (const set of attrs === undefined ? [] : childElements(attrs, "instance_attributes")) {

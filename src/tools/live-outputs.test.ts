@@ -16,8 +16,8 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { crm } from "./crm.js";
 import { cibadmin } from "./cibadmin.js";
+import { crm } from "./crm.js";
 import { crmAttribute } from "./crm_attribute.js";
 import { crmFailcount } from "./crm_failcount.js";
 import { crmNode } from "./crm_node.js";
@@ -94,12 +94,42 @@ const CASES: readonly Case[] = [
     argv: (cib) => (cib === undefined ? ["-L", "-s"] : ["-x", cib, "-s"]),
     source: "cib-file",
   },
-  { slug: "crm_configure_show", name: "crm", tool: crm, argv: () => ["configure", "show"], source: "cib-file" },
+  {
+    slug: "crm_configure_show",
+    name: "crm",
+    tool: crm,
+    argv: () => ["configure", "show"],
+    source: "cib-file",
+  },
   { slug: "crm_status", name: "crm", tool: crm, argv: () => ["status"], source: "cib-file" },
-  { slug: "crm_node_-l", name: "crm_node", tool: crmNode, argv: () => ["-l"], source: "membership" },
-  { slug: "crm_node_-p", name: "crm_node", tool: crmNode, argv: () => ["-p"], source: "membership" },
-  { slug: "crm_node_-n", name: "crm_node", tool: crmNode, argv: () => ["-n"], source: "membership" },
-  { slug: "crm_node_-q", name: "crm_node", tool: crmNode, argv: () => ["-q"], source: "membership" },
+  {
+    slug: "crm_node_-l",
+    name: "crm_node",
+    tool: crmNode,
+    argv: () => ["-l"],
+    source: "membership",
+  },
+  {
+    slug: "crm_node_-p",
+    name: "crm_node",
+    tool: crmNode,
+    argv: () => ["-p"],
+    source: "membership",
+  },
+  {
+    slug: "crm_node_-n",
+    name: "crm_node",
+    tool: crmNode,
+    argv: () => ["-n"],
+    source: "membership",
+  },
+  {
+    slug: "crm_node_-q",
+    name: "crm_node",
+    tool: crmNode,
+    argv: () => ["-q"],
+    source: "membership",
+  },
 ];
 
 const NOT_RUNNING = "S0-not-running";
@@ -116,7 +146,13 @@ function recorded(state: string, slug: string): { body: string; exit: number } {
   lines.pop(); // the file's final newline
   const exit = Number(/^\[exit (\d+)\]$/.exec(lines.pop() ?? "")?.[1]);
   // Every output line ended with a newline before the `[exit N]` line.
-  return { body: lines.slice(1).map((l) => `${l}\n`).join(""), exit };
+  return {
+    body: lines
+      .slice(1)
+      .map((l) => `${l}\n`)
+      .join(""),
+    exit,
+  };
 }
 
 /**
@@ -126,34 +162,45 @@ function recorded(state: string, slug: string): { body: string; exit: number } {
  * SPEC.md lets pacer print plain).
  */
 function mask(text: string): string {
-  return text
-    .replace(/\x1b\[[0-9;]*m/g, "")
-    .split("\n")
-    .filter((l) => !/^Status of pacemakerd: /.test(l))
-    .map((l) =>
-      l
-        .replace(/(Last updated: ).*/, "$1<time>")
-        .replace(/(Last change: +).*/, "$1<time>")
-        .replace(/(\) at )[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4}$/, "$1<time>")
-        .replace(/\(version [^)]*\)/, "(version <v>)")
-        .replace(/dc-version=\S+/, "dc-version=<v>")
-        .replace(
-          /\b(cib-last-written|last-rc-change|exec-time|queue-time|epoch|num_updates|call-id|transition-key|transition-magic|crm_feature_set|last-failure-[^=]*|last_update|last-failure)(=")[^"]*"/g,
-          '$1$2<v>"',
-        )
-        .replace(/(name="dc-version" value=")[^"]*"/, '$1<v>"'),
-    )
-    .join("\n");
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: crmsh's colours start with ESC
+      .replace(/\x1b\[[0-9;]*m/g, "")
+      .split("\n")
+      .filter((l) => !/^Status of pacemakerd: /.test(l))
+      .map((l) =>
+        l
+          .replace(/(Last updated: ).*/, "$1<time>")
+          .replace(/(Last change: +).*/, "$1<time>")
+          .replace(/(\) at )[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4}$/, "$1<time>")
+          .replace(/\(version [^)]*\)/, "(version <v>)")
+          .replace(/dc-version=\S+/, "dc-version=<v>")
+          .replace(
+            /\b(cib-last-written|last-rc-change|exec-time|queue-time|epoch|num_updates|call-id|transition-key|transition-magic|crm_feature_set|last-failure-[^=]*|last_update|last-failure)(=")[^"]*"/g,
+            '$1$2<v>"',
+          )
+          .replace(/(name="dc-version" value=")[^"]*"/, '$1<v>"'),
+      )
+      .join("\n")
+  );
 }
 
 /** Runs a tool in-process as bin/ would: stdout and stderr into one stream, UserError → one line. */
-async function run(c: Case, argv: string[], env: Record<string, string>): Promise<{ out: string; code: number }> {
+async function run(
+  c: Case,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<{ out: string; code: number }> {
   let out = "";
   const io: ToolIo = {
     env: { ...env, TZ: "UTC" },
     cwd: dir,
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (out += t),
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      out += t;
+    },
     readStdin: async () => "",
     stdinIsTTY: false,
     stdoutIsTTY: false,
@@ -186,7 +233,9 @@ function membershipOf(state: string): Record<string, unknown> {
   const cmap = recorded(state, "corosync-cmapctl_grep").body;
   const nodelist: Member[] = [];
   for (const m of cmap.matchAll(/^nodelist\.node\.(\d+)\.name \(str\) = (\S+)$/gm)) {
-    const id = new RegExp(`^nodelist\\.node\\.${m[1]}\\.nodeid \\(u32\\) = (\\d+)$`, "m").exec(cmap);
+    const id = new RegExp(`^nodelist\\.node\\.${m[1]}\\.nodeid \\(u32\\) = (\\d+)$`, "m").exec(
+      cmap,
+    );
     nodelist.push({ id: Number(id?.[1]), name: m[2] ?? "" });
   }
   return { ok: true, self, members, nodelist, quorate };
@@ -202,7 +251,10 @@ async function serve(path: string, answer: Record<string, unknown>): Promise<voi
   await new Promise<void>((resolve) => server.listen(path, resolve));
 }
 
-async function envFor(state: string, c: Case): Promise<{ env: Record<string, string>; cib?: string }> {
+async function envFor(
+  state: string,
+  c: Case,
+): Promise<{ env: Record<string, string>; cib?: string }> {
   const none = join(dir, "no-daemon.sock");
   if (state === NOT_RUNNING) return { env: { PACER_API_SOCKET: none } };
   if (c.source === "membership") {
@@ -212,7 +264,10 @@ async function envFor(state: string, c: Case): Promise<{ env: Record<string, str
   }
   const cib = join(dir, `${state}.xml`);
   writeFileSync(cib, recorded(state, "cibadmin_-Q").body);
-  return { env: { CIB_file: cib, CIB_shadow_dir: join(dir, "shadows"), PACER_API_SOCKET: none }, cib };
+  return {
+    env: { CIB_file: cib, CIB_shadow_dir: join(dir, "shadows"), PACER_API_SOCKET: none },
+    cib,
+  };
 }
 
 function knownDifferences(): Set<string> {
