@@ -7,7 +7,7 @@ import type { CibBackend, CibError } from "../cib/backend.js";
 import { describeCibError } from "../cib/load.js";
 import { openCib } from "../cib/open.js";
 import { verifyCib } from "../cib/verify.js";
-import { type XmlElement, firstChild, getAttr, printXml, walkElements } from "../cib/xml.js";
+import { firstChild, getAttr, printXml, walkElements, type XmlElement } from "../cib/xml.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
 export interface OpenedCib {

@@ -112,11 +112,7 @@ export function banSpec(rsc: string, node: string, role: string, until?: string)
  * What --clear removes for `rsc`: the ban on each node given (every configured node when
  * none is given), then the preference. Returns the ids removed, in that order.
  */
-export function clearConstraints(
-  cib: XmlElement,
-  rsc: string,
-  nodes: readonly string[],
-): string[] {
+export function clearConstraints(cib: XmlElement, rsc: string, nodes: readonly string[]): string[] {
   const removed: string[] = [];
   for (const node of nodes) {
     const id = banId(rsc, node);
@@ -144,7 +140,8 @@ export function banWarning(rsc: string, node: string): string {
   );
 }
 
-const DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
+const DURATION =
+  /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/;
 
 /**
  * Adds an ISO 8601 duration (`PT1H`, `P1D`...) to `from`; undefined when it does not parse.
@@ -155,7 +152,11 @@ export function addDuration(from: Date, text: string): Date | undefined {
   if (m === null || text === "P" || text.endsWith("T")) return undefined;
   const n = (i: number): number => Number(m[i] ?? "0");
   const d = new Date(from.getTime());
-  d.setUTCFullYear(d.getUTCFullYear() + n(1), d.getUTCMonth() + n(2), d.getUTCDate() + 7 * n(3) + n(4));
+  d.setUTCFullYear(
+    d.getUTCFullYear() + n(1),
+    d.getUTCMonth() + n(2),
+    d.getUTCDate() + 7 * n(3) + n(4),
+  );
   d.setUTCHours(d.getUTCHours() + n(5), d.getUTCMinutes() + n(6), d.getUTCSeconds() + n(7));
   return d;
 }

@@ -45,7 +45,9 @@ function colocatedWith(w: Walk, rsc: string, pad: string): string[] {
   for (const c of constraints(w.cib, "rsc_colocation")) {
     if (getAttr(c, "with-rsc") !== rsc) continue;
     const other = getAttr(c, "rsc") ?? "";
-    out.push(`${pad}  * ${other} (score=${getAttr(c, "score") ?? ""}, id=${getAttr(c, "id") ?? ""})`);
+    out.push(
+      `${pad}  * ${other} (score=${getAttr(c, "score") ?? ""}, id=${getAttr(c, "id") ?? ""})`,
+    );
     out.push(...neighbour(w, other, `${pad}    `, "with"));
   }
   return out.length === 0 ? [] : [header(pad, `Resources colocated with ${rsc}:`), ...out];
@@ -57,7 +59,9 @@ function colocatedTo(w: Walk, rsc: string, pad: string): string[] {
   for (const c of constraints(w.cib, "rsc_colocation")) {
     if (getAttr(c, "rsc") !== rsc) continue;
     const other = getAttr(c, "with-rsc") ?? "";
-    out.push(`${pad}  * ${other} (score=${getAttr(c, "score") ?? ""}, id=${getAttr(c, "id") ?? ""})`);
+    out.push(
+      `${pad}  * ${other} (score=${getAttr(c, "score") ?? ""}, id=${getAttr(c, "id") ?? ""})`,
+    );
     out.push(...neighbour(w, other, `${pad}    `, "to"));
   }
   return out.length === 0 ? [] : [header(pad, `Resources ${rsc} is colocated with:`), ...out];

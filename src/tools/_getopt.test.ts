@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { type OptionSpec, has, lastValue, parseGlibArgs } from "./_getopt.js";
+import { has, lastValue, type OptionSpec, parseGlibArgs } from "./_getopt.js";
 
 const SPECS: readonly OptionSpec[] = [
   { long: "resource", short: "r", value: true },
@@ -26,7 +26,10 @@ describe("parseGlibArgs", () => {
   });
 
   it("reports unknown options and missing values in GLib's or getopt's words", () => {
-    assert.deepEqual(parseGlibArgs(["--bogus"], SPECS), { ok: false, error: "Unknown option --bogus" });
+    assert.deepEqual(parseGlibArgs(["--bogus"], SPECS), {
+      ok: false,
+      error: "Unknown option --bogus",
+    });
     assert.deepEqual(parseGlibArgs(["-r"], SPECS), { ok: false, error: "Missing argument for -r" });
     assert.deepEqual(parseGlibArgs(["-r"], SPECS, { style: "getopt" }), {
       ok: false,

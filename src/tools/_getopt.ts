@@ -4,7 +4,7 @@
  * options, and options may follow plain arguments. Options are returned in the order typed
  * because several tools let the last command given win.
  */
-import { type Result, err, ok } from "../shared/result.js";
+import { err, ok, type Result } from "../shared/result.js";
 
 export interface OptionSpec {
   /** The long name without dashes (`locate`). */
@@ -62,7 +62,9 @@ export function parseGlibArgs(
       }
       const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
       if (value === undefined) {
-        return err(getopt ? `option '--${name}' requires an argument` : `Missing argument for --${name}`);
+        return err(
+          getopt ? `option '--${name}' requires an argument` : `Missing argument for --${name}`,
+        );
       }
       options.push({ long: spec.long, value });
       continue;
@@ -71,7 +73,8 @@ export function parseGlibArgs(
       for (let j = 1; j < a.length; j++) {
         const c = a[j] as string;
         const spec = byShort(specs, c);
-        if (spec === undefined) return err(getopt ? `invalid option -- '${c}'` : `Unknown option -${c}`);
+        if (spec === undefined)
+          return err(getopt ? `invalid option -- '${c}'` : `Unknown option -${c}`);
         if (!spec.value) {
           options.push({ long: spec.long, value: undefined });
           continue;
@@ -79,7 +82,9 @@ export function parseGlibArgs(
         const inline = a.slice(j + 1);
         const value = inline !== "" ? inline : argv[++i];
         if (value === undefined) {
-          return err(getopt ? `option requires an argument -- '${c}'` : `Missing argument for -${c}`);
+          return err(
+            getopt ? `option requires an argument -- '${c}'` : `Missing argument for -${c}`,
+          );
         }
         options.push({ long: spec.long, value });
         break;

@@ -4,7 +4,14 @@
  * that name is updated in place wherever it is; a new one goes into the set with the default
  * id (created when missing) and gets the id `SETID-NAME`.
  */
-import { childElements, elem, getAttr, setAttr, walkElements, type XmlElement } from "../cib/xml.js";
+import {
+  childElements,
+  elem,
+  getAttr,
+  setAttr,
+  walkElements,
+  type XmlElement,
+} from "../cib/xml.js";
 
 export interface FoundNvpair {
   readonly set: XmlElement;
@@ -12,7 +19,11 @@ export interface FoundNvpair {
 }
 
 /** The first nvpair named `name` in the `setTag` sets directly under `owner`. */
-export function findNvpair(owner: XmlElement, setTag: string, name: string): FoundNvpair | undefined {
+export function findNvpair(
+  owner: XmlElement,
+  setTag: string,
+  name: string,
+): FoundNvpair | undefined {
   for (const set of childElements(owner, setTag)) {
     for (const nv of childElements(set, "nvpair")) {
       if (getAttr(nv, "name") === name) return { set, nvpair: nv };

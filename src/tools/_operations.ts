@@ -3,7 +3,7 @@
  * Pacemaker prints them from the status section's `lrm_rsc_op` entries.
  */
 import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
-import { type Resource, agentName, isDisabled, isUnmanaged, placements } from "./_resources.js";
+import { agentName, isDisabled, isUnmanaged, placements, type Resource } from "./_resources.js";
 
 const OP_STATUS: Readonly<Record<string, string>> = {
   "-1": "pending",

@@ -4,7 +4,6 @@
  */
 import type { XmlElement } from "../cib/xml.js";
 import {
-  type Resource,
   activeNodes,
   agentName,
   configuredNodes,
@@ -12,6 +11,7 @@ import {
   isUnmanaged,
   ownMeta,
   placements,
+  type Resource,
 } from "./_resources.js";
 
 function flagText(flags: readonly string[]): string {

@@ -250,7 +250,9 @@ export function rawNames(cib: XmlElement, tree: readonly Resource[]): string[] {
       continue;
     }
     const clone = cloneAncestor(r);
-    const max = Number(clone !== undefined ? (ownMeta(clone, "clone-max") ?? nodeCount) : nodeCount);
+    const max = Number(
+      clone !== undefined ? (ownMeta(clone, "clone-max") ?? nodeCount) : nodeCount,
+    );
     for (let i = 0; i < max; i++) out.push(`${r.id}:${i}`);
   }
   return out;

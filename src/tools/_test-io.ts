@@ -18,8 +18,12 @@ export function captureIo(env: Readonly<Record<string, string | undefined>>): Ca
   return {
     env,
     cwd: process.cwd(),
-    stdout: (t) => void (out += t),
-    stderr: (t) => void (err += t),
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
     readStdin: async () => "",
     stdinIsTTY: false,
     stdoutIsTTY: false,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { type Scratch, TWO_NODE_CIB, captureIo, scratchCib } from "./_test-io.js";
+import { captureIo, type Scratch, scratchCib, TWO_NODE_CIB } from "./_test-io.js";
 import { crmAttribute } from "./crm_attribute.js";
 
 let s: Scratch;
@@ -40,14 +40,26 @@ describe("crmAttribute", () => {
     await run("-N", "node1", "-n", "rack", "-v", "r1");
     await run("-N", "node1", "-n", "cpu", "-v", "4", "-z");
     const cib = s.readCib();
-    assert.match(cib, /<instance_attributes id="nodes-1">\s*<nvpair id="nodes-1-rack" name="rack" value="r1"\/>/);
-    assert.match(cib, /<utilization id="nodes-1-utilization">\s*<nvpair id="nodes-1-utilization-cpu"/);
-    assert.equal((await run("-N", "node1", "-n", "rack", "-G")).out, "scope=nodes  name=rack value=r1\n");
+    assert.match(
+      cib,
+      /<instance_attributes id="nodes-1">\s*<nvpair id="nodes-1-rack" name="rack" value="r1"\/>/,
+    );
+    assert.match(
+      cib,
+      /<utilization id="nodes-1-utilization">\s*<nvpair id="nodes-1-utilization-cpu"/,
+    );
+    assert.equal(
+      (await run("-N", "node1", "-n", "rack", "-G")).out,
+      "scope=nodes  name=rack value=r1\n",
+    );
   });
 
   it("reboot lifetime writes transient attributes in the status section", async () => {
     await run("-N", "node2", "-n", "standby", "-v", "on", "-l", "reboot");
-    assert.match(s.readCib(), /<transient_attributes id="2">\s*<instance_attributes id="status-2">/);
+    assert.match(
+      s.readCib(),
+      /<transient_attributes id="2">\s*<instance_attributes id="status-2">/,
+    );
     assert.equal(
       (await run("-N", "node2", "-n", "standby", "-l", "reboot", "-G")).out,
       "scope=status  name=standby value=on\n",

@@ -5,8 +5,8 @@
  */
 import { hostname } from "node:os";
 import { childElements, elem, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
-import { commitToolCib, readToolCib, type OpenedCib } from "./_cib-access.js";
-import { type OptionSpec, type ParsedArgs, has, lastValue, parseGlibArgs } from "./_getopt.js";
+import { commitToolCib, type OpenedCib, readToolCib } from "./_cib-access.js";
+import { has, lastValue, type OptionSpec, type ParsedArgs, parseGlibArgs } from "./_getopt.js";
 import { idsIn, uniqueId } from "./_nvset.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
@@ -99,8 +99,14 @@ interface TargetOptions {
   readonly setName: string | undefined;
 }
 
-function setTarget(scope: Scope, owners: readonly XmlElement[], tag: string, defaultId: string,
-  home: () => XmlElement, setName: string | undefined): Target {
+function setTarget(
+  scope: Scope,
+  owners: readonly XmlElement[],
+  tag: string,
+  defaultId: string,
+  home: () => XmlElement,
+  setName: string | undefined,
+): Target {
   const setId = setName ?? defaultId;
   return {
     scope,
@@ -120,13 +126,24 @@ function statusOwner(cib: XmlElement, uuid: string, uname: string): XmlElement {
   return ns;
 }
 
-function targetFor(cib: XmlElement, scope: Scope, node: { uuid: string; uname: string },
-  opts: TargetOptions): Target {
+function targetFor(
+  cib: XmlElement,
+  scope: Scope,
+  node: { uuid: string; uname: string },
+  opts: TargetOptions,
+): Target {
   const { utilization, setName } = opts;
   switch (scope) {
     case "crm_config": {
       const sec = configSection(cib, "crm_config");
-      return setTarget(scope, [sec], "cluster_property_set", "cib-bootstrap-options", () => sec, setName);
+      return setTarget(
+        scope,
+        [sec],
+        "cluster_property_set",
+        "cib-bootstrap-options",
+        () => sec,
+        setName,
+      );
     }
     case "rsc_defaults":
     case "op_defaults": {
@@ -231,7 +248,9 @@ async function run(action: Action, req: AttrRequest, c: OpenedCib): Promise<numb
       return ExitCode.NoSuch;
     }
     const shown = hit !== undefined ? (getAttr(hit, "name") ?? req.name) : req.name;
-    req.io.stdout(quiet ? `${value}\n` : `scope=${req.target.scope}  name=${shown} value=${value}\n`);
+    req.io.stdout(
+      quiet ? `${value}\n` : `scope=${req.target.scope}  name=${shown} value=${value}\n`,
+    );
     return ExitCode.Ok;
   }
   if (action === "delete") {

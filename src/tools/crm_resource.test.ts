@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { type Scratch, TWO_NODE_CIB, captureIo, scratchCib } from "./_test-io.js";
+import { captureIo, type Scratch, scratchCib, TWO_NODE_CIB } from "./_test-io.js";
 import { crmResource } from "./crm_resource.js";
 
 let s: Scratch;
@@ -48,7 +48,10 @@ describe("crmResource", () => {
     );
     const again = await run("-M", "-r", "web", "-N", "node2");
     assert.equal(again.code, 108);
-    assert.equal(again.err, "crm_resource: Error performing operation: Requested item already exists\n");
+    assert.equal(
+      again.err,
+      "crm_resource: Error performing operation: Requested item already exists\n",
+    );
   });
 
   it("bans from the current node with a warning, and clear removes both kinds", async () => {
@@ -87,12 +90,18 @@ describe("crmResource", () => {
         "name=cidr_netmask value=24\n",
     );
     const update = await run("-r", "vip", "-p", "ip", "-v", "10.0.0.1");
-    assert.equal(update.out, "Set 'vip' option: id=vip-instance_attributes-ip name=ip value=10.0.0.1\n");
+    assert.equal(
+      update.out,
+      "Set 'vip' option: id=vip-instance_attributes-ip name=ip value=10.0.0.1\n",
+    );
     assert.equal((await run("-r", "vip", "-g", "ip")).out, "10.0.0.1\n");
     const meta = await run("-r", "web", "--meta", "-p", "target-role", "-v", "Stopped");
     assert.match(meta.out, /id=web-meta_attributes-target-role set=web-meta_attributes/);
     const del = await run("-r", "web", "--meta", "-d", "target-role");
-    assert.equal(del.out, "Deleted 'web' option: id=web-meta_attributes-target-role name=target-role\n");
+    assert.equal(
+      del.out,
+      "Deleted 'web' option: id=web-meta_attributes-target-role name=target-role\n",
+    );
     const missing = await run("-r", "web", "-g", "nosuch");
     assert.equal(missing.code, 0);
     assert.equal(missing.err, "Attribute 'nosuch' not found for 'web'\n");
@@ -107,7 +116,10 @@ describe("crmResource", () => {
   it("cannot reach a missing CIB file", async () => {
     const io = captureIo({ ...s.env, CIB_file: `${s.dir}/missing.xml` });
     assert.equal(await crmResource(["-l"], io), 105);
-    assert.match(io.err(), /^crm_resource: Could not connect to the CIB: No such device or address\n/);
+    assert.match(
+      io.err(),
+      /^crm_resource: Could not connect to the CIB: No such device or address\n/,
+    );
   });
 });
 
@@ -132,7 +144,10 @@ describe("crmResource constraints and states", () => {
       );
       const io2 = captureIo(s2.env);
       await crmResource(["-a", "-r", "vip"], io2);
-      assert.match(io2.out(), /^Resources colocated with vip:\n {2}\* web \(score=INFINITY, id=col\)\n {4}\* Locations:\n/);
+      assert.match(
+        io2.out(),
+        /^Resources colocated with vip:\n {2}\* web \(score=INFINITY, id=col\)\n {4}\* Locations:\n/,
+      );
     } finally {
       s2.cleanup();
     }

@@ -4,12 +4,12 @@
  * --why, and the clean-up dry run Pacemaker does against a CIB file. Output, messages and
  * exit codes are Pacemaker 2.1.5's.
  */
-import { liveCleanup } from "./_live-cleanup.js";
-import { type XmlElement, childElements, firstChild, getAttr, printXml } from "../cib/xml.js";
-import { type OptionSpec, type ParsedArgs, has, lastValue, parseGlibArgs } from "./_getopt.js";
-import { commitToolCib, readToolCib, type OpenedCib } from "./_cib-access.js";
+
+import { childElements, firstChild, getAttr, printXml, type XmlElement } from "../cib/xml.js";
+import { commitToolCib, type OpenedCib, readToolCib } from "./_cib-access.js";
 import {
   addDuration,
+  banId,
   banSpec,
   banWarning,
   clearConstraints,
@@ -17,15 +17,14 @@ import {
   preferSpec,
   putLocation,
   removeConstraint,
-  banId,
 } from "./_cli-constraints.js";
-import { deleteNvpair, findNvpair, setNvpair } from "./_nvset.js";
-import { formatResourceList } from "./_resource-list.js";
-import { operationLines } from "./_operations.js";
 import { constraintsText } from "./_constraints-list.js";
+import { has, lastValue, type OptionSpec, type ParsedArgs, parseGlibArgs } from "./_getopt.js";
+import { liveCleanup } from "./_live-cleanup.js";
+import { deleteNvpair, findNvpair, setNvpair } from "./_nvset.js";
+import { operationLines } from "./_operations.js";
+import { formatResourceList } from "./_resource-list.js";
 import {
-  type Placement,
-  type Resource,
   activeNodes,
   agentName,
   allResources,
@@ -34,7 +33,9 @@ import {
   insideClone,
   isDisabled,
   isUnmanaged,
+  type Placement,
   primitivesOf,
+  type Resource,
   rawNames,
   resourceTree,
 } from "./_resources.js";
@@ -44,9 +45,26 @@ const TOOL = "crm_resource";
 
 /** Options that select what crm_resource does; the last one given wins. */
 const COMMANDS = [
-  "list", "list-raw", "locate", "move", "ban", "clear", "cleanup", "refresh", "why",
-  "set-parameter", "get-parameter", "delete-parameter", "query-xml", "query-xml-raw",
-  "list-operations", "list-all-operations", "constraints", "stack", "help", "version",
+  "list",
+  "list-raw",
+  "locate",
+  "move",
+  "ban",
+  "clear",
+  "cleanup",
+  "refresh",
+  "why",
+  "set-parameter",
+  "get-parameter",
+  "delete-parameter",
+  "query-xml",
+  "query-xml-raw",
+  "list-operations",
+  "list-all-operations",
+  "constraints",
+  "stack",
+  "help",
+  "version",
 ] as const;
 type CommandName = (typeof COMMANDS)[number];
 
@@ -148,8 +166,17 @@ export async function crmResource(argv: readonly string[], io: ToolIo): Promise<
     force: has(args, "force"),
   };
   const needsRsc: readonly CommandName[] = [
-    "locate", "move", "ban", "clear", "set-parameter", "get-parameter", "delete-parameter",
-    "query-xml", "query-xml-raw", "constraints", "stack",
+    "locate",
+    "move",
+    "ban",
+    "clear",
+    "set-parameter",
+    "get-parameter",
+    "delete-parameter",
+    "query-xml",
+    "query-xml-raw",
+    "constraints",
+    "stack",
   ];
   if (needsRsc.includes(cmd) && req.rscId === undefined) {
     return usageError(io, "Must supply a resource id with -r");
@@ -292,7 +319,8 @@ function locations(cib: XmlElement, rsc: Resource, asked: string, forMove = fals
     return one === undefined ? [] : [one];
   }
   if (insideClone(rsc) && forMove) return found.slice(0, 1);
-  if (insideClone(rsc) || rsc.kind === "clone" || rsc.kind === "master") return [...found].reverse();
+  if (insideClone(rsc) || rsc.kind === "clone" || rsc.kind === "master")
+    return [...found].reverse();
   return found;
 }
 
@@ -356,7 +384,13 @@ function attributeSet(req: Request): { tag: string; suffix: string } {
  * Meta and utilization attributes of a clone's child belong to the clone: Pacemaker moves
  * the change there (saying so) unless --force is given.
  */
-function attributeOwner(req: Request, rsc: Resource, tag: string, verb: string, name: string): Resource {
+function attributeOwner(
+  req: Request,
+  rsc: Resource,
+  tag: string,
+  verb: string,
+  name: string,
+): Resource {
   const parent = rsc.parent;
   if (tag === "instance_attributes" || req.force || parent === undefined) return rsc;
   if (parent.kind !== "clone" && parent.kind !== "master") return rsc;
@@ -475,7 +509,11 @@ function historyNodes(cib: XmlElement, rsc: Resource): string[] {
     });
     if (has) out.push(getAttr(ns, "uname") ?? "");
   }
-  return out.length > 0 ? out : configuredNodes(cib).map((n) => n.uname).reverse();
+  return out.length > 0
+    ? out
+    : configuredNodes(cib)
+        .map((n) => n.uname)
+        .reverse();
 }
 
 function listOperations(req: Request, cib: XmlElement): number {

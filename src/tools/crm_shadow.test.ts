@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { type Scratch, TWO_NODE_CIB, captureIo, scratchCib } from "./_test-io.js";
+import { captureIo, type Scratch, scratchCib, TWO_NODE_CIB } from "./_test-io.js";
 import { crmAttribute } from "./crm_attribute.js";
 import { crmShadow } from "./crm_shadow.js";
 
@@ -62,7 +62,10 @@ describe("crmShadow", () => {
     const d = await run(env, "--diff");
     assert.equal(d.code, 1);
     assert.match(d.out, /^Diff: --- 0\.1\.0 2\nDiff: \+\+\+ 0\.2\.0 \(null\)\n/);
-    assert.match(d.out, /\+\+ \/cib\/configuration\/crm_config\/cluster_property_set\[@id='cib-bootstrap-options'\]:  <nvpair id="cib-bootstrap-options-foo"/);
+    assert.match(
+      d.out,
+      /\+\+ \/cib\/configuration\/crm_config\/cluster_property_set\[@id='cib-bootstrap-options'\]: {2}<nvpair id="cib-bootstrap-options-foo"/,
+    );
     assert.equal((await run(s.env, "-b", "-C", "s1", "--force")).code, 0);
     assert.match(s.readCib(), /cib-bootstrap-options-foo/);
   });

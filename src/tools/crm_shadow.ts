@@ -7,27 +7,38 @@
 import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import { diffCib } from "../cib/diff.js";
+import { VALIDATE_WITH } from "../cib/document.js";
 import { openCib, withoutShadow } from "../cib/open.js";
 import {
-  type ShadowError,
   commitShadow,
   createShadow,
   deleteShadow,
   describeShadowError,
   readShadow,
   resetShadow,
+  type ShadowError,
   shadowPath,
 } from "../cib/shadow.js";
-import { VALIDATE_WITH } from "../cib/document.js";
-import { type OptionSpec, type ParsedArgs, has, lastValue, parseGlibArgs } from "./_getopt.js";
+import { has, lastValue, type OptionSpec, type ParsedArgs, parseGlibArgs } from "./_getopt.js";
 import { formatPatchset } from "./_patchset-text.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
 const TOOL = "crm_shadow";
 
 const COMMANDS = [
-  "which", "display", "edit", "diff", "file", "create", "create-empty", "commit", "delete", "reset",
-  "switch", "help", "version",
+  "which",
+  "display",
+  "edit",
+  "diff",
+  "file",
+  "create",
+  "create-empty",
+  "commit",
+  "delete",
+  "reset",
+  "switch",
+  "help",
+  "version",
 ] as const;
 type CommandName = (typeof COMMANDS)[number];
 
@@ -132,7 +143,10 @@ export async function crmShadow(argv: readonly string[], io: ToolIo): Promise<nu
   }
 }
 
-async function query(cmd: "which" | "display" | "edit" | "diff" | "file", req: Request): Promise<number> {
+async function query(
+  cmd: "which" | "display" | "edit" | "diff" | "file",
+  req: Request,
+): Promise<number> {
   const { io } = req;
   const active = io.env.CIB_shadow;
   if (active === undefined || active === "") {

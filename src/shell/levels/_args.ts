@@ -20,6 +20,9 @@ export function expectArgs(ctx: ShellContext, args: readonly string[], count: Ar
   if (min === max) takes = `exactly ${min}`;
   else if (args.length < min) takes = `at least ${min}`;
   else takes = `at most ${max}`;
-  ctx.error(ctx.cmdPath, `Expected (${count.usage}), takes ${takes} arguments (${args.length} given)`);
+  ctx.error(
+    ctx.cmdPath,
+    `Expected (${count.usage}), takes ${takes} arguments (${args.length} given)`,
+  );
   return false;
 }

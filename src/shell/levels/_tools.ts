@@ -23,9 +23,10 @@ export async function runTool(
 ): Promise<ToolRun> {
   const base = ctx.toolIo();
   let captured = "";
-  const io: ToolIo = opts.capture
-    ? { ...base, stdout: (t) => void (captured += t) }
-    : base;
+  const capture = (t: string): void => {
+    captured += t;
+  };
+  const io: ToolIo = opts.capture ? { ...base, stdout: capture } : base;
   const code = await tool(argv, io);
   return { code, stdout: captured };
 }

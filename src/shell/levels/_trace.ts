@@ -27,7 +27,9 @@ function msec(interval: string | undefined): number {
 export function findOps(rsc: XmlElement, name: string, interval?: string): XmlElement[] {
   const ops = firstChild(rsc, "operations");
   return (ops === undefined ? [] : childElements(ops, "op")).filter(
-    (o) => getAttr(o, "name") === name && (interval === undefined || msec(getAttr(o, "interval")) === msec(interval)),
+    (o) =>
+      getAttr(o, "name") === name &&
+      (interval === undefined || msec(getAttr(o, "interval")) === msec(interval)),
   );
 }
 
@@ -42,21 +44,33 @@ function setOpAttr(rsc: XmlElement, op: XmlElement, name: string, value: string 
     }
     const nv = childElements(set, "nvpair").find((n) => getAttr(n, "name") === name);
     if (nv !== undefined) nv.attrs = nv.attrs.map(([k, v]) => [k, k === "value" ? value : v]);
-    else set.children.push(elem("nvpair", { name, value, id: `${getAttr(set, "id") ?? ""}-${name}` }));
+    else
+      set.children.push(elem("nvpair", { name, value, id: `${getAttr(set, "id") ?? ""}-${name}` }));
   } else if (set !== undefined) {
-    set.children = set.children.filter((c) => !(c.type === "element" && getAttr(c, "name") === name));
+    set.children = set.children.filter(
+      (c) => !(c.type === "element" && getAttr(c, "name") === name),
+    );
     if (childElements(set).length === 0) op.children = op.children.filter((c) => c !== set);
   }
   const ops = operationsOf(rsc);
   ops.children = [...ops.children.filter((c) => c !== op), op];
 }
 
-function addTraceOp(rsc: XmlElement, name: string, interval: string, dir: string | undefined): void {
+function addTraceOp(
+  rsc: XmlElement,
+  name: string,
+  interval: string,
+  dir: string | undefined,
+): void {
   const rscId = getAttr(rsc, "id") ?? "";
   const id = `${rscId}-${name}-${interval}`;
-  const nvs = [elem("nvpair", { name: "trace_ra", value: "1", id: `${id}-instance_attributes-trace_ra` })];
+  const nvs = [
+    elem("nvpair", { name: "trace_ra", value: "1", id: `${id}-instance_attributes-trace_ra` }),
+  ];
   if (dir !== undefined) {
-    nvs.push(elem("nvpair", { name: "trace_dir", value: dir, id: `${id}-instance_attributes-trace_dir` }));
+    nvs.push(
+      elem("nvpair", { name: "trace_dir", value: dir, id: `${id}-instance_attributes-trace_dir` }),
+    );
   }
   const op = elem("op", { name, interval, id }, [
     elem("instance_attributes", { id: `${id}-instance_attributes` }, nvs),
@@ -125,7 +139,11 @@ function untraceOp(rsc: XmlElement, op: XmlElement): void {
 }
 
 /** Removes tracing; returns an error message (crmsh's words) or undefined. */
-export function removeTrace(rsc: XmlElement, op: string | undefined, interval: string | undefined): string | undefined {
+export function removeTrace(
+  rsc: XmlElement,
+  op: string | undefined,
+  interval: string | undefined,
+): string | undefined {
   const rscId = getAttr(rsc, "id") ?? "";
   if (op === undefined) {
     for (const o of childElements(operationsOf(rsc), "op").filter(hasTrace)) untraceOp(rsc, o);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { type Scratch, TWO_NODE_CIB, captureIo, scratchCib } from "../../tools/_test-io.js";
+import { captureIo, type Scratch, scratchCib, TWO_NODE_CIB } from "../../tools/_test-io.js";
 import { crm } from "../run.js";
 import { multicolumn } from "./cib.js";
 
@@ -24,7 +24,10 @@ describe("cib level", () => {
     assert.ok(existsSync(join(s.dir, "shadow", "shadow.s1")));
     await run("cib", "new", "s2");
     assert.equal((await run("cib", "list")).out, "s1        s2        \n");
-    assert.equal((await run("cib", "delete", "s1")).err, "INFO: cib.delete: s1 shadow CIB deleted\n");
+    assert.equal(
+      (await run("cib", "delete", "s1")).err,
+      "INFO: cib.delete: s1 shadow CIB deleted\n",
+    );
     const missing = await run("cib", "delete", "s1");
     assert.equal(missing.code, 1);
   });
@@ -47,7 +50,9 @@ describe("cib level", () => {
 
   it("multicolumn pads to the widest name, except at the end of a full row", () => {
     assert.deepEqual(multicolumn(["s1", "s2"], 80), ["s1        s2        "]);
-    assert.deepEqual(multicolumn(["aaaaaaaaaaaa", "b"], 80), [`aaaaaaaaaaaa${" ".repeat(4)}b${" ".repeat(15)}`]);
+    assert.deepEqual(multicolumn(["aaaaaaaaaaaa", "b"], 80), [
+      `aaaaaaaaaaaa${" ".repeat(4)}b${" ".repeat(15)}`,
+    ]);
     assert.deepEqual(multicolumn(["a", "b", "c"], 20), ["a         b", "c         "]);
   });
 });
@@ -77,7 +82,10 @@ describe("resource level", () => {
 
   it("stop sets target-role; an unknown resource changes nothing", async () => {
     assert.equal((await run("resource", "stop", "web")).code, 0);
-    assert.match(s.readCib(), /id="web-meta_attributes-target-role" name="target-role" value="Stopped"/);
+    assert.match(
+      s.readCib(),
+      /id="web-meta_attributes-target-role" name="target-role" value="Stopped"/,
+    );
     const before = s.readCib();
     const r = await run("resource", "start", "web", "nosuch");
     assert.equal(r.err, "ERROR: Resource not found: nosuch\n");
@@ -93,16 +101,19 @@ describe("resource level", () => {
 describe("node level", () => {
   it("attribute set/show/delete goes through crm_attribute", async () => {
     await run("node", "attribute", "node1", "set", "rack", "r1");
-    assert.equal((await run("node", "attribute", "node1", "show", "rack")).out, "scope=nodes  name=rack value=r1\n");
     assert.equal(
-      (await run("node", "show", "node1")).out,
-      "node1(1): member\n\track=r1\n",
+      (await run("node", "attribute", "node1", "show", "rack")).out,
+      "scope=nodes  name=rack value=r1\n",
     );
+    assert.equal((await run("node", "show", "node1")).out, "node1(1): member\n\track=r1\n");
   });
 
   it("standby uses crmsh's ids; an unknown node is refused", async () => {
     assert.equal((await run("node", "standby", "node1")).err, "INFO: standby node node1\n");
-    assert.match(s.readCib(), /<nvpair id="num-1-instance_attributes-standby" name="standby" value="on"\/>/);
+    assert.match(
+      s.readCib(),
+      /<nvpair id="num-1-instance_attributes-standby" name="standby" value="on"\/>/,
+    );
     const r = await run("node", "standby", "nosuch");
     assert.equal(r.code, 1);
     assert.equal(r.err, 'ERROR: node.standby: Node "nosuch" is not a cluster node\n');
@@ -110,7 +121,10 @@ describe("node level", () => {
 
   it("maintenance then ready", async () => {
     await run("node", "maintenance", "node2");
-    assert.match(s.readCib(), /<nvpair id="nodes-2-maintenance" name="maintenance" value="true"\/>/);
+    assert.match(
+      s.readCib(),
+      /<nvpair id="nodes-2-maintenance" name="maintenance" value="true"\/>/,
+    );
     await run("node", "ready", "node2");
     assert.match(s.readCib(), /<nvpair id="nodes-2-maintenance" name="maintenance" value="off"\/>/);
   });
@@ -120,7 +134,10 @@ describe("resource trace", () => {
   it("adds trace ops for start and stop and removes them again", async () => {
     const t = await run("resource", "trace", "web");
     assert.equal(t.code, 0);
-    assert.match(t.err, /INFO: Trace for web is written to \/var\/lib\/heartbeat\/trace_ra\/apache\n/);
+    assert.match(
+      t.err,
+      /INFO: Trace for web is written to \/var\/lib\/heartbeat\/trace_ra\/apache\n/,
+    );
     assert.match(s.readCib(), /<op name="start" interval="0" id="web-start-0">/);
     assert.match(s.readCib(), /id="web-stop-0-instance_attributes-trace_ra"/);
     assert.equal((await run("resource", "untrace", "web")).err, "INFO: Stop tracing web\n");

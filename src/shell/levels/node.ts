@@ -55,9 +55,10 @@ const showCommand: Command = {
     const states = nodeStates(session.cib);
     const byName = (list: XmlElement[], n: string): XmlElement | undefined =>
       list.find((x) => getAttr(x, "uname") === n);
-    const names = args.length > 0
-      ? [args[0] as string]
-      : [...new Set([...configured, ...states].map((x) => getAttr(x, "uname") ?? ""))].sort();
+    const names =
+      args.length > 0
+        ? [args[0] as string]
+        : [...new Set([...configured, ...states].map((x) => getAttr(x, "uname") ?? ""))].sort();
     for (const name of names) {
       const cfg = byName(configured, name);
       const state = byName(states, name);
@@ -164,7 +165,11 @@ const readyCommand: Command = {
 };
 
 /** The nodes named on a standby/online line; every one must be in the CIB. */
-function namedNodes(ctx: ShellContext, cib: XmlElement, words: readonly string[]): string[] | undefined {
+function namedNodes(
+  ctx: ShellContext,
+  cib: XmlElement,
+  words: readonly string[],
+): string[] | undefined {
   if (words.length === 0) return [ctx.hostname];
   for (const w of words) {
     if (findCibNode(cib, w) === undefined) {
@@ -218,7 +223,9 @@ function putStandby(cib: XmlElement, node: XmlElement, reboot: boolean): void {
   }
   let set = childElements(owner, "instance_attributes")[0];
   if (set === undefined) {
-    set = elem("instance_attributes", { id: fixId(`${getAttr(owner, "id") ?? ""}-instance_attributes`) });
+    set = elem("instance_attributes", {
+      id: fixId(`${getAttr(owner, "id") ?? ""}-instance_attributes`),
+    });
     owner.children.push(set);
   }
   const nvId = fixId(`${getAttr(set, "id") ?? ""}-standby`);
@@ -294,8 +301,12 @@ function removeNode(cib: XmlElement, name: string): void {
   for (const parent of [nodes, status]) {
     if (parent === undefined) continue;
     parent.children = parent.children.filter(
-      (c) => !(c.type === "element" && (c.name === "node" || c.name === "node_state") &&
-        getAttr(c, "uname") === name),
+      (c) =>
+        !(
+          c.type === "element" &&
+          (c.name === "node" || c.name === "node_state") &&
+          getAttr(c, "uname") === name
+        ),
     );
   }
 }
@@ -332,7 +343,8 @@ const deleteCommand: Command = {
       ctx.info(`proceeding with node ${name} removal`);
     }
     // Dropping the node from the controller's caches (crm_node -R) needs the controller.
-    if ("rc" in members) ctx.io.stderr("error: Could not connect to controller: Connection refused\n");
+    if ("rc" in members)
+      ctx.io.stderr("error: Could not connect to controller: Connection refused\n");
     removeNode(session.cib, name);
     if (!(await session.commit())) return false;
     ctx.info(`node ${name} deleted`);
@@ -376,7 +388,10 @@ const clearstateCommand: Command = {
       return false;
     }
     // Confirming a node down is the fencer's job (stonith_admin --confirm), which needs a cluster.
-    ctx.error(ctx.cmdPath, `cannot confirm ${name} down: stonith_admin --confirm needs a running cluster`);
+    ctx.error(
+      ctx.cmdPath,
+      `cannot confirm ${name} down: stonith_admin --confirm needs a running cluster`,
+    );
     return false;
   },
 };

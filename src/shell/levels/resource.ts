@@ -9,14 +9,14 @@ import {
   firstChild,
   getAttr,
   printXml,
-  type XmlElement,
   walkElements,
+  type XmlElement,
 } from "../../cib/xml.js";
 import { findNvpair, setNvpair } from "../../tools/_nvset.js";
 import { crmResource } from "../../tools/crm_resource.js";
 import { expectArgs } from "./_args.js";
-import { TRACE_DIR_DEFAULT, addTrace, removeTrace } from "./_trace.js";
 import { cibNodes, clusterMembers, readSessionCib, runTool } from "./_tools.js";
+import { addTrace, removeTrace, TRACE_DIR_DEFAULT } from "./_trace.js";
 import type { Command, Level, ShellContext } from "./types.js";
 
 const RESOURCE_TAGS = new Set(["primitive", "group", "clone", "master", "bundle"]);
@@ -70,17 +70,24 @@ function dropNvpairs(el: XmlElement, doomed: readonly XmlElement[]): void {
 /** Meta sets left without nvpairs disappear, as crmsh cleans them up. */
 function dropEmptyMetaSets(el: XmlElement): void {
   el.children = el.children.filter(
-    (c) => !(c.type === "element" && c.name === "meta_attributes" &&
-      childElements(c, "nvpair").length === 0 && c.children.length === 0),
+    (c) =>
+      !(
+        c.type === "element" &&
+        c.name === "meta_attributes" &&
+        childElements(c, "nvpair").length === 0 &&
+        c.children.length === 0
+      ),
   );
-  for (const c of el.children) if (c.type === "element" && RESOURCE_TAGS.has(c.name)) dropEmptyMetaSets(c);
+  for (const c of el.children)
+    if (c.type === "element" && RESOURCE_TAGS.has(c.name)) dropEmptyMetaSets(c);
 }
 
 /** Children of a group (or a cloned group) that set `name` themselves. */
 function childrenWith(target: XmlElement, name: string): XmlElement[] {
-  const inner = target.name === "clone" || target.name === "master"
-    ? childElements(target).find((c) => RESOURCE_TAGS.has(c.name))
-    : target;
+  const inner =
+    target.name === "clone" || target.name === "master"
+      ? childElements(target).find((c) => RESOURCE_TAGS.has(c.name))
+      : target;
   if (inner === undefined || inner.name !== "group") return [];
   return childElements(inner, "primitive").filter((p) => metaNvpairs(p, name).length > 0);
 }
@@ -118,8 +125,11 @@ async function setDeepMeta(
     }
   };
   if (conflicting !== undefined) {
-    await override(conflicting, (id) =>
-      `'${name}' conflicts with '${conflicting}' attribute. Remove '${conflicting}' for child resource ${id}?`);
+    await override(
+      conflicting,
+      (id) =>
+        `'${name}' conflicts with '${conflicting}' attribute. Remove '${conflicting}' for child resource ${id}?`,
+    );
   }
   await override(name, (id) => `Do you want to override '${name}' for child resource ${id}?`);
   if (conflicting !== undefined && metaNvpairs(target, conflicting).length > 0) {
@@ -136,13 +146,19 @@ async function setDeepMeta(
   const id = getAttr(target, "id") ?? "";
   const sets = childElements(target, "meta_attributes");
   if (sets.length === 0) {
-    setNvpair(target, "meta_attributes", name, value, { defaultSetId: `${id}-meta_attributes`, root });
+    setNvpair(target, "meta_attributes", name, value, {
+      defaultSetId: `${id}-meta_attributes`,
+      root,
+    });
     // crmsh writes a container's meta attributes before its children.
     if (target.name !== "primitive") moveMetaFirst(target);
     return;
   }
   for (const set of sets) {
-    setNvpair(target, "meta_attributes", name, value, { defaultSetId: getAttr(set, "id") ?? "", root });
+    setNvpair(target, "meta_attributes", name, value, {
+      defaultSetId: getAttr(set, "id") ?? "",
+      root,
+    });
   }
 }
 
@@ -170,7 +186,10 @@ async function setMeta(
     targets.push(el);
   }
   const before = printXml(session.cib);
-  const resources = firstChild(firstChild(session.cib, "configuration") ?? session.cib, "resources");
+  const resources = firstChild(
+    firstChild(session.cib, "configuration") ?? session.cib,
+    "resources",
+  );
   for (const el of targets) await setDeepMeta(ctx, resources ?? session.cib, el, name, value);
   return printXml(session.cib) === before ? true : session.commit();
 }
@@ -250,7 +269,10 @@ interface MoveArgs {
 }
 
 /** `RSC [NODE] [LIFETIME] [force]`: words are told apart by what they look like. */
-async function parseMoveArgs(ctx: ShellContext, args: readonly string[]): Promise<MoveArgs | undefined> {
+async function parseMoveArgs(
+  ctx: ShellContext,
+  args: readonly string[],
+): Promise<MoveArgs | undefined> {
   const session = await readSessionCib(ctx);
   if (session === undefined) return undefined;
   const nodes = new Set(cibNodes(session.cib).map((n) => getAttr(n, "uname") ?? ""));
@@ -354,7 +376,8 @@ function attributeCommand(name: string, summary: string, usage: string, flags: s
     summary,
     help: `usage: ${name} <rsc> set|delete|show <${usage}> [<value>]\n\n${summary}.`,
     async handler(ctx, args) {
-      if (!expectArgs(ctx, args, { min: 3, max: 4, usage: `rsc cmd ${usage} [value]` })) return false;
+      if (!expectArgs(ctx, args, { min: 3, max: 4, usage: `rsc cmd ${usage} [value]` }))
+        return false;
       const [rsc, cmd, attr, value] = args as [string, string, string, string | undefined];
       const line = `${name} ${args.join(" ")}`;
       const bad = (why: string): boolean => {
@@ -394,7 +417,15 @@ function promoteCommand(name: "promote" | "demote"): Command {
       }
       // crmsh 4.4 still writes the pre-2.1 role names.
       const role = name === "promote" ? "Master" : "Slave";
-      const argv = ["--meta", "--resource", rsc, "--set-parameter", "target-role", "--parameter-value", role];
+      const argv = [
+        "--meta",
+        "--resource",
+        rsc,
+        "--set-parameter",
+        "target-role",
+        "--parameter-value",
+        role,
+      ];
       return (await runTool(ctx, crmResource, argv)).code === 0;
     },
   };
@@ -407,8 +438,12 @@ function isPromotable(el: XmlElement): boolean {
   return /^(true|yes|on|1)$/i.test((v && getAttr(v.nvpair, "value")) ?? "");
 }
 
-function toolPassThrough(name: string, summary: string, usage: string,
-  build: (args: readonly string[]) => string[] | undefined): Command {
+function toolPassThrough(
+  name: string,
+  summary: string,
+  usage: string,
+  build: (args: readonly string[]) => string[] | undefined,
+): Command {
   return {
     name,
     summary,
@@ -542,7 +577,11 @@ const traceCommand: Command = {
     const rscId = args[0] as string;
     const t = await traceTarget(ctx, rscId);
     if (t === undefined) return false;
-    const parent = parentResource(firstChild(firstChild(t.session.cib, "configuration") ?? t.session.cib, "resources") ?? t.session.cib, t.el);
+    const parent = parentResource(
+      firstChild(firstChild(t.session.cib, "configuration") ?? t.session.cib, "resources") ??
+        t.session.cib,
+      t.el,
+    );
     const promotable = parent !== undefined && isPromotable(parent);
     const problem = addTrace(t.el, { op, interval, dir, promotable });
     if (problem !== undefined) {
@@ -551,7 +590,9 @@ const traceCommand: Command = {
     }
     if (!(await t.session.commit())) return false;
     const type = getAttr(t.el, "type") ?? "";
-    ctx.info(`Trace for ${rscId}${op !== undefined ? `:${op}` : ""} is written to ${TRACE_DIR_DEFAULT}/${type}`);
+    ctx.info(
+      `Trace for ${rscId}${op !== undefined ? `:${op}` : ""} is written to ${TRACE_DIR_DEFAULT}/${type}`,
+    );
     if (op !== undefined && op !== "monitor") {
       ctx.info(`Trace set, restart ${rscId} to trace the ${op} operation`);
     } else {
@@ -602,7 +643,8 @@ const failcountCommand: Command = {
     }
     const { crmAttribute } = await import("../../tools/crm_attribute.js");
     const base = ["-t", "status", "-N", node, "-n", `fail-count-${rsc}`];
-    if (cmd === "show") return (await runTool(ctx, crmAttribute, ["-G", ...base, "-d", "0"])).code === 0;
+    if (cmd === "show")
+      return (await runTool(ctx, crmAttribute, ["-G", ...base, "-d", "0"])).code === 0;
     if (cmd === "delete" || (cmd === "set" && value === "0")) {
       return (await runTool(ctx, crmAttribute, ["-D", ...base])).code === 0;
     }
@@ -622,8 +664,12 @@ export const level: Level = {
     "All (or almost all) commands are implemented with the CRM tools\nsuch as crm_resource(8).",
   commands: [
     banCommand,
-    toolPassThrough("cleanup", "Cleanup resource status", "[<rsc>] [<node>] [force]",
-      rscNodeArgs("--cleanup")),
+    toolPassThrough(
+      "cleanup",
+      "Cleanup resource status",
+      "[<rsc>] [<node>] [force]",
+      rscNodeArgs("--cleanup"),
+    ),
     clearCommand,
     constraintsCommand,
     promoteCommand("demote"),
@@ -633,13 +679,21 @@ export const level: Level = {
     singleMetaCommand("manage", "Put a resource into managed mode", "is-managed", "true"),
     attributeCommand("meta", "Manage a meta attribute", "attr", ["--meta"]),
     moveCommand,
-    toolPassThrough("operations", "Show active resource operations", "[<rsc>] [<node>]",
-      rscNodeArgs("--list-operations")),
+    toolPassThrough(
+      "operations",
+      "Show active resource operations",
+      "[<rsc>] [<node>]",
+      rscNodeArgs("--list-operations"),
+    ),
     attributeCommand("param", "Manage a parameter of a resource", "param", []),
     promoteCommand("promote"),
     restartCommand,
-    toolPassThrough("refresh", "Recheck current resource status and drop failure history",
-      "[<rsc>] [<node>] [force]", rscNodeArgs("--refresh")),
+    toolPassThrough(
+      "refresh",
+      "Recheck current resource status and drop failure history",
+      "[<rsc>] [<node>] [force]",
+      rscNodeArgs("--refresh"),
+    ),
     metaCommand("start", "Start resources", "target-role", "Started"),
     statusCommand,
     metaCommand("stop", "Stop resources", "target-role", "Stopped"),
