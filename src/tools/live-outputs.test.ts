@@ -41,6 +41,8 @@ interface Case {
   /** argv given the CIB file (undefined in S0-not-running: the live form). */
   readonly argv: (cib: string | undefined) => string[];
   readonly source: "cib-file" | "membership";
+  /** Tells apart two forms of one captured command (e.g. `-L` with CIB_file, and `-x FILE`). */
+  readonly form?: string;
 }
 
 const CASES: readonly Case[] = [
@@ -93,6 +95,23 @@ const CASES: readonly Case[] = [
     tool: crmSimulate,
     argv: (cib) => (cib === undefined ? ["-L", "-s"] : ["-x", cib, "-s"]),
     source: "cib-file",
+  },
+  // The captured command as typed: with CIB_file set, -L reads that file (as Pacemaker's does).
+  {
+    slug: "crm_verify_-L_-V",
+    name: "crm_verify",
+    tool: crmVerify,
+    argv: () => ["-L", "-V"],
+    source: "cib-file",
+    form: "CIB_file",
+  },
+  {
+    slug: "crm_simulate_-L_-s",
+    name: "crm_simulate",
+    tool: crmSimulate,
+    argv: () => ["-L", "-s"],
+    source: "cib-file",
+    form: "CIB_file",
   },
   {
     slug: "crm_configure_show",
@@ -270,6 +289,11 @@ async function envFor(
   };
 }
 
+/** `state slug` or `state slug form`: a line of known-differences.txt. */
+function caseKey(state: string, c: Case): string {
+  return c.form === undefined ? `${state} ${c.slug}` : `${state} ${c.slug} ${c.form}`;
+}
+
 function knownDifferences(): Set<string> {
   const text = readFileSync(new URL("known-differences.txt", testdata), "utf8");
   return new Set(
@@ -285,9 +309,11 @@ const known = knownDifferences();
 describe("live outputs of Pacemaker 2.1.5 and crmsh 4.4.1", () => {
   for (const state of STATES) {
     for (const c of CASES) {
-      const key = `${state} ${c.slug}`;
+      const key = caseKey(state, c);
       const listed = known.has(key);
-      it(`${c.slug.replace(/_/g, " ")} in ${state}${listed ? " (known difference)" : ""}`, async () => {
+      const form = c.form === undefined ? "" : ` (${c.form})`;
+      const title = `${c.slug.replace(/_/g, " ")}${form} in ${state}`;
+      it(`${title}${listed ? " (known difference)" : ""}`, async () => {
         const want = recorded(state, c.slug);
         const { env, cib } = await envFor(state, c);
         const got = await run(c, c.argv(state === NOT_RUNNING ? undefined : cib), env);
@@ -303,7 +329,7 @@ describe("live outputs of Pacemaker 2.1.5 and crmsh 4.4.1", () => {
   }
 
   it("lists only cases that exist in known-differences.txt", () => {
-    const keys = new Set(STATES.flatMap((s) => CASES.map((c) => `${s} ${c.slug}`)));
+    const keys = new Set(STATES.flatMap((s) => CASES.map((c) => caseKey(s, c))));
     for (const k of known) assert.ok(keys.has(k), `known-differences.txt: no such case: ${k}`);
   });
 });
