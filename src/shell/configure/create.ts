@@ -284,14 +284,27 @@ function applyNode(state: ConfigureState, def: NodeDef): boolean {
 
 /** What to type instead of re-creating an existing object (shown to people at a terminal). */
 function existingIdHint(def: CrmObject): string | undefined {
-  if (def.type !== "primitive" && def.type !== "group" && def.type !== "clone" && def.type !== "ms") {
-    return "id" in def ? `to change it: crm configure edit ${def.id} (or delete it first)` : undefined;
+  if (
+    def.type !== "primitive" &&
+    def.type !== "group" &&
+    def.type !== "clone" &&
+    def.type !== "ms"
+  ) {
+    return "id" in def
+      ? `to change it: crm configure edit ${def.id} (or delete it first)`
+      : undefined;
   }
-  const meta = def.parts.filter((p) => p.kind === "meta").flatMap((p) => (p as { nv: [string, string | null][] }).nv);
+  const meta = def.parts
+    .filter((p) => p.kind === "meta")
+    .flatMap((p) => (p as { nv: [string, string | null][] }).nv);
   if (meta.length === 0) return `to change it: crm configure edit ${def.id}`;
   const cmds = meta.map(([n, v]) => `crm resource meta ${def.id} set ${n} ${v ?? ""}`.trim());
   const role = meta.find(([n]) => n === "target-role")?.[1];
-  const alt = role === "Stopped" ? ` (or: crm resource stop ${def.id})`
-    : role === "Started" ? ` (or: crm resource start ${def.id})` : "";
+  const alt =
+    role === "Stopped"
+      ? ` (or: crm resource stop ${def.id})`
+      : role === "Started"
+        ? ` (or: crm resource start ${def.id})`
+        : "";
   return `to change its meta attributes: ${cmds.join("; ")}${alt}`;
 }

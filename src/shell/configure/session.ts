@@ -8,7 +8,7 @@ import { describeCibError } from "../../cib/load.js";
 import { childElements, cloneElement, elem, firstChild, type XmlElement } from "../../cib/xml.js";
 import type { ShellContext } from "../levels/types.js";
 import { semanticChecks } from "./checks.js";
-import { relayVerify } from "./verify-relay.js";
+import { relayVerify, schemaCheck } from "./verify-relay.js";
 
 export interface ConfigureState {
   backend: CibBackend;
@@ -119,7 +119,9 @@ export async function commitState(
   // crmsh verifies a commit (crm_verify, then its semantic checks) only when the new
   // configuration has resources.
   const withResources = hasResources(state.work);
-  const verified = withResources ? await relayVerify(ctx, state.work) : true;
+  const verified = withResources
+    ? await relayVerify(ctx, state.work)
+    : await schemaCheck(ctx, state.work);
   const checked = withResources ? semanticChecks(ctx, state) : true;
   const force = opts.force === true || ctx.force;
   if ((!verified || !checked) && !force) return false;

@@ -37,3 +37,18 @@ export async function verifyLines(cib: XmlElement): Promise<VerifyLine[]> {
     text,
   }));
 }
+
+/**
+ * Without resources crmsh does not run crm_verify, but Pacemaker still refuses a CIB that
+ * breaks the schema when it is written. Checks only that stage; reports its findings.
+ */
+export async function schemaCheck(ctx: ShellContext, cib: XmlElement): Promise<boolean> {
+  const { formatVerifyMessage, verifyCib } = await import("../../cib/verify.js");
+  const report = verifyCib(cib);
+  if (report.schemaValid) return true;
+  for (const m of report.messages) {
+    if (m.schema !== undefined) ctx.error(null, formatVerifyMessage(m, { kind: "pipe" }));
+  }
+  ctx.error(null, "Call failed: Update does not conform to the configured schema");
+  return false;
+}
