@@ -16,7 +16,7 @@ export function orderClone(set: ActionSet, _ws: WorkingSet, _alloc: Allocation, 
   for (const inst of clone.children) {
     orderResources(set, clone, "start", inst, "start", 0);
     for (const a of inst.kind === "primitive" ? set.ofRsc(inst.id, "start") : [pseudoAction(set, inst, "running")]) {
-      set.order(start, a, 0);
+      set.order(start, a, RUNNABLE_LEFT);
       set.order(a, running, RUNNABLE_LEFT | ONE_OR_MORE);
     }
     for (const a of inst.kind === "primitive" ? set.ofRsc(inst.id, "stop") : [pseudoAction(set, inst, "stopped")]) {

@@ -63,7 +63,14 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
 /** Whether the action's resource is active on the action's node now. */
 function isActiveOn(ws: WorkingSet, a: Action): boolean {
   if (a.task === "stop") return true;
-  if (!a.rsc || a.node === undefined) return false;
+  if (!a.rsc) return false;
+  if (a.node === undefined) {
+    // A collective's pseudo-action: active when any of its primitives runs somewhere.
+    if (a.rsc.kind === "primitive") return false;
+    return allPrimitives(a.rsc).some((p) =>
+      [...p.history.values()].some((h) => h.role !== "Stopped" && ws.nodeByName.get(h.node)?.online === true),
+    );
+  }
   const h = a.rsc.history.get(a.node);
   return h !== undefined && h.role !== "Stopped" && ws.nodeByName.get(a.node)?.online === true;
 }
