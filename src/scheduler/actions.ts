@@ -98,6 +98,17 @@ function describe(a: Action): string {
  * optional to required and from runnable to unrunnable once.
  */
 export function propagate(set: ActionSet, isActiveOn: (a: Action) => boolean): void {
+  // Which actions are required is settled before runnability spreads, so a reason names
+  // the change that came first ("required X start" rather than "unrunnable X start").
+  propagatePass(set, isActiveOn, true);
+  propagatePass(set, isActiveOn, false);
+}
+
+function propagatePass(
+  set: ActionSet,
+  isActiveOn: (a: Action) => boolean,
+  requiredOnly: boolean,
+): void {
   const queue: Action[] = [...set.actions];
   const queued = new Set<Action>(queue);
   const push = (a: Action) => {
@@ -111,20 +122,27 @@ export function propagate(set: ActionSet, isActiveOn: (a: Action) => boolean): v
   while (queue.length > 0 && steps++ < limit) {
     const a = queue.shift() as Action;
     queued.delete(a);
-    for (const e of set.outEdges.get(a) ?? []) if (applyForward(e, isActiveOn, set)) push(e.then);
+    for (const e of set.outEdges.get(a) ?? []) {
+      if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);
+    }
     for (const e of set.inEdges.get(a) ?? []) {
-      if (applyForward(e, isActiveOn, set)) push(e.then);
+      if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);
       if (applyBackward(e, isActiveOn)) push(e.first);
     }
     for (const e of set.outEdges.get(a) ?? []) if (applyBackward(e, isActiveOn)) push(e.first);
   }
 }
 
-function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSet): boolean {
+function applyForward(
+  e: Edge,
+  isActiveOn: (a: Action) => boolean,
+  set: ActionSet,
+  requiredOnly = false,
+): boolean {
   const { first, then } = e;
   let changed = false;
   const leaveAlone = e.flags & ASYMMETRICAL && then.optional && isActiveOn(then);
-  if (e.flags & ONE_OR_MORE && then.runnable) {
+  if (e.flags & ONE_OR_MORE && then.runnable && !requiredOnly) {
     const minimum = Number(then.meta.get("minimum") ?? "1");
     const ready = (set.inEdges.get(then) ?? []).filter(
       (x) => x.flags & ONE_OR_MORE && x.first.runnable && (x.first.node !== undefined || x.first.pseudo),
@@ -139,6 +157,7 @@ function applyForward(e: Edge, isActiveOn: (a: Action) => boolean, set: ActionSe
     then.reason ??= `required ${describe(first)}`;
     changed = true;
   }
+  if (requiredOnly) return changed;
   if (e.flags & COLOCATED && then.runnable && !first.runnable && first.node !== undefined) {
     then.runnable = false;
     then.reason ??= `colocation with ${first.rscId}`;

@@ -13,7 +13,13 @@ function attrScore(a: Allocator, inst: Resource, node: string): Score | undefine
   if (!n) return undefined;
   let total: Score | undefined;
   for (const p of instancePrimitives(inst)) {
-    const v = n.attrs.get(`master-${p.id}`) ?? n.attrs.get(`master-${p.baseId}`);
+    // The name the instance was known by on this node (its history) comes first: anonymous
+    // instances are renumbered when the status is read, their attributes are not.
+    const known = p.history.get(node)?.lrmId;
+    const v =
+      (known === undefined ? undefined : n.attrs.get(`master-${known}`)) ??
+      n.attrs.get(`master-${p.id}`) ??
+      n.attrs.get(`master-${p.baseId}`);
     if (v !== undefined) total = addScores(total ?? 0, parseScore(v, 0));
   }
   return total;
