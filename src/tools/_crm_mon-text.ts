@@ -77,6 +77,8 @@ function byNode(m: MonModel): string[] {
 }
 
 function migrationSummary(m: MonModel): string[] {
+  // Pacemaker walks the online nodes and prints the header with the first one: none, no header.
+  if (![...m.ws.nodes].some((n) => n.online)) return [];
   const out = ["", "Migration Summary:"];
   let node = "";
   for (const f of m.failCounts) {

@@ -260,7 +260,8 @@ export function monXml(
     .map((r) => resource(m, r, o.inactive))
     .filter((x): x is XmlElement => x !== undefined);
   if (res.length > 0) kids.push(elem("resources", {}, res));
-  kids.push(nodeHistory(m));
+  // Pacemaker opens <node_history> at the first online node: with none online, no element.
+  if ([...m.ws.nodes].some((n) => n.online)) kids.push(nodeHistory(m));
   const f = failures(m);
   if (f) kids.push(f);
   kids.push(elem("status", { code: "0", message: "OK" }));

@@ -20,6 +20,7 @@ import { cibadmin } from "./cibadmin.js";
 import { crm } from "./crm.js";
 import { crmAttribute } from "./crm_attribute.js";
 import { crmFailcount } from "./crm_failcount.js";
+import { crmMon } from "./crm_mon.js";
 import { crmNode } from "./crm_node.js";
 import { crmResource } from "./crm_resource.js";
 import { crmSimulate } from "./crm_simulate.js";
@@ -121,6 +122,24 @@ const CASES: readonly Case[] = [
     source: "cib-file",
   },
   { slug: "crm_status", name: "crm", tool: crm, argv: () => ["status"], source: "cib-file" },
+  ...(
+    [
+      ["crm_mon_-1", ["-1"]],
+      ["crm_mon_-1_-V", ["-1", "-V"]],
+      ["crm_mon_--one-shot_-V", ["--one-shot", "-V"]],
+      ["crm_mon_-1_-n", ["-1", "-n"]],
+      ["crm_mon_-1_-r_-f", ["-1", "-r", "-f"]],
+      ["crm_mon_--output-as=xml", ["--output-as=xml"]],
+    ] as const
+  ).map(
+    ([slug, argv]): Case => ({
+      slug,
+      name: "crm_mon",
+      tool: crmMon,
+      argv: () => [...argv],
+      source: "cib-file",
+    }),
+  ),
   {
     slug: "crm_node_-l",
     name: "crm_node",
@@ -186,10 +205,11 @@ function mask(text: string): string {
       // biome-ignore lint/suspicious/noControlCharactersInRegex: crmsh's colours start with ESC
       .replace(/\x1b\[[0-9;]*m/g, "")
       .split("\n")
-      .filter((l) => !/^Status of pacemakerd: /.test(l))
+      .filter((l) => !/^Status of pacemakerd: |^ {2}<pacemakerd /.test(l))
       .map((l) =>
         l
           .replace(/(Last updated: ).*/, "$1<time>")
+          .replace(/(<last_(?:update|change) time=")[^"]*"/, '$1<time>"')
           .replace(/(Last change: +).*/, "$1<time>")
           .replace(/(\) at )[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d [\d:]{8} \d{4}$/, "$1<time>")
           .replace(/\(version [^)]*\)/, "(version <v>)")
