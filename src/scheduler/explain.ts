@@ -38,6 +38,16 @@ function explainPrimitive(t: Transition, p: Resource): string[] {
   if (start && !start.runnable && start.reason && next !== undefined) {
     out.push(`  Why: its start is blocked (${start.reason}).`);
   }
+  for (const h of p.history.values()) {
+    if (h.failed) {
+      out.push(`  it failed on ${h.node} (${h.failedTask ?? "an operation"}; on-fail=${h.onFail ?? "restart"})${h.blocked ? ", which blocks it there" : ""}`);
+    }
+    if (h.notInstalled) out.push(`  its agent is not installed on ${h.node}`);
+  }
+  const o = t.ws.options;
+  if (!o.haveQuorum && o.noQuorumPolicy !== "ignore") {
+    out.push(`  the partition has no quorum (no-quorum-policy=${o.noQuorumPolicy})`);
+  }
   for (const n of t.alloc.notes.get(p) ?? []) {
     out.push(`  ${formatScore(n.score)} on ${n.node}: ${n.why}`);
   }

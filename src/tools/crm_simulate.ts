@@ -140,7 +140,8 @@ async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
 function parseOrFail(text: string, file: string): XmlElement {
   const r = parseXml(text, file);
   if (!r.ok) {
-    throw new UserError(`${file}:${r.error.line}:${r.error.col}: ${r.error.detail}`, ExitCode.DataErr);
+    const detail = r.error.detail.replace(/^\d+:\d+:\s*/, "");
+    throw new UserError(`${file}:${r.error.line}:${r.error.col}: ${detail}`, ExitCode.DataErr);
   }
   if (r.value.name !== "cib") {
     throw new UserError(`${file}: root element is <${r.value.name}>, expected <cib>`, ExitCode.DataErr);
