@@ -3,6 +3,7 @@
 // with CIB_SCHED_ORACLE=1, Pacemaker's scheduler regression inputs (slow: 258 CIBs), where
 // a floor of identical outputs guards against regressions. Skipped without crm_verify or
 // without ../shared (a fresh clone outside the workspace).
+import { sharedDir } from "../testing/shared-dir.js";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,7 +15,7 @@ import { formatVerifyReport, verifyCib } from "./verify.js";
 import { parseXml, type XmlElement } from "./xml.js";
 
 process.env.TZ = "UTC";
-const SHARED = join(dirname(fileURLToPath(import.meta.url)), "../../../shared");
+const SHARED = sharedDir();
 const CASES = join(SHARED, "crmsh/cases");
 const SCHED = join(SHARED, "pcmk-scheduler/cases");
 const hasCrmVerify = spawnSync("crm_verify", ["--version"]).status === 0;
