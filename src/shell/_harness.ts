@@ -44,7 +44,11 @@ export class Scratch {
     return readFileSync(this.cibPath, "utf8");
   }
 
-  async crm(argv: readonly string[], stdin = ""): Promise<CrmRun> {
+  async crm(
+    argv: readonly string[],
+    stdin = "",
+    extraEnv: Readonly<Record<string, string>> = {},
+  ): Promise<CrmRun> {
     let stdout = "";
     let stderr = "";
     const io: ToolIo = {
@@ -53,6 +57,7 @@ export class Scratch {
         CIB_file: this.cibPath,
         CIB_shadow_dir: join(this.dir, "shadow"),
         CIB_shadow: undefined,
+        ...extraEnv,
       },
       cwd: this.dir,
       stdout: (t) => {

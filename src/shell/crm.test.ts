@@ -325,3 +325,18 @@ describe("crm scripts with random lines", () => {
     );
   });
 });
+
+describe("crm configure edit", () => {
+  it("replaces the edited objects and deletes the ones removed from the text", async () => {
+    const s = new Scratch();
+    await s.crm(
+      ["configure"],
+      "primitive a ocf:pacemaker:Dummy op monitor interval=10s\nlocation l1 a 10: node1\n",
+    );
+    const editor = "sed -i -e 's/interval=10s/interval=20s/' -e '/^location/d'";
+    const r = await s.crm(["configure", "edit"], "", { EDITOR: editor });
+    assert.equal(r.code, 0, r.stderr);
+    const shown = await s.crm(["configure", "show", "type:primitive", "type:location"]);
+    assert.equal(shown.stdout, "primitive a ocf:pacemaker:Dummy \\\n\top monitor interval=20s\n");
+  });
+});

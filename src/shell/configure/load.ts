@@ -49,22 +49,8 @@ export async function loadFile(
   const text = await readSource(ctx, path);
   if (text === undefined) return false;
   if (asXml) return loadXml(ctx, state, text, path, method);
-  const lines: string[][] = [];
-  for (const [n, line] of logicalLines(text)) {
-    const t = line.trim();
-    if (t === "" || t.startsWith("#")) continue;
-    const words = tokenize(t);
-    if (!words.ok) {
-      ctx.error(null, `${path}:${n}: ${words.error.detail}`);
-      return false;
-    }
-    const kw = words.value[0] ?? "";
-    if (kw !== "xml" && !(OBJECT_KEYWORDS as readonly string[]).includes(kw)) {
-      ctx.error(null, `${path}:${n}: ${kw}: not a configuration object`);
-      return false;
-    }
-    lines.push(words.value);
-  }
+  const lines = definitionLines(ctx, text, path);
+  if (lines === undefined) return false;
   if (method !== "update") {
     eraseAll(state, false);
     eraseAll(state, true);
@@ -73,6 +59,45 @@ export async function loadFile(
   for (const words of lines) {
     if (words[0] === "xml") ok = xmlCommand(ctx, state, words.slice(1)) && ok;
     else ok = applyDefinition(ctx, state, words, method === "update") && ok;
+  }
+  return ok;
+}
+
+/** The object definitions of a crm text (comments and blank lines skipped). */
+export function definitionLines(
+  ctx: ShellContext,
+  text: string,
+  path: string,
+): string[][] | undefined {
+  const lines: string[][] = [];
+  for (const [n, line] of logicalLines(text)) {
+    const t = line.trim();
+    if (t === "" || t.startsWith("#")) continue;
+    const words = tokenize(t);
+    if (!words.ok) {
+      ctx.error(null, `${path}:${n}: ${words.error.detail}`);
+      return undefined;
+    }
+    const kw = words.value[0] ?? "";
+    if (kw !== "xml" && !(OBJECT_KEYWORDS as readonly string[]).includes(kw)) {
+      ctx.error(null, `${path}:${n}: ${kw}: not a configuration object`);
+      return undefined;
+    }
+    lines.push(words.value);
+  }
+  return lines;
+}
+
+/** Applies definitions over existing objects (`load update`, `edit`). */
+export function applyDefinitions(
+  ctx: ShellContext,
+  state: ConfigureState,
+  lines: string[][],
+): boolean {
+  let ok = true;
+  for (const words of lines) {
+    if (words[0] === "xml") ok = xmlCommand(ctx, state, words.slice(1)) && ok;
+    else ok = applyDefinition(ctx, state, words, true) && ok;
   }
   return ok;
 }

@@ -4,6 +4,7 @@
  */
 import { getAttr, setAttr } from "../../cib/xml.js";
 import { createObject } from "../configure/create.js";
+import { editObjects } from "../configure/edit.js";
 import {
   addMonitor,
   deleteObjects,
@@ -181,6 +182,12 @@ const COMMANDS: Command[] = [
     handler: (ctx, args) => withState(ctx, (state) => modgroup(ctx, state, args)),
   },
   {
+    name: "edit",
+    summary: "Edit CIB objects",
+    help: "usage: edit [<id> ...]\nOpens the objects in crm syntax in $EDITOR; the result replaces them.",
+    handler: (ctx, args) => withState(ctx, (state) => editObjects(ctx, state, args)),
+  },
+  {
     name: "monitor",
     summary: "Add monitor operation to a primitive",
     help: "usage: monitor <rsc>[:<role>] <interval>[:<timeout>]",
@@ -271,7 +278,6 @@ export const level: Level = {
     "cib",
     "cibstatus",
     "default-timeouts",
-    "edit",
     "fencing_topology",
     "filter",
     "graph",
