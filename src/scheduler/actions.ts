@@ -154,7 +154,8 @@ function applyForward(
   }
   if (e.flags & IMPLIES_THEN && !first.optional && then.optional && first.runnable && !leaveAlone) {
     then.optional = false;
-    then.reason ??= `required ${describe(first)}`;
+    // A resource's own stop-before-start edge is not a reason worth naming.
+    if (first.rscId !== then.rscId) then.reason ??= `required ${describe(first)}`;
     changed = true;
   }
   if (requiredOnly) return changed;

@@ -67,6 +67,13 @@ function isActive(inst: Resource): boolean {
   return instancePrimitives(inst).some((p) => currentNodes(p).length > 0);
 }
 
+function bannedWhereActive(a: Allocator, inst: Resource): boolean {
+  const lead = instanceLead(inst);
+  const cur = lead ? currentNodes(lead) : [];
+  if (!lead || cur.length !== 1) return false;
+  return (a.weightsOf(lead).get(cur[0] as string) ?? 0) < 0;
+}
+
 export function assignClone(a: Allocator, clone: Resource): void {
   if (a.cloneState.has(clone)) return;
   a.cloneState.set(clone, "busy");
@@ -99,7 +106,14 @@ export function assignClone(a: Allocator, clone: Resource): void {
     if (!open().has(node) || !a.prefersCurrent(lead, node, open())) continue;
     place(inst, new Set([node]));
   }
-  for (const inst of byNumber) {
+  // Then the others in number order, anonymous instances banned from their node last: one
+  // is not moved while another instance can start in its place.
+  const banned = (i: Resource) => bannedWhereActive(a, i);
+  const displacedLast = settings?.unique ? byNumber : [
+    ...byNumber.filter((i) => !banned(i)),
+    ...byNumber.filter((i) => banned(i)),
+  ];
+  for (const inst of displacedLast) {
     const lead = instanceLead(inst);
     if (lead && !a.alloc.assigned.has(lead)) place(inst, open());
   }

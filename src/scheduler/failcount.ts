@@ -14,11 +14,20 @@ export function failCount(rsc: Resource, node: NodeInfo): Score {
     const rest = k.slice("fail-count-".length);
     const hash = rest.indexOf("#");
     const name = hash >= 0 ? rest.slice(0, hash) : rest;
-    if (!names.has(name)) continue;
+    if (!names.has(name) && !anonymousInstanceName(rsc, name)) continue;
     if (hash >= 0 && ignoredOp(rsc, rest.slice(hash + 1))) continue;
     total = addScores(total, parseScore(v, 0));
   }
   return total;
+}
+
+/** Anonymous clone instances are renumbered freely: `base:N` counts for every instance. */
+function anonymousInstanceName(rsc: Resource, name: string): boolean {
+  let clone = rsc.parent;
+  while (clone && clone.kind !== "clone") clone = clone.parent;
+  if (!clone || clone.clone?.unique) return false;
+  const colon = name.lastIndexOf(":");
+  return colon > 0 && name.slice(0, colon) === rsc.baseId && /^\d+$/.test(name.slice(colon + 1));
 }
 
 /** Failures of an operation configured with on-fail=ignore do not count. */

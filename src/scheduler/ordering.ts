@@ -87,10 +87,7 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
     return;
   }
   const oneOrMore = 0;
-  const flags = mandatory
-    ? (thenAct === "stop" || thenAct === "demote" ? IMPLIES_THEN : IMPLIES_THEN | RUNNABLE_LEFT) |
-      oneOrMore
-    : 0;
+  const flags = mandatory ? IMPLIES_THEN | RUNNABLE_LEFT | oneOrMore : 0;
   orderResources(set, first, o.firstAction, then, thenAct, flags | (o.symmetrical ? 0 : ASYMMETRICAL));
   if (!o.symmetrical) return;
   const fi = INVERSE[o.firstAction];

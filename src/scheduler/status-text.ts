@@ -97,8 +97,9 @@ export function primitiveState(ws: WorkingSet, r: Resource): string | undefined 
   const orphan = r.orphan ? "ORPHANED " : "";
   if (nodes.length > 1) return `${orphan}${word} [ ${nodes.join(" ")} ]${suffix}`;
   const node = nodes[0] as string;
-  const unclean = ws.nodeByName.get(node)?.unclean ? " (UNCLEAN)" : "";
-  return `${orphan}${word} ${node}${unclean}${suffix}`;
+  if (ws.nodeByName.get(node)?.unclean) flags.unshift("UNCLEAN");
+  const all = flags.length > 0 ? ` (${flags.join(", ")})` : "";
+  return `${orphan}${word} ${node}${all}`;
 }
 
 /** @example renderResources(ws) // ["* rsc1\t(ocf:pacemaker:Dummy):\t Started node1"] */
