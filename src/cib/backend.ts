@@ -10,8 +10,13 @@ import type { Result } from "../shared/result.js";
 import type { XmlElement } from "./xml.js";
 
 export type CibError =
-  | { readonly kind: "xml-syntax"; readonly file: string; readonly line: number;
-      readonly col: number; readonly detail: string }
+  | {
+      readonly kind: "xml-syntax";
+      readonly file: string;
+      readonly line: number;
+      readonly col: number;
+      readonly detail: string;
+    }
   | { readonly kind: "not-found"; readonly what: string; readonly hint: string }
   | { readonly kind: "io"; readonly path: string; readonly detail: string }
   | { readonly kind: "invalid"; readonly detail: string }

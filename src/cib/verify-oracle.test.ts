@@ -3,7 +3,7 @@
 // with CIB_SCHED_ORACLE=1, Pacemaker's scheduler regression inputs (slow: 258 CIBs), where
 // a floor of identical outputs guards against regressions. Skipped without crm_verify or
 // without ../shared (a fresh clone outside the workspace).
-import { sharedDir } from "../testing/shared-dir.js";
+
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedDir } from "../testing/shared-dir.js";
 import { formatVerifyReport, verifyCib } from "./verify.js";
 import { parseXml, type XmlElement } from "./xml.js";
 

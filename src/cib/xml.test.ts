@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { type XmlElement, elem, parseXml, printXml } from "./xml.js";
+import { elem, parseXml, printXml, type XmlElement } from "./xml.js";
 
 const nameArb = fc.stringMatching(/^[a-z][a-z0-9_-]{0,8}$/);
 const valueArb = fc.string({ maxLength: 12 });
 function elementArb(depth: number): fc.Arbitrary<XmlElement> {
-  const children: fc.Arbitrary<XmlElement[]> = depth === 0 ? fc.constant<XmlElement[]>([]) : fc.array(elementArb(depth - 1), { maxLength: 3 });
+  const children: fc.Arbitrary<XmlElement[]> =
+    depth === 0 ? fc.constant<XmlElement[]>([]) : fc.array(elementArb(depth - 1), { maxLength: 3 });
   return fc
     .record({
       name: nameArb,
@@ -30,8 +31,10 @@ describe("printXml", () => {
     );
   });
   it("prints empty elements self-closed with attributes in order", () => {
-    assert.equal(printXml(elem("nvpair", { id: "x", name: "n", value: 'a"b' })),
-      '<nvpair id="x" name="n" value="a&quot;b"/>\n');
+    assert.equal(
+      printXml(elem("nvpair", { id: "x", name: "n", value: 'a"b' })),
+      '<nvpair id="x" name="n" value="a&quot;b"/>\n',
+    );
   });
 });
 

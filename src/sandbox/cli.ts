@@ -47,7 +47,11 @@ function modeFile(env: ToolIo["env"]): string {
 
 function currentMode(env: ToolIo["env"]): Mode {
   // Inside a node (exec sets both): the sandbox that node belongs to, whatever else is up.
-  if (env.PACER_SANDBOX_NODE && env.PACER_SANDBOX_DIR && existsSync(join(env.PACER_SANDBOX_DIR, "plan.json"))) {
+  if (
+    env.PACER_SANDBOX_NODE &&
+    env.PACER_SANDBOX_DIR &&
+    existsSync(join(env.PACER_SANDBOX_DIR, "plan.json"))
+  ) {
     return { loopback: false, dir: env.PACER_SANDBOX_DIR };
   }
   try {
@@ -63,7 +67,10 @@ function parseNodeCount(args: readonly string[]): number {
   if (i < 0) return 2;
   const n = Number(args[i + 1]);
   if (!Number.isInteger(n) || n < 1 || n > 8) {
-    throw new UserError(`--nodes takes a number from 1 to 8, got '${args[i + 1] ?? ""}'`, ExitCode.Usage);
+    throw new UserError(
+      `--nodes takes a number from 1 to 8, got '${args[i + 1] ?? ""}'`,
+      ExitCode.Usage,
+    );
   }
   return n;
 }
@@ -92,13 +99,15 @@ async function up(args: readonly string[], io: ToolIo): Promise<number> {
 function loopbackOf(mode: Mode): LoopbackSandbox {
   let count = 0;
   while (existsSync(join(mode.dir, `node${count + 1}`))) count++;
-  if (count === 0) throw new UserError("no sandbox is up; run 'pacer sandbox up' first", ExitCode.NotRunning);
+  if (count === 0)
+    throw new UserError("no sandbox is up; run 'pacer sandbox up' first", ExitCode.NotRunning);
   return new LoopbackSandbox(layoutLoopback(mode.dir, count, 15405), REPO_ROOT);
 }
 
 async function exec(args: readonly string[], io: ToolIo, mode: Mode): Promise<number> {
   const [node, sep, ...rest] = args;
-  if (node === undefined) throw new UserError("exec needs a node name, e.g. 'exec node1 -- crm_mon -1'", ExitCode.Usage);
+  if (node === undefined)
+    throw new UserError("exec needs a node name, e.g. 'exec node1 -- crm_mon -1'", ExitCode.Usage);
   const cmd = sep === "--" ? rest : sep === undefined ? [] : [sep, ...rest];
   if (mode.loopback) {
     const sb = loopbackOf(mode);
@@ -126,9 +135,17 @@ async function scp(args: readonly string[], io: ToolIo, mode: Mode): Promise<num
     const dest = destRaw === "" || destRaw.endsWith("/") ? `${destRaw || "."}/${base}` : destRaw;
     const data = readFileSync(f);
     const argv = new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).execArgv(host, [
-      "/bin/sh", "-c", 'if [ -d "$1" ]; then d="$1/$2"; else d="$1"; fi; cat > "$d" && chmod 0400 "$d"', "scp", dest, base,
+      "/bin/sh",
+      "-c",
+      'if [ -d "$1" ]; then d="$1/$2"; else d="$1"; fi; cat > "$d" && chmod 0400 "$d"',
+      "scp",
+      dest,
+      base,
     ]);
-    const r = spawnSync(argv[0] as string, argv.slice(1), { input: data, stdio: ["pipe", "inherit", "inherit"] });
+    const r = spawnSync(argv[0] as string, argv.slice(1), {
+      input: data,
+      stdio: ["pipe", "inherit", "inherit"],
+    });
     if (r.status !== 0) return ExitCode.Error;
     io.stdout(`${base}${" ".repeat(Math.max(1, 40 - base.length))}100%  ${data.length}B\n`);
   }
@@ -146,10 +163,13 @@ function status(io: ToolIo, mode: Mode): number {
   }
   const sb = new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT });
   const plan = sb.plan();
-  if (!plan) throw new UserError("no sandbox is up; run 'pacer sandbox up' first", ExitCode.NotRunning);
+  if (!plan)
+    throw new UserError("no sandbox is up; run 'pacer sandbox up' first", ExitCode.NotRunning);
   for (const n of plan.nodes) {
     const holder = sb.holderPid(n.name);
-    io.stdout(`${n.name}: ${holder === undefined ? "down" : "up"} (namespace ${n.ns}) ${n.publicIp} / ${n.privateIp}\n`);
+    io.stdout(
+      `${n.name}: ${holder === undefined ? "down" : "up"} (namespace ${n.ns}) ${n.publicIp} / ${n.privateIp}\n`,
+    );
   }
   return ExitCode.Ok;
 }
@@ -173,7 +193,8 @@ export async function sandboxCli(argv: readonly string[], io: ToolIo): Promise<n
       case "cut":
       case "heal": {
         const id = Number(/^node(\d+)$/.exec(args[0] ?? "")?.[1]);
-        if (!Number.isInteger(id)) throw new UserError(`${cmd} needs a node name like node1`, ExitCode.Usage);
+        if (!Number.isInteger(id))
+          throw new UserError(`${cmd} needs a node name like node1`, ExitCode.Usage);
         new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).cut(id, cmd === "heal");
         return ExitCode.Ok;
       }
@@ -187,7 +208,10 @@ export async function sandboxCli(argv: readonly string[], io: ToolIo): Promise<n
         io.stdout(USAGE);
         return cmd === undefined ? ExitCode.Usage : ExitCode.Ok;
       default:
-        throw new UserError(`unknown sandbox command '${cmd}'; run 'pacer sandbox --help'`, ExitCode.Usage);
+        throw new UserError(
+          `unknown sandbox command '${cmd}'; run 'pacer sandbox --help'`,
+          ExitCode.Usage,
+        );
     }
   } catch (e) {
     if (e instanceof SandboxError) throw new UserError(e.message, ExitCode.Error);

@@ -8,12 +8,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { apiRequest } from "../cib/live-backend.js";
-import { type XmlElement, getAttr, parseXml } from "../cib/xml.js";
+import { getAttr, parseXml, type XmlElement } from "../cib/xml.js";
 import { activeResources } from "../controller/history.js";
 import { findNodeState } from "../controller/status.js";
 import { ExitCode, type ToolIo, UserError } from "../tools/tool-io.js";
@@ -60,7 +60,10 @@ class Demo {
   readonly names: string[];
   private alive: Set<string>;
 
-  constructor(dir: string, readonly io: ToolIo) {
+  constructor(
+    dir: string,
+    readonly io: ToolIo,
+  ) {
     this.sb = new LoopbackSandbox(layoutLoopback(dir, 3, RING_PORT, NET), REPO_ROOT);
     this.names = this.sb.layout.nodes.map((n) => n.name);
     this.alive = new Set(this.names);
@@ -80,8 +83,11 @@ class Demo {
       if (!cib) continue;
       return this.names.find((n) => {
         const ns = findNodeState(cib, n);
-        return ns !== undefined && getAttr(ns, "crmd") === "online" &&
-          activeResources(cib, n).includes(rsc);
+        return (
+          ns !== undefined &&
+          getAttr(ns, "crmd") === "online" &&
+          activeResources(cib, n).includes(rsc)
+        );
       });
     }
     return undefined;
@@ -90,18 +96,25 @@ class Demo {
   async waitJoined(): Promise<void> {
     const end = Date.now() + SETTLE_TIMEOUT_MS;
     while (Date.now() < end) {
-      const st = await Promise.all([...this.alive].map((n) =>
-        apiRequest(this.sb.envFor(n), { op: "controller-status" }, { timeoutMs: 1000 })));
+      const st = await Promise.all(
+        [...this.alive].map((n) =>
+          apiRequest(this.sb.envFor(n), { op: "controller-status" }, { timeoutMs: 1000 }),
+        ),
+      );
       if (st.every((s) => s.ok && s.value.joined === true)) return;
       await sleep(100);
     }
-    throw new UserError("the demo cluster did not form within 60 s; see the logs in " +
-      `${this.sb.layout.dir}/node*/pacer.log`, ExitCode.Error);
+    throw new UserError(
+      "the demo cluster did not form within 60 s; see the logs in " +
+        `${this.sb.layout.dir}/node*/pacer.log`,
+      ExitCode.Error,
+    );
   }
 
   crm(args: string[]): void {
     const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "crm"), ...args], {
-      encoding: "utf8", env: { ...process.env, ...this.sb.envFor([...this.alive][0] as string) },
+      encoding: "utf8",
+      env: { ...process.env, ...this.sb.envFor([...this.alive][0] as string) },
     });
     this.io.stdout(`  $ crm ${args.join(" ")}\n`);
     if (r.status !== 0) {
@@ -113,7 +126,8 @@ class Demo {
   view(): void {
     const via = [...this.alive][0] as string;
     const r = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "crm_mon"), "-1"], {
-      encoding: "utf8", env: { ...process.env, ...this.sb.envFor(via) },
+      encoding: "utf8",
+      env: { ...process.env, ...this.sb.envFor(via) },
     });
     const text = r.status === 0 ? r.stdout : `crm_mon failed: ${(r.stderr || r.stdout).trim()}\n`;
     this.io.stdout(`${text.replace(/\n+$/, "").replace(/^/gm, "  | ")}\n\n`);
@@ -152,10 +166,14 @@ async function waitFor<T>(what: string, ms: number, f: () => Promise<T | undefin
 }
 
 export async function demoCli(argv: readonly string[], io: ToolIo): Promise<number> {
-  const { values } = parseArgs({ args: [...argv], strict: true, options: {
-    once: { type: "boolean", default: false },
-    dir: { type: "string" },
-  } });
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      once: { type: "boolean", default: false },
+      dir: { type: "string" },
+    },
+  });
   const dir = values.dir ?? join(io.env.TMPDIR ?? "/tmp", `pacer-demo-${process.getuid?.() ?? 0}`);
   const demo = new Demo(dir, io);
   const stop = () => demo.sb.stopAll();
@@ -177,28 +195,59 @@ async function run(demo: Demo, io: ToolIo, once: boolean): Promise<number> {
   const t0 = Date.now();
   for (const n of demo.names) demo.sb.start(n);
   await demo.waitJoined();
-  io.stdout(`1. cluster formed in ${((Date.now() - t0) / 1000).toFixed(2)} s\n\n2. configure a web service behind a floating address (${VIP}):\n`);
+  io.stdout(
+    `1. cluster formed in ${((Date.now() - t0) / 1000).toFixed(2)} s\n\n2. configure a web service behind a floating address (${VIP}):\n`,
+  );
   demo.crm(["configure", "property", "stonith-enabled=false"]);
-  demo.crm(["configure", "primitive", "vip", "ocf:pacer:LoopbackIP", "params", `ip=${VIP}`,
-    "op", "monitor", "interval=2s"]);
-  demo.crm(["configure", "primitive", "web", "ocf:pacer:WebServer", "params", `address=${VIP}`,
-    `port=${HTTP_PORT}`, "op", "monitor", "interval=2s"]);
+  demo.crm([
+    "configure",
+    "primitive",
+    "vip",
+    "ocf:pacer:LoopbackIP",
+    "params",
+    `ip=${VIP}`,
+    "op",
+    "monitor",
+    "interval=2s",
+  ]);
+  demo.crm([
+    "configure",
+    "primitive",
+    "web",
+    "ocf:pacer:WebServer",
+    "params",
+    `address=${VIP}`,
+    `port=${HTTP_PORT}`,
+    "op",
+    "monitor",
+    "interval=2s",
+  ]);
   demo.crm(["configure", "group", "website", "vip", "web"]);
   const first = await waitFor("the web service to answer", SETTLE_TIMEOUT_MS, async () =>
-    servedBy(await httpGet(VIP, HTTP_PORT, 500), demo.names));
+    servedBy(await httpGet(VIP, HTTP_PORT, 500), demo.names),
+  );
   io.stdout(`\n3. http://${VIP}:${HTTP_PORT}/ answers from ${first}:\n`);
   demo.view();
-  io.stdout(`4. crash ${first} (SIGKILL of its daemon and its services), probing every ${PROBE_INTERVAL_MS} ms...\n`);
+  io.stdout(
+    `4. crash ${first} (SIGKILL of its daemon and its services), probing every ${PROBE_INTERVAL_MS} ms...\n`,
+  );
   const tKill = Date.now();
   demo.crash(first);
-  const survivor = await waitFor("the service to answer from a survivor", FAILOVER_TIMEOUT_MS,
+  const survivor = await waitFor(
+    "the service to answer from a survivor",
+    FAILOVER_TIMEOUT_MS,
     async () => {
       const by = servedBy(await httpGet(VIP, HTTP_PORT, 200), demo.names);
       return by !== undefined && by !== first ? by : undefined;
-    });
+    },
+  );
   const failoverS = (Date.now() - tKill) / 1000;
-  io.stdout(`\n5. failover: the service answers from ${survivor} ${failoverS.toFixed(3)} s after the crash\n`);
-  io.stdout("   (Pacemaker + Corosync at Debian's defaults: ~8 s for a VIP; see docs/performance.md)\n\n");
+  io.stdout(
+    `\n5. failover: the service answers from ${survivor} ${failoverS.toFixed(3)} s after the crash\n`,
+  );
+  io.stdout(
+    "   (Pacemaker + Corosync at Debian's defaults: ~8 s for a VIP; see docs/performance.md)\n\n",
+  );
   demo.view();
   if (once) return ExitCode.Ok;
   io.stdout("the cluster keeps running; the view refreshes every 2 s. Ctrl-C to stop.\n");

@@ -48,7 +48,9 @@ export function layoutLoopback(
 /** corosync.conf for loopback unicast; token timings left at pacer's defaults. */
 export function loopbackCorosyncConf(layout: LoopbackLayout, clusterName = "pacer-demo"): string {
   const nodes = layout.nodes
-    .map((n) => `\tnode {\n\t\tname: ${n.name}\n\t\tnodeid: ${n.id}\n\t\tring0_addr: ${n.addr}\n\t}`)
+    .map(
+      (n) => `\tnode {\n\t\tname: ${n.name}\n\t\tnodeid: ${n.id}\n\t\tring0_addr: ${n.addr}\n\t}`,
+    )
     .join("\n");
   return `totem {
 \tversion: 2
@@ -87,9 +89,20 @@ export class LoopbackSandbox {
   }
 
   nodeArgv(n: LoopbackNode): string[] {
-    return [join(this.repoRoot, "bin", "pacer"), "node", "--config", n.configPath,
-      "--authkey", join(n.dir, "authkey"), "--state-dir", join(n.dir, "state"),
-      "--name", n.name, "--api-socket", n.socketPath];
+    return [
+      join(this.repoRoot, "bin", "pacer"),
+      "node",
+      "--config",
+      n.configPath,
+      "--authkey",
+      join(n.dir, "authkey"),
+      "--state-dir",
+      join(n.dir, "state"),
+      "--name",
+      n.name,
+      "--api-socket",
+      n.socketPath,
+    ];
   }
 
   /** Starts node `name`; `detached` lets it outlive this process (`pacer sandbox up`). */

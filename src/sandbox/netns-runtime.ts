@@ -7,8 +7,8 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type IpBatch, cutBatch, namespacesOf, upBatches } from "./netns.js";
-import { type SandboxPlan, planSandbox } from "./plan.js";
+import { cutBatch, type IpBatch, namespacesOf, upBatches } from "./netns.js";
+import { planSandbox, type SandboxPlan } from "./plan.js";
 import { writeShims } from "./shims.js";
 
 export interface NetnsSandboxOptions {
@@ -122,8 +122,20 @@ export class NetnsSandbox {
     rmSync(join(dir, "ready"), { force: true });
     const child = spawn(
       "ip",
-      ["netns", "exec", ns, "unshare", "--mount", "--uts", "--propagation", "private", "--",
-        "/bin/sh", "-c", holderScript(dir, name)],
+      [
+        "netns",
+        "exec",
+        ns,
+        "unshare",
+        "--mount",
+        "--uts",
+        "--propagation",
+        "private",
+        "--",
+        "/bin/sh",
+        "-c",
+        holderScript(dir, name),
+      ],
       { detached: true, stdio: "ignore" },
     );
     child.unref();
@@ -168,8 +180,20 @@ export class NetnsSandbox {
     }
     const path = `${join(this.opts.stateDir, "bin")}:${join(this.opts.repoRoot, "bin")}:${process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin"}`;
     const argv = cmd.length > 0 ? [...cmd] : ["/bin/bash", "-l"];
-    return ["nsenter", "-t", String(pid), "-m", "-u", "-n", "--", "env", `PATH=${path}`,
-      `PACER_SANDBOX_DIR=${this.opts.stateDir}`, `PACER_SANDBOX_NODE=${name}`, ...argv];
+    return [
+      "nsenter",
+      "-t",
+      String(pid),
+      "-m",
+      "-u",
+      "-n",
+      "--",
+      "env",
+      `PATH=${path}`,
+      `PACER_SANDBOX_DIR=${this.opts.stateDir}`,
+      `PACER_SANDBOX_NODE=${name}`,
+      ...argv,
+    ];
   }
 
   cut(nodeId: number, heal: boolean): void {

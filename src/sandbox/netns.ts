@@ -57,7 +57,10 @@ export function cutBatch(plan: SandboxPlan, nodeId: number, heal: boolean): IpBa
   const pub = `${plan.prefix}-n${nodeId}-pub`;
   const prv = `${plan.prefix}-n${nodeId}-prv`;
   const lines = heal
-    ? [`link set ${pub} master ${plan.publicBridge}`, `link set ${prv} master ${plan.privateBridge}`]
+    ? [
+        `link set ${pub} master ${plan.publicBridge}`,
+        `link set ${prv} master ${plan.privateBridge}`,
+      ]
     : [`link set ${pub} nomaster`, `link set ${prv} nomaster`];
   return { netns: plan.switchNs, lines };
 }

@@ -40,8 +40,14 @@ function start(repoRoot: string, out: (s: string) => void): void {
   const log = openSync(LOG_FILE, "a");
   const child = spawn(
     process.execPath,
-    [join(repoRoot, "bin", "pacer"), "node", "--config", "/etc/corosync/corosync.conf",
-      "--state-dir", "/var/lib/pacemaker"],
+    [
+      join(repoRoot, "bin", "pacer"),
+      "node",
+      "--config",
+      "/etc/corosync/corosync.conf",
+      "--state-dir",
+      "/var/lib/pacemaker",
+    ],
     { detached: true, stdio: ["ignore", log, log] },
   );
   closeSync(log);
@@ -76,7 +82,11 @@ export async function nodeService(
       return 0;
     case "status": {
       const pid = runningPid();
-      out(pid === undefined ? `${name} is not running\n` : `${name} is running (pacer node, pid ${pid})\n`);
+      out(
+        pid === undefined
+          ? `${name} is not running\n`
+          : `${name} is running (pacer node, pid ${pid})\n`,
+      );
       return pid === undefined ? 3 : 0;
     }
     default:

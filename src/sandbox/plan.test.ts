@@ -8,7 +8,10 @@ describe("planSandbox", () => {
     const p = planSandbox(2);
     assert.deepEqual(
       p.nodes.map((n) => [n.name, n.publicIp, n.privateIp]),
-      [["node1", "192.168.1.10", "192.168.50.3"], ["node2", "192.168.1.11", "192.168.50.4"]],
+      [
+        ["node1", "192.168.1.10", "192.168.50.3"],
+        ["node2", "192.168.1.11", "192.168.50.4"],
+      ],
     );
   });
   it("rejects node counts outside 1..8", () => {
@@ -27,12 +30,19 @@ describe("upBatches", () => {
     const ns = new Set(namespacesOf(p));
     for (const b of batches) {
       if (b.netns !== undefined) assert.ok(ns.has(b.netns), `unknown namespace ${b.netns}`);
-      else assert.ok(b.lines.every((l) => !l.startsWith("addr ")), "no address on the host");
+      else
+        assert.ok(
+          b.lines.every((l) => !l.startsWith("addr ")),
+          "no address on the host",
+        );
     }
   });
   it("cut and heal touch only the switch ports of one node", () => {
     const p = planSandbox(2);
-    assert.deepEqual(cutBatch(p, 2, false).lines, ["link set pacer-n2-pub nomaster", "link set pacer-n2-prv nomaster"]);
+    assert.deepEqual(cutBatch(p, 2, false).lines, [
+      "link set pacer-n2-pub nomaster",
+      "link set pacer-n2-prv nomaster",
+    ]);
     assert.equal(cutBatch(p, 2, true).netns, "pacer-sw");
   });
 });

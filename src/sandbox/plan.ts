@@ -7,7 +7,11 @@
 export interface SandboxPlan {
   readonly prefix: string;
   readonly nodes: readonly SandboxNode[];
-  readonly client: { readonly ns: string; readonly publicIp: string; readonly extraIps: readonly string[] };
+  readonly client: {
+    readonly ns: string;
+    readonly publicIp: string;
+    readonly extraIps: readonly string[];
+  };
   readonly switchNs: string;
   readonly publicBridge: string;
   readonly privateBridge: string;
@@ -56,9 +60,15 @@ export function planSandbox(nodeCount: number, prefix = "pacer"): SandboxPlan {
 }
 
 /** The corosync.conf the tutorial writes (multicast on the private network), plus a nodelist. */
-export function tutorialCorosyncConf(plan: SandboxPlan, opts: { readonly clusterName?: string } = {}): string {
+export function tutorialCorosyncConf(
+  plan: SandboxPlan,
+  opts: { readonly clusterName?: string } = {},
+): string {
   const nodelist = plan.nodes
-    .map((n) => `\tnode {\n\t\tname: ${n.name}\n\t\tnodeid: ${n.id}\n\t\tring0_addr: ${n.privateIp}\n\t}`)
+    .map(
+      (n) =>
+        `\tnode {\n\t\tname: ${n.name}\n\t\tnodeid: ${n.id}\n\t\tring0_addr: ${n.privateIp}\n\t}`,
+    )
     .join("\n");
   return `totem {
 \tversion: 2

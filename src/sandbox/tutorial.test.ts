@@ -20,7 +20,8 @@ import { planSandbox, tutorialCorosyncConf } from "./plan.js";
 function skipReason(): string | false {
   if (process.getuid?.() !== 0) return "needs root (network namespaces)";
   if (spawnSync("ip", ["-V"]).status !== 0) return "needs iproute2";
-  if (!existsSync("/usr/lib/ocf/resource.d/heartbeat/IPaddr2")) return "needs Debian's resource-agents";
+  if (!existsSync("/usr/lib/ocf/resource.d/heartbeat/IPaddr2"))
+    return "needs Debian's resource-agents";
   if (!existsSync("/usr/sbin/apache2")) return "needs Debian's apache2";
   if (process.env.PACER_SKIP_TUTORIAL === "1") return "PACER_SKIP_TUTORIAL=1";
   return false;
@@ -28,7 +29,8 @@ function skipReason(): string | false {
 const skip = skipReason();
 if (skip) console.log(`# tutorial end-to-end test skipped: ${skip}`);
 
-const transcript = process.env.PACER_TUTORIAL_TRANSCRIPT ??
+const transcript =
+  process.env.PACER_TUTORIAL_TRANSCRIPT ??
   join(REPO_ROOT, "test-output", "tutorial-transcript.txt");
 
 interface Ran {
@@ -42,7 +44,9 @@ function sleep(ms: number): Promise<void> {
 
 /** Whitespace-insensitive lines, `ocf::` (Pacemaker 1.x) read as `ocf:`. */
 function norm(text: string): string[] {
-  return text.split("\n").map((l) => l.replace(/ocf::/g, "ocf:").replace(/\s+/g, " ").trim())
+  return text
+    .split("\n")
+    .map((l) => l.replace(/ocf::/g, "ocf:").replace(/\s+/g, " ").trim())
     .filter(Boolean);
 }
 
@@ -50,7 +54,10 @@ function assertLines(out: string, expected: readonly string[], what: string): vo
   const lines = norm(out);
   for (const e of expected) {
     const want = norm(e)[0] ?? "";
-    assert.ok(lines.some((l) => l.includes(want)), `${what}: expected a line with '${want}' in:\n${out}`);
+    assert.ok(
+      lines.some((l) => l.includes(want)),
+      `${what}: expected a line with '${want}' in:\n${out}`,
+    );
   }
 }
 
@@ -60,15 +67,26 @@ describe("the seed tutorial, verbatim, in a namespace sandbox", { skip }, () => 
 
   function on(node: string, cmd: string, input?: string): Ran {
     const argv = sb.execArgv(node, ["/bin/sh", "-c", cmd]);
-    const r = spawnSync(argv[0] as string, argv.slice(1), { input: input ?? "", encoding: "utf8",
-      timeout: 120_000 });
+    const r = spawnSync(argv[0] as string, argv.slice(1), {
+      input: input ?? "",
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
     const shown = input === undefined ? cmd : `${cmd} <<EOF\n${input}EOF`;
-    appendFileSync(transcript, `[${node}]# ${shown}\n${out}${out.endsWith("\n") || out === "" ? "" : "\n"}[exit ${r.status}]\n\n`);
+    appendFileSync(
+      transcript,
+      `[${node}]# ${shown}\n${out}${out.endsWith("\n") || out === "" ? "" : "\n"}[exit ${r.status}]\n\n`,
+    );
     return { out, rc: r.status ?? -1 };
   }
 
-  async function until(node: string, cmd: string, ok: (r: Ran) => boolean, ms = 60_000): Promise<Ran> {
+  async function until(
+    node: string,
+    cmd: string,
+    ok: (r: Ran) => boolean,
+    ms = 60_000,
+  ): Promise<Ran> {
     const end = Date.now() + ms;
     for (;;) {
       const argv = sb.execArgv(node, ["/bin/sh", "-c", cmd]);
@@ -81,7 +99,10 @@ describe("the seed tutorial, verbatim, in a namespace sandbox", { skip }, () => 
 
   before(async () => {
     mkdirSync(dirname(transcript), { recursive: true });
-    writeFileSync(transcript, `# pacer: the seed tutorial replayed ${new Date().toISOString()}\n\n`);
+    writeFileSync(
+      transcript,
+      `# pacer: the seed tutorial replayed ${new Date().toISOString()}\n\n`,
+    );
     await sb.up(2);
   });
   after(async () => {
@@ -105,55 +126,108 @@ describe("the seed tutorial, verbatim, in a namespace sandbox", { skip }, () => 
       assert.equal(on(n, "cat > /etc/corosync/corosync.conf", conf).rc, 0);
       assert.equal(on(n, "service corosync restart").rc, 0);
     }
-    const r = await until("node1", "crm_mon --one-shot -V", (x) => /Online: \[ node1 node2 \]/.test(x.out));
-    assertLines(r.out, ["Stack: corosync", "2 nodes configured", "0 resource instances configured",
-      "Online: [ node1 node2 ]"], "crm_mon after start");
+    const r = await until("node1", "crm_mon --one-shot -V", (x) =>
+      /Online: \[ node1 node2 \]/.test(x.out),
+    );
+    assertLines(
+      r.out,
+      [
+        "Stack: corosync",
+        "2 nodes configured",
+        "0 resource instances configured",
+        "Online: [ node1 node2 ]",
+      ],
+      "crm_mon after start",
+    );
   });
 
   it("5. a failover IP through a shadow CIB; it starts on node1 and answers ping", async () => {
-    const r = on("node1", "crm", [
-      "cib new mon-cluster",
-      "configure property stonith-enabled=false",
-      "configure property no-quorum-policy=ignore",
-      "configure primitive failover-ip ocf:heartbeat:IPaddr2 params ip=192.168.0.100 op monitor interval=10s",
-      "configure verify",
-      "cib use live",
-      "cib commit mon-cluster",
-      "quit", ""].join("\n"));
+    const r = on(
+      "node1",
+      "crm",
+      [
+        "cib new mon-cluster",
+        "configure property stonith-enabled=false",
+        "configure property no-quorum-policy=ignore",
+        "configure primitive failover-ip ocf:heartbeat:IPaddr2 params ip=192.168.0.100 op monitor interval=10s",
+        "configure verify",
+        "cib use live",
+        "cib commit mon-cluster",
+        "quit",
+        "",
+      ].join("\n"),
+    );
     assert.equal(r.rc, 0, r.out);
-    const mon = await until("node1", "crm_mon --one-shot -V", (x) => /failover-ip.*Started/.test(x.out));
-    assertLines(mon.out, ["1 resource instance configured", "Online: [ node1 node2 ]",
-      "failover-ip (ocf:heartbeat:IPaddr2): Started node1"], "crm_mon with the IP");
+    const mon = await until("node1", "crm_mon --one-shot -V", (x) =>
+      /failover-ip.*Started/.test(x.out),
+    );
+    assertLines(
+      mon.out,
+      [
+        "1 resource instance configured",
+        "Online: [ node1 node2 ]",
+        "failover-ip (ocf:heartbeat:IPaddr2): Started node1",
+      ],
+      "crm_mon with the IP",
+    );
     const ping = on("node2", "ping -c 1 -W 2 192.168.0.100");
     assertLines(ping.out, ["64 bytes from 192.168.0.100"], "ping");
   });
 
   it("6. apache through a second shadow CIB; the scheduler puts it on node2", async () => {
-    const r = on("node1", "crm", [
-      "cib new apache-cluster",
-      // WALKTHROUGH.md: the tutorial's statusurl (192.168.1.100) is a slip; the status page is local.
-      'configure primitive httpd ocf:heartbeat:apache params configfile="/etc/apache2/apache2.conf" statusurl="http://127.0.0.1/server-status" op start timeout="60s" op stop timeout="60s" op monitor interval="10s"',
-      "configure verify",
-      "cib use live",
-      "cib commit apache-cluster",
-      "quit", ""].join("\n"));
+    const r = on(
+      "node1",
+      "crm",
+      [
+        "cib new apache-cluster",
+        // WALKTHROUGH.md: the tutorial's statusurl (192.168.1.100) is a slip; the status page is local.
+        'configure primitive httpd ocf:heartbeat:apache params configfile="/etc/apache2/apache2.conf" statusurl="http://127.0.0.1/server-status" op start timeout="60s" op stop timeout="60s" op monitor interval="10s"',
+        "configure verify",
+        "cib use live",
+        "cib commit apache-cluster",
+        "quit",
+        "",
+      ].join("\n"),
+    );
     assert.equal(r.rc, 0, r.out);
     const mon = await until("node1", "crm_mon --one-shot -V", (x) => /httpd.*Started/.test(x.out));
-    assertLines(mon.out, ["2 resource instances configured", "failover-ip (ocf:heartbeat:IPaddr2): Started node1",
-      "httpd (ocf:heartbeat:apache): Started node2"], "crm_mon with apache");
+    assertLines(
+      mon.out,
+      [
+        "2 resource instances configured",
+        "failover-ip (ocf:heartbeat:IPaddr2): Started node1",
+        "httpd (ocf:heartbeat:apache): Started node2",
+      ],
+      "crm_mon with apache",
+    );
   });
 
   it("7. group with target-role; show prints it; re-creating it is refused", async () => {
-    const g = on("node1", 'crm configure group Cluster httpd failover-ip meta target-role="Started"');
+    const g = on(
+      "node1",
+      'crm configure group Cluster httpd failover-ip meta target-role="Started"',
+    );
     assert.equal(g.rc, 0, g.out);
     const show = on("node1", "crm configure show");
-    assert.ok(show.out.includes("group Cluster httpd failover-ip \\\n\tmeta target-role=Started"), show.out);
-    const again = on("node1", 'crm configure group Cluster httpd failover-ip meta target-role="Stopped"');
+    assert.ok(
+      show.out.includes("group Cluster httpd failover-ip \\\n\tmeta target-role=Started"),
+      show.out,
+    );
+    const again = on(
+      "node1",
+      'crm configure group Cluster httpd failover-ip meta target-role="Stopped"',
+    );
     assert.equal(again.rc, 1);
-    assertLines(again.out, ["ERROR: Cannot create group with ID 'Cluster': Found existing group with same ID."],
-      "group again");
-    await until("node1", "crm_mon --one-shot", (x) => /failover-ip.*Started node2/.test(x.out) &&
-      /httpd.*Started node2/.test(x.out));
+    assertLines(
+      again.out,
+      ["ERROR: Cannot create group with ID 'Cluster': Found existing group with same ID."],
+      "group again",
+    );
+    await until(
+      "node1",
+      "crm_mon --one-shot",
+      (x) => /failover-ip.*Started node2/.test(x.out) && /httpd.*Started node2/.test(x.out),
+    );
   });
 
   it("8. crm resource migrate moves the group; the VIP lives on the target", async () => {
@@ -161,15 +235,27 @@ describe("the seed tutorial, verbatim, in a namespace sandbox", { skip }, () => 
     // Pacemaker did: ../shared/live-outputs/S2), so first bring it to node1 the way the live
     // capture S2b did (migrate there, then unmigrate: it stays), then run the tutorial's line.
     assert.equal(on("node1", "crm resource migrate failover-ip node1").rc, 0);
-    await until("node1", "crm_mon --one-shot", (x) => /failover-ip.*Started node1/.test(x.out) &&
-      /httpd.*Started node1/.test(x.out));
+    await until(
+      "node1",
+      "crm_mon --one-shot",
+      (x) => /failover-ip.*Started node1/.test(x.out) && /httpd.*Started node1/.test(x.out),
+    );
     assert.equal(on("node1", "crm resource unmigrate failover-ip").rc, 0);
     const m = on("node1", "crm resource migrate failover-ip node2");
     assert.equal(m.rc, 0, m.out);
-    const mon = await until("node1", "crm_mon --one-shot", (x) => /failover-ip.*Started node2/.test(x.out) &&
-      /httpd.*Started node2/.test(x.out));
-    assertLines(mon.out, ["httpd (ocf:heartbeat:apache): Started node2",
-      "failover-ip (ocf:heartbeat:IPaddr2): Started node2"], "after migrate");
+    const mon = await until(
+      "node1",
+      "crm_mon --one-shot",
+      (x) => /failover-ip.*Started node2/.test(x.out) && /httpd.*Started node2/.test(x.out),
+    );
+    assertLines(
+      mon.out,
+      [
+        "httpd (ocf:heartbeat:apache): Started node2",
+        "failover-ip (ocf:heartbeat:IPaddr2): Started node2",
+      ],
+      "after migrate",
+    );
     assert.match(on("node2", "ip -o addr show").out, /192\.168\.0\.100\//);
     assert.doesNotMatch(on("node1", "ip -o addr show").out, /192\.168\.0\.100\//);
     assert.equal(on("node2", "ping -c 1 -W 2 192.168.0.100").rc, 0);

@@ -24,12 +24,14 @@ registerSubcommand("agents", {
 });
 
 registerSubcommand("sim", {
-  summary: "run the deterministic cluster simulator (--seeds N [--from S] [--nodes K] | --seed S --trace)",
+  summary:
+    "run the deterministic cluster simulator (--seeds N [--from S] [--nodes K] | --seed S --trace)",
   load: async () => (await import("../sim/cli.js")).simCli,
 });
 
 registerSubcommand("cluster-node", {
-  summary: "only the cluster layer (Corosync's role): --config F --authkey K --state-dir D --api-socket S [--nodeid N]",
+  summary:
+    "only the cluster layer (Corosync's role): --config F --authkey K --state-dir D --api-socket S [--nodeid N]",
   load: async () => (await import("../cluster/transport/standalone.js")).clusterNodeCli,
 });
 

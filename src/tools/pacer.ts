@@ -21,7 +21,10 @@ function usage(): string {
   for (const [name, sub] of Object.entries(SUBCOMMANDS).sort()) {
     lines.push(`  ${name.padEnd(10)} ${sub.summary}`);
   }
-  lines.push("", "Pacemaker-compatible tools live beside pacer in bin/: crm, crm_mon, cibadmin, ...");
+  lines.push(
+    "",
+    "Pacemaker-compatible tools live beside pacer in bin/: crm, crm_mon, cibadmin, ...",
+  );
   return `${lines.join("\n")}\n`;
 }
 
