@@ -14,7 +14,7 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-LAB=${FO_LAB:-$(cd "$REPO/../shared/failover" 2>/dev/null && pwd)}
+LAB=${FO_LAB:-$(cd "$REPO/../shared/failover" 2>/dev/null && pwd || cd "$REPO/testdata/shared/failover" && pwd)}
 STATE=${FO_STATE:-/tmp/fo-state}/pacer
 TOKEN=${TOKEN:-}
 APACHE=${APACHE:-0}
