@@ -16,6 +16,7 @@ import { scoreLines } from "../scheduler/score-report.js";
 import { renderNodeList, renderResources } from "../scheduler/status-text.js";
 import { summaryLines } from "../scheduler/summary.js";
 import { unpack } from "../scheduler/unpack.js";
+import { monModel, primitives } from "./_crm_mon-model.js";
 import { type OptionSpec, parseGlibArgs } from "./_getopt.js";
 import { ExitCode, type ToolIo, UserError } from "./tool-io.js";
 
@@ -183,18 +184,34 @@ function statusBlock(cib: XmlElement, now: number): string[] {
  */
 function quietStatusBlock(cib: XmlElement, now: number): string[] {
   const ws = unpack(cib, { now });
+  const m = monModel(cib, ws);
+  const blocked = primitives(ws.resources).filter(
+    (p) => !p.orphan && [...p.history.values()].some((h) => h.blocked),
+  ).length;
+  const counts =
+    m.disabled > 0 || blocked > 0
+      ? [
+          `${m.disabled} of ${m.instances} resource instances DISABLED and ${blocked} BLOCKED from further action due to failure`,
+          "",
+        ]
+      : [];
   const unbullet = (l: string): string => l.trim().replace(/^\* /, "");
   const nodes = renderNodeList(ws).map((l) => unbullet(l).replace(/^[A-Za-z]+: (\[ .* \])$/, "$1"));
   const res = renderResources(ws)
     .map(unbullet)
     .filter((l) => !l.endsWith(":"));
-  return [...nodes, "", ...(res.length === 0 ? ["No resources"] : res)];
+  return [...counts, ...nodes, "", ...(res.length === 0 ? ["No resources"] : res)];
 }
 
 /** `crm_simulate -s` without -S/-R: quiet status, scores, then the bare summary lines. */
-function showScores(cib: XmlElement, now: number, t: ReturnType<typeof schedule>): string[] {
+function showScores(
+  cib: XmlElement,
+  now: number,
+  t: ReturnType<typeof schedule>,
+  dateLine: readonly string[],
+): string[] {
   const summary = summaryLines(t).map((l) => l.trim().replace(/^\* /, ""));
-  return [...quietStatusBlock(cib, now), "", ...scoreLines(t), "", ...summary];
+  return [...dateLine, ...quietStatusBlock(cib, now), "", ...scoreLines(t), "", ...summary];
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {
@@ -211,13 +228,13 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
   }
   let cib = await loadCib(f, io);
   const { now, original } = nowFor(f, cib);
+  const dateLine = original ? [`Using the original execution date of: ${formatDate(now)}`] : [];
   const onlyScores = f.scores && !f.quiet && !f.run && f.explain === undefined;
   if (onlyScores && f.injections.length === 0 && f.output === undefined) {
-    io.stdout(`${showScores(cib, now, schedule(cib, { now })).join("\n")}\n`);
+    io.stdout(`${showScores(cib, now, schedule(cib, { now }), dateLine).join("\n")}\n`);
     return ExitCode.Ok;
   }
   const out: string[] = [];
-  const dateLine = original ? [`Using the original execution date of: ${formatDate(now)}`] : [];
   if (!f.quiet && f.explain === undefined) {
     out.push(...dateLine, "Current cluster status:", ...statusBlock(cib, now), "");
   }
