@@ -7,6 +7,7 @@ import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.
 import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
 import type { BuildContext } from "./unpack.js";
 import { INFINITY } from "./scores.js";
+import { addOrphanInstance, needsOrphanInstance } from "./clone-orphans.js";
 
 export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildContext): void {
   const byBase = indexPrimitivesByBase(ws.resources);
@@ -22,7 +23,7 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
       const ops = readOps(lr);
       // History of a cleanly offline node is stale; an unclean node's still counts.
       if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
-      const rsc = resolve(ws, byBase, id, node.uname) ?? makeOrphan(ws, lr, id, ctx);
+      const rsc = resolve(ws, byBase, id, node.uname, activeRank(lr) > 0) ?? makeOrphan(ws, lr, id, ctx);
       const prev = rsc.history.get(node.uname);
       const all = prev ? mergeOps(prev.ops, ops) : ops;
       rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, prev?.lrmId ?? id, all, ws));
@@ -70,6 +71,7 @@ function resolve(
   byBase: Map<string, Resource[]>,
   id: string,
   node: string,
+  active = false,
 ): Resource | undefined {
   const direct = ws.byId.get(id);
   if (direct && direct.kind === "primitive") {
@@ -85,6 +87,13 @@ function resolve(
   if (!clone) return m?.[2] === undefined ? first : undefined;
   if (clone.clone?.unique) return candidates.find((c) => c.id === id);
   // Anonymous: the instance already active on this node, else the first one active nowhere.
+  // A second active copy where only one may run is an orphaned instance of its own.
+  const here = clone.children.find((i) => activeOn(i, node));
+  if (active && here && needsOrphanInstance(clone, here)) {
+    const orphan = addOrphanInstance(clone, here);
+    ws.byId.set(orphan.id, orphan);
+    return orphan;
+  }
   const inst =
     clone.children.find((i) => activeOn(i, node)) ??
     clone.children.find((i) => !isActiveSomewhere(i, "")) ??
@@ -305,7 +314,7 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
     return;
   }
   // "Not installed" is a hard error whatever the configured policy says.
-  const hard = op.opStatus === 7 || op.rc === 5;
+  const hard = op.opStatus === 7;
   const onFail = hard && configuredOnFail(rsc, op, ws) === "ignore" ? "restart" : configuredOnFail(rsc, op, ws);
   if (hard && h.ban === undefined) h.ban = "node";
   if (onFail === "ignore") {

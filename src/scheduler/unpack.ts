@@ -180,6 +180,9 @@ function determineNodeState(
   if (!options.stonithEnabled) {
     node.online = inCcm && crmdOnline && join === "member";
     node.pending = inCcm && crmdOnline && join === "pending";
+    // In the membership, expected up, but its controller is gone: shown as unclean even
+    // though nothing can fence it.
+    if (inCcm && !crmdOnline && expected === "member" && join === "member") node.unclean = true;
     return;
   }
   if (inCcm && crmdOnline) {
