@@ -2,7 +2,7 @@
  * Runs the recorded crmsh cases (../shared/crmsh/compare.sh) against bin/crm and fails when
  * a case outside src/shell/crmsh-known-failures.txt fails. The list may only shrink: a
  * listed case that passes is reported so that its line can be removed.
- * Skipped when the shared cases are not next to the repository (a fresh clone without them).
+ * The cases come from ../shared/crmsh, or the vendored copy in testdata/shared.
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -10,9 +10,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { sharedDir } from "../testing/shared-dir.js";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const casesRoot = resolve(repo, "../shared/crmsh");
+const casesRoot = join(sharedDir(), "crmsh");
 const TIERS = ["configure", "errors", "resource", "node", "shadow"];
 
 interface TierRun {
