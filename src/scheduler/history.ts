@@ -26,7 +26,9 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
       const rsc = resolve(ws, byBase, id, node.uname, activeRank(lr) > 0) ?? makeOrphan(ws, lr, id, ctx);
       const prev = rsc.history.get(node.uname);
       const all = prev ? mergeOps(prev.ops, ops) : ops;
-      rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, prev?.lrmId ?? id, all, ws));
+      // An active entry names the instance on this node over an earlier inactive one.
+      const lrmId = prev && !(prev.role === "Stopped" && activeRank(lr) > 0) ? prev.lrmId : id;
+      rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, lrmId, all, ws));
     }
   }
 }
@@ -94,11 +96,18 @@ function resolve(
     ws.byId.set(orphan.id, orphan);
     return orphan;
   }
+  // An inactive copy beside an active one must not merge into it (its stop would win).
+  const spare = here && !active ? clone.children.find((i) => !isActiveSomewhere(i, "") && !hasHistoryOn(i, node)) : undefined;
+  if (spare) return candidates.find((c) => instanceRoot(c) === spare);
   const inst =
     clone.children.find((i) => activeOn(i, node)) ??
     clone.children.find((i) => !isActiveSomewhere(i, "")) ??
     clone.children[clone.children.length - 1];
   return inst ? candidates.find((c) => instanceRoot(c) === inst) : undefined;
+}
+
+function hasHistoryOn(inst: Resource, node: string): boolean {
+  return allPrimitives(inst).some((p) => p.history.has(node));
 }
 
 function activeOn(inst: Resource, node: string): boolean {
