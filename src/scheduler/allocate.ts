@@ -302,7 +302,10 @@ export class Allocator {
       this.alloc.reasons.set(rsc, "stop-all-resources is set");
       return undefined;
     }
-    if (rsc.targetRole === "Stopped" || (rsc.parent && isDisabled(rsc.parent))) {
+    // A group member's own target-role overrides its group's (meta attributes are
+    // inherited); a disabled clone disables every instance.
+    const cloneDisabled = rsc.parent?.kind === "clone" ? isDisabled(rsc.parent) : rsc.parent?.parent?.kind === "clone" && isDisabled(rsc.parent.parent);
+    if (rsc.targetRole === "Stopped" || cloneDisabled) {
       this.alloc.reasons.set(rsc, "its target-role is Stopped");
       return undefined;
     }
