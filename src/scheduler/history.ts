@@ -25,9 +25,15 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
       if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
       const rsc = resolve(ws, byBase, id, node.uname, activeRank(lr) > 0) ?? makeOrphan(ws, lr, id, ctx);
       const prev = rsc.history.get(node.uname);
-      const all = prev ? mergeOps(prev.ops, ops) : ops;
+      // Another entry of an anonymous clone mapped here: the active one describes the
+      // instance; the ops of two different entries are not interleaved.
+      const other = prev !== undefined && prev.lrmId !== id;
+      const newActive = activeRank(lr) > 0;
+      if (other && prev.role !== "Stopped" && !newActive) continue;
+      const replace = other && prev.role === "Stopped" && newActive;
+      const all = prev && !replace ? mergeOps(prev.ops, ops) : ops;
       // An active entry names the instance on this node over an earlier inactive one.
-      const lrmId = prev && !(prev.role === "Stopped" && activeRank(lr) > 0) ? prev.lrmId : id;
+      const lrmId = prev && !replace ? prev.lrmId : id;
       rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, lrmId, all, ws));
     }
   }
