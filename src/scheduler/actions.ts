@@ -155,7 +155,11 @@ function applyForward(
   if (e.flags & IMPLIES_THEN && !first.optional && then.optional && first.runnable && !leaveAlone) {
     then.optional = false;
     // A resource's own stop-before-start edge is not a reason worth naming.
-    if (first.rscId !== then.rscId) then.reason ??= `required ${describe(first)}`;
+    if (first.rscId !== then.rscId) {
+      // Pseudo-actions of groups and clones hand on the reason that made them required.
+      const collective = first.pseudo && first.rsc?.kind !== "primitive" && first.reason !== undefined;
+      then.reason ??= collective ? first.reason : `required ${describe(first)}`;
+    }
     changed = true;
   }
   if (requiredOnly) return changed;
@@ -169,7 +173,9 @@ function applyForward(
     const blocked = !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {
       then.runnable = false;
-      then.reason ??= e.flags & ONE_OR_MORE ? undefined : passThrough(first) ? first.reason : `unrunnable ${describe(first)}`;
+      if (first.rscId !== then.rscId) {
+        then.reason ??= e.flags & ONE_OR_MORE ? undefined : passThrough(first) ? first.reason : `unrunnable ${describe(first)}`;
+      }
       changed = true;
     }
   }
