@@ -356,7 +356,10 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
     return;
   }
   if (op.rc === 8) h.role = "Promoted";
-  else if (op.task === "demote" || op.task === "promote") h.role = "Promoted";
+  // A failed demote leaves the instance unpromoted (Pacemaker shows it FAILED, not
+  // FAILED Promoted, and recovers it from Unpromoted), unless on-fail=block froze it.
+  else if (op.task === "demote") h.role = onFail === "block" ? "Promoted" : "Unpromoted";
+  else if (op.task === "promote") h.role = "Promoted";
   else if (op.rc === 7 && op.task === "monitor" && op.intervalMs > 0) h.role = h.role === "Stopped" ? "Started" : h.role;
   else if (h.role === "Stopped") h.role = "Started";
 }
