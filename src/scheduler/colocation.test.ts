@@ -35,6 +35,8 @@ describe("scaleScore", () => {
     assert.equal(scaleScore(30, -40 / INFINITY), -1);
     assert.equal(scaleScore(0, 0.5), 0);
     assert.equal(scaleScore(-INFINITY, 1), -INFINITY);
+    assert.equal(scaleScore(INFINITY, 0), 0);
+    assert.equal(scaleScore(55, 0), 0);
   });
   it("scaleScore with factor 1 is the identity on finite scores (property)", () => {
     fc.assert(fc.property(fc.integer({ min: -999_999, max: 999_999 }), (s) => assert.equal(scaleScore(s, 1), s)));

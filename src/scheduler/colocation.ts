@@ -23,6 +23,8 @@ export interface Colocation {
 
 /** Scales a dependent's node score by a colocation factor, rounding half away from zero. */
 export function scaleScore(score: Score, factor: number): Score {
+  // A colocation of score 0 expresses no preference at all.
+  if (factor === 0) return 0;
   if (score >= INFINITY || score <= -INFINITY) {
     if (factor === 0) return 0;
     const signed = Math.sign(score) * Math.sign(factor);
