@@ -338,6 +338,13 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
     else if (h.role === "Stopped" && op.task !== "monitor") h.role = "Started";
     return;
   }
+  if (onFail === "demote" && op.task === "monitor" && op.intervalMs > 0 && h.role === "Promoted") {
+    // on-fail=demote: the instance is only demoted (and not promoted here again), not
+    // recovered.
+    h.onFail = "demote";
+    h.failedTask = op.task;
+    return;
+  }
   h.failed = true;
   h.failedTask = op.task;
   if (op.rc === 6) h.ban = "all";

@@ -65,6 +65,7 @@ export function assignPromotion(a: Allocator, clone: Resource): void {
     const node = lead ? a.alloc.assigned.get(lead) : undefined;
     if (node === undefined || !lead) continue;
     if (clone.targetRole === "Unpromoted" || inst.targetRole === "Unpromoted") continue;
+    if (lead.history.get(node)?.onFail === "demote" && !lead.history.get(node)?.failed) continue;
     const score = promotionScore(a, clone, inst, node);
     const current = lead.history.get(node)?.role === "Promoted";
     a.promotionScores.set(inst, score);
