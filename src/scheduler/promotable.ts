@@ -66,6 +66,8 @@ export function assignPromotion(a: Allocator, clone: Resource): void {
     if (node === undefined || !lead) continue;
     if (clone.targetRole === "Unpromoted" || inst.targetRole === "Unpromoted") continue;
     if (lead.history.get(node)?.onFail === "demote" && !lead.history.get(node)?.failed) continue;
+    // A group instance is promoted whole: one member that cannot run rules it out.
+    if (instancePrimitives(inst).some((p) => a.alloc.assigned.get(p) !== node)) continue;
     const score = promotionScore(a, clone, inst, node);
     const current = lead.history.get(node)?.role === "Promoted";
     a.promotionScores.set(inst, score);
