@@ -81,6 +81,8 @@ export function mergeDependents(
   let work = new Map(base);
   for (const c of ctx.dependentsOf(rsc)) {
     if (!c.influence || visiting.has(c.dependent)) continue;
+    // A dependent of the promoted role weighs in on promotion, not on where instances run.
+    if (c.primaryRole === "Promoted") continue;
     const factor = c.score / INFINITY;
     work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting);
   }
