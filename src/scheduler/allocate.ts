@@ -219,7 +219,7 @@ export class Allocator {
       (a, b) => b.primary.priority - a.primary.priority,
     );
     for (const c of sorted) {
-      if (c.dependentRole === "Promoted") continue;
+      if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") continue;
       const archive = new Map(w);
       if (c.primary.kind === "clone" || c.primaryRole === "Promoted") {
         const nodes = this.placedNodes(c.primary, c.primaryRole === "Promoted");

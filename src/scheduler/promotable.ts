@@ -46,6 +46,13 @@ export function promotionScore(a: Allocator, clone: Resource, inst: Resource, no
     else if (c.score >= INFINITY) score = addScores(score, -INFINITY);
   }
   for (const c of a.ws.colocations) {
+    // Instances placed with a mandatory primary of an Unpromoted-role colocation stay there
+    // unpromoted.
+    if (c.dependent !== clone.id || c.dependentRole !== "Unpromoted" || c.score < INFINITY) continue;
+    const pri = a.ws.byId.get(c.primary);
+    if (pri && a.placedNodes(pri, c.primaryRole === "Promoted").has(node)) score = -INFINITY;
+  }
+  for (const c of a.ws.colocations) {
     if (c.primary !== clone.id || c.primaryRole !== "Promoted") continue;
     const dep = a.ws.byId.get(c.dependent);
     if (!dep || dep.kind === "clone") continue;
