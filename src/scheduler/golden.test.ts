@@ -1,15 +1,16 @@
-// Pacemaker's recorded crm_simulate results (../shared/pcmk-scheduler/cases) are the oracle:
+// Pacemaker's recorded crm_simulate results (pcmk-scheduler/cases under sharedDir()) are the oracle:
 // every case must match by the README's comparison rule unless it is listed in
 // known-failures.txt, a list that may only shrink.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { REPO_ROOT, sharedDir } from "../testing/shared-dir.js";
 import { crmSimulate } from "../tools/crm_simulate.js";
 import type { ToolIo } from "../tools/tool-io.js";
 
-const CASES = join(process.cwd(), "..", "shared", "pcmk-scheduler", "cases");
-const KNOWN = join(process.cwd(), "src", "scheduler", "known-failures.txt");
+const CASES = join(sharedDir(), "pcmk-scheduler", "cases");
+const KNOWN = join(REPO_ROOT, "src", "scheduler", "known-failures.txt");
 
 function section(text: string, header: string): string[] {
   const lines = text.split("\n");
