@@ -65,8 +65,9 @@ function isActiveOn(ws: WorkingSet, a: Action): boolean {
   if (a.task === "stop") return true;
   if (!a.rsc) return false;
   if (a.node === undefined) {
-    // A collective's pseudo-action: active when any of its primitives runs somewhere.
-    if (a.rsc.kind === "primitive") return false;
+    // A clone's pseudo-action: active when any of its instances runs somewhere (a group
+    // is not: an asymmetric order still blocks its members).
+    if (a.rsc.kind !== "clone") return false;
     return allPrimitives(a.rsc).some((p) =>
       [...p.history.values()].some((h) => h.role !== "Stopped" && ws.nodeByName.get(h.node)?.online === true),
     );
