@@ -63,6 +63,10 @@ export function promotionScore(a: Allocator, clone: Resource, inst: Resource, no
   return score;
 }
 
+function lead(inst: Resource): Resource | undefined {
+  return instancePrimitives(inst)[0];
+}
+
 export function assignPromotion(a: Allocator, clone: Resource): void {
   const settings = clone.clone;
   if (!settings) return;
@@ -92,7 +96,10 @@ export function assignPromotion(a: Allocator, clone: Resource): void {
     if (promoted >= settings.promotedMax) break;
     if (c.score < 0) continue;
     if ((perNode.get(c.node) ?? 0) >= settings.promotedNodeMax) continue;
-    if (!a.quorumAllowsPromotion()) continue;
+    // Without quorum an instance that is not running yet is still chosen (its start and
+    // promote are then blocked); a running one is not promoted.
+    if (!a.quorumAllowsPromotion() && lead(c.inst)?.history.get(c.node)?.role !== "Stopped" &&
+      lead(c.inst)?.history.has(c.node)) continue;
     perNode.set(c.node, (perNode.get(c.node) ?? 0) + 1);
     promoted++;
     for (const p of instancePrimitives(c.inst)) a.alloc.promoted.add(p);

@@ -72,10 +72,12 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const startHappens = start !== undefined && next !== undefined && !start.optional;
   if (current.length === 0) {
     if (!startHappens || !start) return [];
-    const promoted = prom && nextRole === "Promoted";
+    const promoted = prom && (nextRole === "Promoted" || t.alloc.promoted.has(rsc));
     const details = promoted ? `Stopped -> Promoted ${next}` : next;
     const verb = promoted ? "Promote" : "Start";
     if (start.runnable) return line(verb, details);
+    // A blocked promotion is only "blocked"; Pacemaker names no reason for it.
+    if (promoted) return line(verb, details, "blocked");
     return line(verb, details, start.reason ? `due to ${start.reason} (blocked)` : "blocked");
   }
   const failed = current.some((n) => rsc.history.get(n)?.failed);
