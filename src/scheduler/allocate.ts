@@ -29,6 +29,7 @@ import {
   cloneNodes,
   expandCloneColocation,
   instanceLead,
+  unpromotedCloneNodes,
 } from "./clone.js";
 
 export interface Allocation {
@@ -222,7 +223,10 @@ export class Allocator {
       if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") continue;
       const archive = new Map(w);
       if (c.primary.kind === "clone" || c.primaryRole === "Promoted") {
-        const nodes = this.placedNodes(c.primary, c.primaryRole === "Promoted");
+        const nodes =
+          c.primary.kind === "clone" && c.primaryRole === "Unpromoted"
+            ? unpromotedCloneNodes(this, c.primary)
+            : this.placedNodes(c.primary, c.primaryRole === "Promoted");
         applyToDependentSet(w, c, nodes, this.ws.nodeByName);
       } else {
         const primaryNode = this.assign(c.primary);

@@ -135,3 +135,15 @@ export function cloneNodes(a: Allocator, clone: Resource, promotedOnly: boolean)
   }
   return out;
 }
+
+/** Nodes where instances of `clone` were placed and will not be promoted. */
+export function unpromotedCloneNodes(a: Allocator, clone: Resource): Set<string> {
+  assignClone(a, clone);
+  const out = new Set<string>();
+  for (const inst of clone.children) {
+    const prims = instancePrimitives(inst);
+    const node = prims[0] ? a.alloc.assigned.get(prims[0]) : undefined;
+    if (node !== undefined && !prims.some((p) => a.alloc.promoted.has(p))) out.add(node);
+  }
+  return out;
+}
