@@ -82,7 +82,7 @@ function roleAfter(alloc: Allocation, p: Resource, plan: PrimitivePlan): Role {
   }
   const start = plan.starts[0] as Action;
   if (plan.next === undefined || !start.runnable) return "Stopped";
-  if (alloc.promoted.has(p)) return "Promoted";
+  if (alloc.promoted.has(p) && plan.promote?.runnable !== false) return "Promoted";
   return p.parent?.kind === "clone" && p.parent.clone?.promotable ? "Unpromoted" : "Started";
 }
 
@@ -91,7 +91,9 @@ function orderColocations(set: ActionSet, alloc: Allocation): void {
   for (const c of alloc.colocations) {
     if (c.score < INFINITY || c.primary.kind !== "primitive" || c.id.endsWith(":internal")) continue;
     for (const ps of set.ofRsc(c.primary.id, "start")) {
-      for (const ds of set.ofRsc(c.dependent.id, "start")) set.order(ps, ds, COLOCATED);
+      // A dependent in the promoted role needs its primary for the promotion only.
+      const task = c.dependentRole === "Promoted" ? "promote" : "start";
+      for (const ds of set.ofRsc(c.dependent.id, task)) set.order(ps, ds, COLOCATED);
     }
   }
 }

@@ -75,6 +75,10 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
     const promoted = prom && (nextRole === "Promoted" || t.alloc.promoted.has(rsc));
     const details = promoted ? `Stopped -> Promoted ${next}` : next;
     const verb = promoted ? "Promote" : "Start";
+    const promote = plan.promote;
+    if (start.runnable && promoted && promote && !promote.runnable) {
+      return line(verb, details, promote.reason ? `due to ${promote.reason} (blocked)` : "blocked");
+    }
     if (start.runnable) return line(verb, details);
     // A blocked promotion is only "blocked"; Pacemaker names no reason for it.
     if (promoted) return line(verb, details, "blocked");
