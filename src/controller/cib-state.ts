@@ -42,29 +42,12 @@ export function emptyCib(): XmlElement {
   );
 }
 
-function num(el: XmlElement, name: string): number {
-  const v = Number(getAttr(el, name) ?? "0");
-  return Number.isFinite(v) ? v : 0;
-}
-
-export function cibVersion(cib: XmlElement): CibVersion {
-  return {
-    adminEpoch: num(cib, "admin_epoch"),
-    epoch: num(cib, "epoch"),
-    numUpdates: num(cib, "num_updates"),
-  };
-}
-
-export function setCibVersion(cib: XmlElement, v: CibVersion): void {
-  setAttr(cib, "admin_epoch", String(v.adminEpoch));
-  setAttr(cib, "epoch", String(v.epoch));
-  setAttr(cib, "num_updates", String(v.numUpdates));
-}
-
-/** Orders versions as Pacemaker does: admin_epoch, then epoch, then num_updates. */
-export function compareVersions(a: CibVersion, b: CibVersion): number {
-  return a.adminEpoch - b.adminEpoch || a.epoch - b.epoch || a.numUpdates - b.numUpdates;
-}
+// One definition of the version rules for the whole code base: the CIB library's.
+export {
+  compareVersions,
+  readVersion as cibVersion,
+  writeVersion as setCibVersion,
+} from "../cib/document.js";
 
 export function versionText(v: CibVersion): string {
   return `${v.adminEpoch}.${v.epoch}.${v.numUpdates}`;
