@@ -14,7 +14,9 @@
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
-LAB=${FO_LAB:-$(cd "$REPO/../shared/failover" 2>/dev/null && pwd || cd "$REPO/testdata/shared/failover" && pwd)}
+if [ -n "${FO_LAB:-}" ]; then LAB=$FO_LAB
+elif [ -x "$REPO/../shared/failover/measure.sh" ]; then LAB=$(cd "$REPO/../shared/failover" && pwd)
+else LAB=$(cd "$REPO/testdata/shared/failover" && pwd); fi
 STATE=${FO_STATE:-/tmp/fo-state}/pacer
 TOKEN=${TOKEN:-}
 APACHE=${APACHE:-0}

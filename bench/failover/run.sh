@@ -9,7 +9,9 @@
 # summary.md) go to $FO_RESULTS (default bench/failover/results).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=${FO_LAB:-$(cd "$HERE/../../../shared/failover" 2>/dev/null && pwd || cd "$HERE/../../testdata/shared/failover" && pwd)}
+if [ -n "${FO_LAB:-}" ]; then LAB=$FO_LAB
+elif [ -x "$HERE/../../../shared/failover/measure.sh" ]; then LAB=$(cd "$HERE/../../../shared/failover" && pwd)
+else LAB=$(cd "$HERE/../../testdata/shared/failover" && pwd); fi
 TRIALS=${1:-5}
 export FO_RESULTS=${FO_RESULTS:-$HERE/results}
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (network namespaces)" >&2; exit 77; }
