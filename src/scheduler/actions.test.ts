@@ -1,11 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Action, ActionSet, IMPLIES_FIRST, IMPLIES_THEN, RUNNABLE_LEFT, propagate } from "./actions.js";
+import {
+  type Action,
+  ActionSet,
+  IMPLIES_FIRST,
+  IMPLIES_THEN,
+  propagate,
+  RUNNABLE_LEFT,
+} from "./actions.js";
 
 function act(set: ActionSet, rscId: string, task: string, opts: Partial<Action> = {}): Action {
   return set.add({
-    task, rsc: undefined, rscId, node: "n1", intervalMs: 0, pseudo: false,
-    optional: opts.optional ?? true, runnable: opts.runnable ?? true, reason: undefined,
+    task,
+    rsc: undefined,
+    rscId,
+    node: "n1",
+    intervalMs: 0,
+    pseudo: false,
+    optional: opts.optional ?? true,
+    runnable: opts.runnable ?? true,
+    reason: undefined,
   });
 }
 

@@ -85,7 +85,12 @@ export class ActionSet {
 
 /** A collective's start/stop pseudo-action hands its own reason on to its members. */
 function passThrough(a: Action): boolean {
-  return a.pseudo && (a.task === "start" || a.task === "stop") && a.rsc?.kind !== "primitive" && a.reason !== undefined;
+  return (
+    a.pseudo &&
+    (a.task === "start" || a.task === "stop") &&
+    a.rsc?.kind !== "primitive" &&
+    a.reason !== undefined
+  );
 }
 
 function describe(a: Action): string {
@@ -145,7 +150,8 @@ function applyForward(
   if (e.flags & ONE_OR_MORE && then.runnable && !requiredOnly) {
     const minimum = Number(then.meta.get("minimum") ?? "1");
     const ready = (set.inEdges.get(then) ?? []).filter(
-      (x) => x.flags & ONE_OR_MORE && x.first.runnable && (x.first.node !== undefined || x.first.pseudo),
+      (x) =>
+        x.flags & ONE_OR_MORE && x.first.runnable && (x.first.node !== undefined || x.first.pseudo),
     ).length;
     if (ready < minimum) {
       then.runnable = false;
@@ -157,7 +163,8 @@ function applyForward(
     // A resource's own stop-before-start edge is not a reason worth naming.
     if (first.rscId !== then.rscId) {
       // Pseudo-actions of groups and clones hand on the reason that made them required.
-      const collective = first.pseudo && first.rsc?.kind !== "primitive" && first.reason !== undefined;
+      const collective =
+        first.pseudo && first.rsc?.kind !== "primitive" && first.reason !== undefined;
       then.reason ??= collective ? first.reason : `required ${describe(first)}`;
     }
     changed = true;
@@ -174,7 +181,12 @@ function applyForward(
     if (blocked) {
       then.runnable = false;
       if (first.rscId !== then.rscId) {
-        then.reason ??= e.flags & ONE_OR_MORE ? undefined : passThrough(first) ? first.reason : `unrunnable ${describe(first)}`;
+        then.reason ??=
+          e.flags & ONE_OR_MORE
+            ? undefined
+            : passThrough(first)
+              ? first.reason
+              : `unrunnable ${describe(first)}`;
       }
       changed = true;
     }

@@ -4,25 +4,7 @@
  * the resources it is colocated with, and folds in the preferences of those colocated
  * with it.
  */
-import {
-  type Colocation,
-  type MergeContext,
-  applyToDependent,
-  applyToDependentSet,
-  mergeDependents,
-} from "./colocation.js";
-import {
-  type ScoreNote,
-  type Weights,
-  applyHistoryScores,
-  currentNodes,
-  initialWeights,
-  isBlocked,
-  nodeCanRunResources,
-} from "./location.js";
-import type { Resource, WorkingSet } from "./model.js";
-import { INFINITY } from "./scores.js";
-import { groupColocations, groupMembers } from "./group.js";
+
 import {
   assignClone,
   cloneColocations,
@@ -31,6 +13,25 @@ import {
   instanceLead,
   unpromotedCloneNodes,
 } from "./clone.js";
+import {
+  applyToDependent,
+  applyToDependentSet,
+  type Colocation,
+  type MergeContext,
+  mergeDependents,
+} from "./colocation.js";
+import { groupColocations, groupMembers } from "./group.js";
+import {
+  applyHistoryScores,
+  currentNodes,
+  initialWeights,
+  isBlocked,
+  nodeCanRunResources,
+  type ScoreNote,
+  type Weights,
+} from "./location.js";
+import type { Resource, WorkingSet } from "./model.js";
+import { INFINITY } from "./scores.js";
 
 export interface Allocation {
   /** Chosen node per primitive (undefined = stopped). */
@@ -101,7 +102,8 @@ export class Allocator {
   /** Colocations with `r` as primary (for an instance lead, also those with its clone). */
   dependentsOf(r: Resource): Colocation[] {
     const own = this.asPrimary.get(r) ?? [];
-    const inst = r.parent?.kind === "clone" ? r : r.parent?.parent?.kind === "clone" ? r.parent : undefined;
+    const inst =
+      r.parent?.kind === "clone" ? r : r.parent?.parent?.kind === "clone" ? r.parent : undefined;
     const clone = inst?.parent;
     if (!inst || !clone || instanceLead(inst) !== r) return own;
     return [...own, ...(this.asPrimary.get(clone) ?? [])];
@@ -149,7 +151,9 @@ export class Allocator {
     if (!r) return [];
     if (r.kind === "primitive") return [r];
     if (r.kind === "group") return r.children.slice(0, 1);
-    return r.children.flatMap((inst) => (inst.kind === "group" ? inst.children.slice(0, 1) : [inst]));
+    return r.children.flatMap((inst) =>
+      inst.kind === "group" ? inst.children.slice(0, 1) : [inst],
+    );
   }
 
   private expandColocations(): Colocation[] {
@@ -164,7 +168,12 @@ export class Allocator {
       }
       const d = dep.kind === "group" ? dep.children[0] : dep;
       const members = groupMembers(pri);
-      const p = pri.kind === "group" ? (c.score >= INFINITY ? members[members.length - 1] : members[0]) : pri;
+      const p =
+        pri.kind === "group"
+          ? c.score >= INFINITY
+            ? members[members.length - 1]
+            : members[0]
+          : pri;
       if (!d || !p || d === p) continue;
       out.push({
         id: c.id,
@@ -208,7 +217,12 @@ export class Allocator {
   /** Places one primitive (and, first, everything it is colocated with). */
   assign(rsc: Resource, restrictTo?: ReadonlySet<string>): string | undefined {
     if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
-    const inst = rsc.parent?.kind === "clone" ? rsc : rsc.parent?.parent?.kind === "clone" ? rsc.parent : undefined;
+    const inst =
+      rsc.parent?.kind === "clone"
+        ? rsc
+        : rsc.parent?.parent?.kind === "clone"
+          ? rsc.parent
+          : undefined;
     if (inst?.parent && !this.cloneState.has(inst.parent)) {
       assignClone(this, inst.parent);
       if (this.alloc.assigned.has(rsc)) return this.alloc.assigned.get(rsc);
@@ -234,7 +248,11 @@ export class Allocator {
         const why = applyToDependent(w, c, primaryNode, this.ws.nodeByName);
         if (why) this.alloc.reasons.set(rsc, why);
       }
-      if (c.score < 0 && c.score > -INFINITY && ![...w].some(([n, s]) => s >= 0 && this.nodeUsable(n))) {
+      if (
+        c.score < 0 &&
+        c.score > -INFINITY &&
+        ![...w].some(([n, s]) => s >= 0 && this.nodeUsable(n))
+      ) {
         w.clear();
         for (const [k, v] of archive) w.set(k, v);
       }
@@ -260,8 +278,9 @@ export class Allocator {
     const current = currentNodes(rsc);
     const fixed = this.fixedPlacement(rsc, current);
     if (fixed !== false) return fixed;
-    const candidates = [...w]
-      .filter(([n, s]) => s >= 0 && this.nodeUsable(n) && (!restrictTo || restrictTo.has(n)));
+    const candidates = [...w].filter(
+      ([n, s]) => s >= 0 && this.nodeUsable(n) && (!restrictTo || restrictTo.has(n)),
+    );
     if (candidates.length === 0) {
       if (!this.alloc.reasons.has(rsc)) this.alloc.reasons.set(rsc, this.noNodeReason(rsc, w));
       return undefined;
@@ -291,11 +310,17 @@ export class Allocator {
   private fixedPlacement(rsc: Resource, current: string[]): string | undefined | false {
     const blocked = isBlocked(this.ws, rsc);
     if (this.ws.frozen) {
-      this.alloc.reasons.set(rsc, "stonith-enabled is true but no fencing device is configured, so nothing may start");
+      this.alloc.reasons.set(
+        rsc,
+        "stonith-enabled is true but no fencing device is configured, so nothing may start",
+      );
       return current.length === 1 ? current[0] : undefined;
     }
     if (!rsc.managed || blocked) {
-      this.alloc.reasons.set(rsc, !rsc.managed ? "it is unmanaged" : "a failure with on-fail=block froze it");
+      this.alloc.reasons.set(
+        rsc,
+        !rsc.managed ? "it is unmanaged" : "a failure with on-fail=block froze it",
+      );
       return current.length === 1 ? current[0] : undefined;
     }
     if ([...rsc.history.values()].some((h) => h.failed && h.onFail === "stop")) {
@@ -308,7 +333,10 @@ export class Allocator {
     }
     // A group member's own target-role overrides its group's (meta attributes are
     // inherited); a disabled clone disables every instance.
-    const cloneDisabled = rsc.parent?.kind === "clone" ? isDisabled(rsc.parent) : rsc.parent?.parent?.kind === "clone" && isDisabled(rsc.parent.parent);
+    const cloneDisabled =
+      rsc.parent?.kind === "clone"
+        ? isDisabled(rsc.parent)
+        : rsc.parent?.parent?.kind === "clone" && isDisabled(rsc.parent.parent);
     if (rsc.targetRole === "Stopped" || cloneDisabled) {
       this.alloc.reasons.set(rsc, "its target-role is Stopped");
       return undefined;
@@ -332,7 +360,8 @@ export class Allocator {
 }
 
 export function isDisabled(r: Resource): boolean {
-  for (let x: Resource | undefined = r; x; x = x.parent) if (x.targetRole === "Stopped") return true;
+  for (let x: Resource | undefined = r; x; x = x.parent)
+    if (x.targetRole === "Stopped") return true;
   return false;
 }
 

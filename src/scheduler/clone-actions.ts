@@ -7,7 +7,12 @@ import type { Allocation } from "./allocate.js";
 import type { Resource, WorkingSet } from "./model.js";
 import { orderResources, pseudoAction } from "./ordering.js";
 
-export function orderClone(set: ActionSet, _ws: WorkingSet, _alloc: Allocation, clone: Resource): void {
+export function orderClone(
+  set: ActionSet,
+  _ws: WorkingSet,
+  _alloc: Allocation,
+  clone: Resource,
+): void {
   const start = pseudoAction(set, clone, "start");
   const running = pseudoAction(set, clone, "running");
   const stop = pseudoAction(set, clone, "stop");
@@ -15,11 +20,15 @@ export function orderClone(set: ActionSet, _ws: WorkingSet, _alloc: Allocation, 
   set.order(stopped, start, 0);
   for (const inst of clone.children) {
     orderResources(set, clone, "start", inst, "start", 0);
-    for (const a of inst.kind === "primitive" ? set.ofRsc(inst.id, "start") : [pseudoAction(set, inst, "running")]) {
+    for (const a of inst.kind === "primitive"
+      ? set.ofRsc(inst.id, "start")
+      : [pseudoAction(set, inst, "running")]) {
       set.order(start, a, RUNNABLE_LEFT);
       set.order(a, running, RUNNABLE_LEFT | ONE_OR_MORE);
     }
-    for (const a of inst.kind === "primitive" ? set.ofRsc(inst.id, "stop") : [pseudoAction(set, inst, "stopped")]) {
+    for (const a of inst.kind === "primitive"
+      ? set.ofRsc(inst.id, "stop")
+      : [pseudoAction(set, inst, "stopped")]) {
       set.order(stop, a, IMPLIES_THEN);
       set.order(a, stopped, 0);
     }

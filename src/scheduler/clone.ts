@@ -45,7 +45,8 @@ export function expandCloneColocation(
 ): Colocation[] {
   const primary = pri.kind === "clone" ? pri : endpoint(pri, true, c.score);
   if (!primary) return [];
-  const deps = dep.kind === "clone" ? dep.children.map(instanceLead) : [endpoint(dep, false, c.score)];
+  const deps =
+    dep.kind === "clone" ? dep.children.map(instanceLead) : [endpoint(dep, false, c.score)];
   const out: Colocation[] = [];
   for (const d of deps) {
     if (!d) continue;
@@ -109,10 +110,9 @@ export function assignClone(a: Allocator, clone: Resource): void {
   // Then the others in number order, anonymous instances banned from their node last: one
   // is not moved while another instance can start in its place.
   const banned = (i: Resource) => bannedWhereActive(a, i);
-  const displacedLast = settings?.unique ? byNumber : [
-    ...byNumber.filter((i) => !banned(i)),
-    ...byNumber.filter((i) => banned(i)),
-  ];
+  const displacedLast = settings?.unique
+    ? byNumber
+    : [...byNumber.filter((i) => !banned(i)), ...byNumber.filter((i) => banned(i))];
   for (const inst of displacedLast) {
     const lead = instanceLead(inst);
     if (lead && !a.alloc.assigned.has(lead)) place(inst, open());

@@ -5,9 +5,8 @@
  * its primary went ("apply").
  */
 import type { Weights } from "./location.js";
-import type { Resource } from "./model.js";
+import type { NodeInfo, Resource, Role } from "./model.js";
 import { addScores, INFINITY, type Score } from "./scores.js";
-import type { NodeInfo, Role } from "./model.js";
 
 /** A colocation between two primitives (groups and clones already resolved). */
 export interface Colocation {

@@ -2,13 +2,13 @@
  * Unpacks rsc_location, rsc_colocation and rsc_order into typed constraints. Location rules
  * are evaluated here against node attributes, so later phases see plain node scores.
  */
-import { type XmlElement, childElements, getAttr } from "../cib/xml.js";
+import { childElements, getAttr, type XmlElement } from "../cib/xml.js";
 import type { OrderKind, Resource, Role, WorkingSet } from "./model.js";
 import type { IdIndex } from "./nvpairs.js";
+import { isTrue } from "./nvpairs.js";
 import { evaluateRule } from "./rules.js";
 import { addScores, INFINITY, parseScore, type Score } from "./scores.js";
 import { normalizeRole } from "./unpack.js";
-import { isTrue } from "./nvpairs.js";
 
 export function unpackConstraints(ws: WorkingSet, config: XmlElement, idx: IdIndex): void {
   const consEl = childElements(config, "constraints")[0];
@@ -122,7 +122,8 @@ function unpackOrder(ws: WorkingSet, el: XmlElement): void {
     thenAction: getAttr(el, "then-action") ?? firstAction,
     kind,
     symmetrical: symAttr === undefined ? kind !== "Serialize" : isTrue(symAttr),
-    requireAll: getAttr(el, "require-all") === undefined ? true : isTrue(getAttr(el, "require-all")),
+    requireAll:
+      getAttr(el, "require-all") === undefined ? true : isTrue(getAttr(el, "require-all")),
   });
 }
 

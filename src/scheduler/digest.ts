@@ -11,7 +11,12 @@ import type { OpRecord, Resource, WorkingSet } from "./model.js";
 
 const DEFAULT_TIMEOUT_MS = 20000;
 
-function opParams(rsc: Resource, task: string, intervalMs: number, base?: Map<string, string>): Map<string, string> {
+function opParams(
+  rsc: Resource,
+  task: string,
+  intervalMs: number,
+  base?: Map<string, string>,
+): Map<string, string> {
   const params = new Map(base ?? rsc.params);
   const def = rsc.ops.find((o) => o.name === task && o.intervalMs === intervalMs);
   if (def) {
@@ -46,8 +51,16 @@ function lastDecidingOp(rsc: Resource, node: string): OpRecord | undefined {
   if (!h) return undefined;
   for (let i = h.ops.length - 1; i >= 0; i--) {
     const op = h.ops[i] as OpRecord;
-    if (op.intervalMs === 0 && (op.task === "start" || op.task === "promote" || op.task === "demote" || op.task === "monitor" || op.task === "migrate_from")) {
-      if (op.rc === op.targetRc || (op.task === "monitor" && (op.rc === 0 || op.rc === 8))) return op;
+    if (
+      op.intervalMs === 0 &&
+      (op.task === "start" ||
+        op.task === "promote" ||
+        op.task === "demote" ||
+        op.task === "monitor" ||
+        op.task === "migrate_from")
+    ) {
+      if (op.rc === op.targetRc || (op.task === "monitor" && (op.rc === 0 || op.rc === 8)))
+        return op;
     }
   }
   return undefined;
@@ -55,7 +68,11 @@ function lastDecidingOp(rsc: Resource, node: string): OpRecord | undefined {
 
 export type DefinitionChange = { readonly kind: "restart" | "reload" };
 
-function restricted(params: Map<string, string>, names: string | undefined, keep: boolean): Map<string, string> {
+function restricted(
+  params: Map<string, string>,
+  names: string | undefined,
+  keep: boolean,
+): Map<string, string> {
   const listed = new Set((names ?? "").split(/\s+/).filter((n) => n !== ""));
   const out = new Map<string, string>();
   for (const [k, v] of params) if (listed.has(k) === keep) out.set(k, v);
@@ -90,6 +107,10 @@ export function definitionChange(rsc: Resource, node: string): DefinitionChange 
 }
 
 /** The reason a running resource must restart on `node`, or undefined. */
-export function definitionChanged(_ws: WorkingSet, rsc: Resource, node: string): string | undefined {
+export function definitionChanged(
+  _ws: WorkingSet,
+  rsc: Resource,
+  node: string,
+): string | undefined {
   return definitionChange(rsc, node)?.kind === "restart" ? "resource definition change" : undefined;
 }

@@ -4,13 +4,13 @@
  * the CIB's status section as the controller would record it.
  */
 import {
-  type XmlElement,
   childElements,
   cloneElement,
   elem,
   firstChild,
   getAttr,
   setAttr,
+  type XmlElement,
 } from "../cib/xml.js";
 import type { Action } from "./actions.js";
 import { operationDigest } from "./digest.js";
@@ -105,7 +105,9 @@ function fenceNode(t: Transition, st: ExecState, uname: string): void {
   setAttr(ns, "crmd", "offline");
   setAttr(ns, "join", "down");
   setAttr(ns, "expected", "down");
-  ns.children = ns.children.filter((c) => c.type !== "element" || (c.name !== "lrm" && c.name !== "transient_attributes"));
+  ns.children = ns.children.filter(
+    (c) => c.type !== "element" || (c.name !== "lrm" && c.name !== "transient_attributes"),
+  );
 }
 
 function lrmResourceEl(ns: XmlElement, rsc: Resource, id: string): XmlElement {
@@ -155,11 +157,11 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
     operation_key: `${id}_${a.task}_${a.intervalMs}`,
     operation: a.task,
     "crm-debug-origin": "crm_simulate",
-    "crm_feature_set": "3.16.2",
+    crm_feature_set: "3.16.2",
     "transition-key": key,
     "transition-magic": `0:${rc};${key}`,
     "exit-reason": "",
-    "on_node": node,
+    on_node: node,
     "call-id": String(st.callId),
     "rc-code": String(rc),
     "op-status": "0",

@@ -40,7 +40,9 @@ function explainPrimitive(t: Transition, p: Resource): string[] {
   }
   for (const h of p.history.values()) {
     if (h.failed) {
-      out.push(`  it failed on ${h.node} (${h.failedTask ?? "an operation"}; on-fail=${h.onFail ?? "restart"})${h.blocked ? ", which blocks it there" : ""}`);
+      out.push(
+        `  it failed on ${h.node} (${h.failedTask ?? "an operation"}; on-fail=${h.onFail ?? "restart"})${h.blocked ? ", which blocks it there" : ""}`,
+      );
     }
     if (h.notInstalled) out.push(`  its agent is not installed on ${h.node}`);
   }

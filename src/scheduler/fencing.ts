@@ -2,7 +2,7 @@
  * Fencing: an unclean node is fenced (when stonith is enabled and the partition may act)
  * before the resources it ran are considered stopped and recovered elsewhere.
  */
-import type { ActionSet, Action } from "./actions.js";
+import type { Action, ActionSet } from "./actions.js";
 import type { NodeInfo, WorkingSet } from "./model.js";
 
 export function canFence(ws: WorkingSet): boolean {

@@ -60,7 +60,10 @@ describe("crm_simulate golden cases", { skip: !existsSync(CASES) }, () => {
   for (const tier of ["core", "clone"]) {
     const dir = join(CASES, tier);
     const names = existsSync(dir)
-      ? readdirSync(dir).filter((f) => f.endsWith(".xml")).map((f) => f.slice(0, -4)).sort()
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".xml"))
+          .map((f) => f.slice(0, -4))
+          .sort()
       : [];
     it(`${tier}: every case matches Pacemaker or is a known failure`, async () => {
       const unexpected: string[] = [];

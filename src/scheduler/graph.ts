@@ -2,7 +2,7 @@
  * The transition graph as Pacemaker writes it (crm_simulate -G): one synapse per action
  * with the actions it waits for as triggers; and the same graph as a dot file (-D).
  */
-import { type XmlElement, elem, printXml } from "../cib/xml.js";
+import { elem, printXml, type XmlElement } from "../cib/xml.js";
 import type { Action } from "./actions.js";
 import type { Transition } from "./schedule.js";
 
@@ -74,7 +74,8 @@ export function graphXml(t: Transition): string {
 }
 
 function dotName(a: Action): string {
-  const node = a.node !== undefined && !(a.pseudo && !a.rsc?.kind.startsWith("p")) ? ` ${a.node}` : "";
+  const node =
+    a.node !== undefined && !(a.pseudo && !a.rsc?.kind.startsWith("p")) ? ` ${a.node}` : "";
   return `${actionKey(a)}${a.pseudo ? "" : node}`;
 }
 

@@ -3,11 +3,11 @@
  * matching resource (anonymous clone entries are mapped onto instances), entries for
  * resources no longer configured become orphans.
  */
-import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
-import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
-import type { BuildContext } from "./unpack.js";
-import { INFINITY } from "./scores.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { addOrphanInstance, needsOrphanInstance } from "./clone-orphans.js";
+import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
+import { INFINITY } from "./scores.js";
+import type { BuildContext } from "./unpack.js";
 
 export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildContext): void {
   const byBase = indexPrimitivesByBase(ws.resources);
@@ -23,7 +23,8 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
       const ops = readOps(lr);
       // History of a cleanly offline node is stale; an unclean node's still counts.
       if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
-      const rsc = resolve(ws, byBase, id, node.uname, activeRank(lr) > 0) ?? makeOrphan(ws, lr, id, ctx);
+      const rsc =
+        resolve(ws, byBase, id, node.uname, activeRank(lr) > 0) ?? makeOrphan(ws, lr, id, ctx);
       const prev = rsc.history.get(node.uname);
       // Another entry of an anonymous clone mapped here: the active one describes the
       // instance; the ops of two different entries are not interleaved.
@@ -103,7 +104,10 @@ function resolve(
     return orphan;
   }
   // An inactive copy beside an active one must not merge into it (its stop would win).
-  const spare = here && !active ? clone.children.find((i) => !isActiveSomewhere(i, "") && !hasHistoryOn(i, node)) : undefined;
+  const spare =
+    here && !active
+      ? clone.children.find((i) => !isActiveSomewhere(i, "") && !hasHistoryOn(i, node))
+      : undefined;
   if (spare) return candidates.find((c) => instanceRoot(c) === spare);
   const inst =
     clone.children.find((i) => activeOn(i, node)) ??
@@ -132,7 +136,6 @@ function isActiveSomewhere(inst: Resource, except: string): boolean {
     [...p.history.values()].some((h) => h.node !== except && h.role !== "Stopped"),
   );
 }
-
 
 function makeOrphan(ws: WorkingSet, lr: XmlElement, id: string, ctx: BuildContext): Resource {
   const existing = ws.byId.get(id);
@@ -254,9 +257,7 @@ function successRole(op: OpRecord, current: Role): Role | undefined {
 }
 
 function configuredOnFail(rsc: Resource, op: OpRecord, ws: WorkingSet): OnFail {
-  const def = rsc.ops.find(
-    (o) => o.name === op.task && o.intervalMs === op.intervalMs,
-  );
+  const def = rsc.ops.find((o) => o.name === op.task && o.intervalMs === op.intervalMs);
   if (def?.onFail) return def.onFail;
   if (op.task === "stop") return ws.options.stonithEnabled ? "fence" : "block";
   if (op.task === "demote") return "restart";
@@ -330,7 +331,8 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
   }
   // "Not installed" is a hard error whatever the configured policy says.
   const hard = op.opStatus === 7;
-  const onFail = hard && configuredOnFail(rsc, op, ws) === "ignore" ? "restart" : configuredOnFail(rsc, op, ws);
+  const onFail =
+    hard && configuredOnFail(rsc, op, ws) === "ignore" ? "restart" : configuredOnFail(rsc, op, ws);
   if (hard && h.ban === undefined) h.ban = "node";
   if (onFail === "ignore") {
     h.failureIgnored = true;
@@ -367,7 +369,8 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
   // FAILED Promoted, and recovers it from Unpromoted), unless on-fail=block froze it.
   else if (op.task === "demote") h.role = onFail === "block" ? "Promoted" : "Unpromoted";
   else if (op.task === "promote") h.role = "Promoted";
-  else if (op.rc === 7 && op.task === "monitor" && op.intervalMs > 0) h.role = h.role === "Stopped" ? "Started" : h.role;
+  else if (op.rc === 7 && op.task === "monitor" && op.intervalMs > 0)
+    h.role = h.role === "Stopped" ? "Started" : h.role;
   else if (h.role === "Stopped") h.role = "Started";
 }
 

@@ -2,7 +2,15 @@
  * crm_simulate's injections (--node-up/--node-down/--node-fail/--op-inject): edits of the
  * CIB's status section made before scheduling, each described by one line.
  */
-import { type XmlElement, childElements, cloneElement, elem, firstChild, getAttr, setAttr } from "../cib/xml.js";
+import {
+  childElements,
+  cloneElement,
+  elem,
+  firstChild,
+  getAttr,
+  setAttr,
+  type XmlElement,
+} from "../cib/xml.js";
 
 export type Injection =
   | { readonly kind: "node-up" | "node-down" | "node-fail"; readonly node: string }
@@ -15,7 +23,9 @@ export interface InjectResult {
 
 function nodeId(cib: XmlElement, uname: string): string {
   const nodes = firstChild(firstChild(cib, "configuration") ?? elem("x"), "nodes");
-  const n = nodes ? childElements(nodes, "node").find((x) => getAttr(x, "uname") === uname) : undefined;
+  const n = nodes
+    ? childElements(nodes, "node").find((x) => getAttr(x, "uname") === uname)
+    : undefined;
   return n ? (getAttr(n, "id") ?? uname) : uname;
 }
 
@@ -34,7 +44,13 @@ function nodeState(cib: XmlElement, uname: string): XmlElement {
   return ns;
 }
 
-function setState(ns: XmlElement, inCcm: string, crmd: string, join: string, expected: string): void {
+function setState(
+  ns: XmlElement,
+  inCcm: string,
+  crmd: string,
+  join: string,
+  expected: string,
+): void {
   setAttr(ns, "in_ccm", inCcm);
   setAttr(ns, "crmd", crmd);
   setAttr(ns, "join", join);
@@ -83,7 +99,11 @@ function injectOp(cib: XmlElement, spec: string): string {
   let lr = childElements(lrs, "lrm_resource").find((x) => getAttr(x, "id") === rsc);
   if (!lr) {
     const prim = findPrimitive(cib, rsc.replace(/:\d+$/, ""));
-    const attrs: Record<string, string> = { id: rsc, class: prim ? (getAttr(prim, "class") ?? "ocf") : "ocf", type: prim ? (getAttr(prim, "type") ?? "") : "" };
+    const attrs: Record<string, string> = {
+      id: rsc,
+      class: prim ? (getAttr(prim, "class") ?? "ocf") : "ocf",
+      type: prim ? (getAttr(prim, "type") ?? "") : "",
+    };
     const provider = prim ? getAttr(prim, "provider") : undefined;
     if (provider !== undefined) attrs.provider = provider;
     lr = elem("lrm_resource", attrs);
@@ -93,13 +113,24 @@ function injectOp(cib: XmlElement, spec: string): string {
   const call = Math.max(0, ...calls) + 1;
   const key = `0:0:${task === "monitor" && interval === "0" ? 7 : 0}:00000000-0000-0000-0000-000000000000`;
   const failed = rc !== "0" && !(task === "monitor" && interval === "0" && rc === "7");
-  const id = failed ? `${rsc}_last_failure_0` : interval !== "0" ? `${rsc}_monitor_${interval}` : `${rsc}_last_0`;
+  const id = failed
+    ? `${rsc}_last_failure_0`
+    : interval !== "0"
+      ? `${rsc}_monitor_${interval}`
+      : `${rsc}_last_0`;
   lr.children = lr.children.filter((c) => c.type !== "element" || getAttr(c, "id") !== id);
   lr.children.push(
     elem("lrm_rsc_op", {
-      id, operation_key: `${rsc}_${task}_${interval}`, operation: task, "transition-key": key,
-      "transition-magic": `0:${rc};${key}`, "call-id": String(call), "rc-code": rc, "op-status": "0",
-      interval, on_node: node,
+      id,
+      operation_key: `${rsc}_${task}_${interval}`,
+      operation: task,
+      "transition-key": key,
+      "transition-magic": `0:${rc};${key}`,
+      "call-id": String(call),
+      "rc-code": rc,
+      "op-status": "0",
+      interval,
+      on_node: node,
     }),
   );
   return `Injecting ${rsc}_${task}_${interval} on ${node} with rc=${rc}`;

@@ -3,8 +3,9 @@
  * stickiness on the current node and bans after too many failures. Each contribution is
  * recorded so `--explain` can name it.
  */
-import type { NodeInfo, Resource, WorkingSet } from "./model.js";
+
 import { failCount } from "./failcount.js";
+import type { NodeInfo, Resource, WorkingSet } from "./model.js";
 import { addScores, INFINITY, type Score } from "./scores.js";
 
 export interface ScoreNote {
@@ -51,7 +52,11 @@ export function applyHistoryScores(
     const node = current[0] as string;
     if (w.has(node)) {
       w.set(node, addScores(w.get(node) ?? 0, rsc.stickiness));
-      notes.push({ node, score: rsc.stickiness, why: "resource-stickiness (currently active there)" });
+      notes.push({
+        node,
+        score: rsc.stickiness,
+        why: "resource-stickiness (currently active there)",
+      });
     }
   }
   for (const n of ws.nodes) {
@@ -71,7 +76,11 @@ export function applyHistoryScores(
   for (const h of rsc.history.values()) {
     if (h.ban === "all") {
       for (const n of ws.nodes) w.set(n.uname, -INFINITY);
-      notes.push({ node: h.node, score: -INFINITY, why: "a fatal error (not configured) on " + h.node });
+      notes.push({
+        node: h.node,
+        score: -INFINITY,
+        why: "a fatal error (not configured) on " + h.node,
+      });
     } else if (h.ban === "node") {
       w.set(h.node, -INFINITY);
       notes.push({ node: h.node, score: -INFINITY, why: "a hard error there" });

@@ -2,7 +2,7 @@
  * Attribute sets (meta_attributes, instance_attributes, cluster_property_set) with id-ref
  * resolution and optional rules.
  */
-import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { evaluateRule, type RuleContext } from "./rules.js";
 
 export type IdIndex = Map<string, XmlElement>;
@@ -75,15 +75,20 @@ export function parseDurationMs(v: string | undefined): number | undefined {
     const n = Number(m[1]);
     const unit = (m[2] ?? "s").toLowerCase();
     const mult: Record<string, number> = {
-      ms: 1, msec: 1, s: 1000, sec: 1000, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000,
+      ms: 1,
+      msec: 1,
+      s: 1000,
+      sec: 1000,
+      m: 60_000,
+      min: 60_000,
+      h: 3_600_000,
+      hr: 3_600_000,
     };
     return n * (mult[unit] ?? 1000);
   }
   const iso = /^P(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)$/i.exec(v.trim());
   if (iso) {
-    return (
-      (Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0)) * 1000
-    );
+    return (Number(iso[1] ?? 0) * 3600 + Number(iso[2] ?? 0) * 60 + Number(iso[3] ?? 0)) * 1000;
   }
   return undefined;
 }

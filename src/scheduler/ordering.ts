@@ -4,9 +4,9 @@
  * members act, `running`/`stopped` once they all have.
  */
 import {
-  ASYMMETRICAL,
   type Action,
   type ActionSet,
+  ASYMMETRICAL,
   IMPLIES_FIRST,
   IMPLIES_THEN,
   ONE_OR_MORE,
@@ -88,12 +88,21 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
   }
   const oneOrMore = 0;
   const flags = mandatory ? IMPLIES_THEN | RUNNABLE_LEFT | oneOrMore : 0;
-  orderResources(set, first, o.firstAction, then, thenAct, flags | (o.symmetrical ? 0 : ASYMMETRICAL));
+  orderResources(
+    set,
+    first,
+    o.firstAction,
+    then,
+    thenAct,
+    flags | (o.symmetrical ? 0 : ASYMMETRICAL),
+  );
   if (!o.symmetrical) return;
   const fi = INVERSE[o.firstAction];
   const ti = INVERSE[thenAct];
   if (!fi || !ti) return;
-  const rflags = mandatory ? IMPLIES_FIRST | (ti === "stop" || ti === "demote" ? RUNNABLE_LEFT : 0) : 0;
+  const rflags = mandatory
+    ? IMPLIES_FIRST | (ti === "stop" || ti === "demote" ? RUNNABLE_LEFT : 0)
+    : 0;
   orderResources(set, then, ti, first, fi, rflags);
 }
 
@@ -147,9 +156,12 @@ function orderOneOrMore(
     meta: new Map([["minimum", String(minimum)]]),
   });
   for (const inst of first.children) {
-    for (const a of inst.kind === "primitive" ? set.ofRsc(inst.id, "start") : thenActions(set, inst, "running")) {
+    for (const a of inst.kind === "primitive"
+      ? set.ofRsc(inst.id, "start")
+      : thenActions(set, inst, "running")) {
       set.order(a, gate, ONE_OR_MORE);
     }
   }
-  for (const t of thenActions(set, then, o.thenAction)) set.order(gate, t, IMPLIES_THEN | RUNNABLE_LEFT);
+  for (const t of thenActions(set, then, o.thenAction))
+    set.order(gate, t, IMPLIES_THEN | RUNNABLE_LEFT);
 }

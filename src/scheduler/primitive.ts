@@ -52,11 +52,29 @@ export function createPrimitiveActions(
     // blocked (failed) can neither start nor stop.
     const node = current.length === 1 ? current[0] : undefined;
     const ok = !blocked && node !== undefined;
-    set.add({ task: "start", rsc, rscId: rsc.id, node: ok ? node : undefined, intervalMs: 0,
-      pseudo: false, optional: true, runnable: ok, reason: undefined });
+    set.add({
+      task: "start",
+      rsc,
+      rscId: rsc.id,
+      node: ok ? node : undefined,
+      intervalMs: 0,
+      pseudo: false,
+      optional: true,
+      runnable: ok,
+      reason: undefined,
+    });
     for (const c of current) {
-      set.add({ task: "stop", rsc, rscId: rsc.id, node: c, intervalMs: 0, pseudo: false,
-        optional: true, runnable: false, reason: undefined });
+      set.add({
+        task: "stop",
+        rsc,
+        rscId: rsc.id,
+        node: c,
+        intervalMs: 0,
+        pseudo: false,
+        optional: true,
+        runnable: false,
+        reason: undefined,
+      });
     }
     return { ...plan, restartReason: undefined };
   }
@@ -82,7 +100,8 @@ export function createPrimitiveActions(
       }),
     );
   }
-  const stays = next !== undefined && current.length === 1 && current[0] === next && !failedOn(next);
+  const stays =
+    next !== undefined && current.length === 1 && current[0] === next && !failedOn(next);
   const start = set.add({
     task: "start",
     rsc,
@@ -100,12 +119,22 @@ export function createPrimitiveActions(
     start.runnable = false;
     start.reason = quorumBlock;
   }
-  for (const s of plan.stops) set.order(s, start, IMPLIES_THEN | RUNNABLE_LEFT | (s.node === next ? RESTART : 0));
+  for (const s of plan.stops)
+    set.order(s, start, IMPLIES_THEN | RUNNABLE_LEFT | (s.node === next ? RESTART : 0));
   const roles = promotableActions(set, alloc, rsc, plan.stops, start);
   if (roles) return { ...plan, restartReason: changed, ...roles };
   if (stays && changed === undefined && definitionChange(rsc, next)?.kind === "reload") {
-    const reload = set.add({ task: "reload", rsc, rscId: rsc.id, node: next, intervalMs: 0,
-      pseudo: false, optional: false, runnable: true, reason: undefined });
+    const reload = set.add({
+      task: "reload",
+      rsc,
+      rscId: rsc.id,
+      node: next,
+      intervalMs: 0,
+      pseudo: false,
+      optional: false,
+      runnable: true,
+      reason: undefined,
+    });
     return { ...plan, restartReason: changed, reload };
   }
   return { ...plan, restartReason: changed };
@@ -134,15 +163,33 @@ function promotableActions(
   for (const stop of stops) {
     const c = stop.node as string;
     if (rsc.history.get(c)?.role !== "Promoted") continue;
-    const demote = set.add({ task: "demote", rsc, rscId: rsc.id, node: c, intervalMs: 0,
-      pseudo: stop.pseudo, optional: wantPromoted && stop.optional && start.node === c, runnable: true, reason: undefined });
+    const demote = set.add({
+      task: "demote",
+      rsc,
+      rscId: rsc.id,
+      node: c,
+      intervalMs: 0,
+      pseudo: stop.pseudo,
+      optional: wantPromoted && stop.optional && start.node === c,
+      runnable: true,
+      reason: undefined,
+    });
     set.order(demote, stop, IMPLIES_FIRST);
     out.demote = demote;
   }
   if (wantPromoted && start.node !== undefined) {
     const promoted = rsc.history.get(start.node)?.role === "Promoted";
-    const promote = set.add({ task: "promote", rsc, rscId: rsc.id, node: start.node, intervalMs: 0,
-      pseudo: false, optional: promoted && start.optional, runnable: start.runnable, reason: undefined });
+    const promote = set.add({
+      task: "promote",
+      rsc,
+      rscId: rsc.id,
+      node: start.node,
+      intervalMs: 0,
+      pseudo: false,
+      optional: promoted && start.optional,
+      runnable: start.runnable,
+      reason: undefined,
+    });
     set.order(start, promote, IMPLIES_THEN | RUNNABLE_LEFT);
     out.promote = promote;
   }

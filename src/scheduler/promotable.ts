@@ -48,7 +48,8 @@ export function promotionScore(a: Allocator, clone: Resource, inst: Resource, no
   for (const c of a.ws.colocations) {
     // Instances placed with a mandatory primary of an Unpromoted-role colocation stay there
     // unpromoted.
-    if (c.dependent !== clone.id || c.dependentRole !== "Unpromoted" || c.score < INFINITY) continue;
+    if (c.dependent !== clone.id || c.dependentRole !== "Unpromoted" || c.score < INFINITY)
+      continue;
     const pri = a.ws.byId.get(c.primary);
     if (pri && a.placedNodes(pri, c.primaryRole === "Promoted").has(node)) score = -INFINITY;
   }
@@ -58,7 +59,8 @@ export function promotionScore(a: Allocator, clone: Resource, inst: Resource, no
     if (!dep || dep.kind === "clone") continue;
     const lead = dep.kind === "group" ? dep.children[0] : dep;
     const w = lead ? a.weightsOf(lead).get(node) : undefined;
-    if (w !== undefined && c.score > 0 && w > 0) score = addScores(score, Math.round((w * c.score) / INFINITY));
+    if (w !== undefined && c.score > 0 && w > 0)
+      score = addScores(score, Math.round((w * c.score) / INFINITY));
   }
   return score;
 }
@@ -98,8 +100,12 @@ export function assignPromotion(a: Allocator, clone: Resource): void {
     if ((perNode.get(c.node) ?? 0) >= settings.promotedNodeMax) continue;
     // Without quorum an instance that is not running yet is still chosen (its start and
     // promote are then blocked); a running one is not promoted.
-    if (!a.quorumAllowsPromotion() && lead(c.inst)?.history.get(c.node)?.role !== "Stopped" &&
-      lead(c.inst)?.history.has(c.node)) continue;
+    if (
+      !a.quorumAllowsPromotion() &&
+      lead(c.inst)?.history.get(c.node)?.role !== "Stopped" &&
+      lead(c.inst)?.history.has(c.node)
+    )
+      continue;
     perNode.set(c.node, (perNode.get(c.node) ?? 0) + 1);
     promoted++;
     for (const p of instancePrimitives(c.inst)) a.alloc.promoted.add(p);

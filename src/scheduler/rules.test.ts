@@ -12,10 +12,14 @@ const attrs = (o: Record<string, string>) => ({ nodeAttrs: new Map(Object.entrie
 
 describe("evaluateRule", () => {
   it("evaluateRule matches #uname with eq and ne", () => {
-    const eq = rule('<rule id="r"><expression id="e" attribute="#uname" operation="eq" value="node1"/></rule>');
+    const eq = rule(
+      '<rule id="r"><expression id="e" attribute="#uname" operation="eq" value="node1"/></rule>',
+    );
     assert.equal(evaluateRule(eq, attrs({ "#uname": "node1" })), true);
     assert.equal(evaluateRule(eq, attrs({ "#uname": "node2" })), false);
-    const ne = rule('<rule id="r"><expression id="e" attribute="#uname" operation="ne" value="node1"/></rule>');
+    const ne = rule(
+      '<rule id="r"><expression id="e" attribute="#uname" operation="ne" value="node1"/></rule>',
+    );
     assert.equal(evaluateRule(ne, attrs({ "#uname": "node2" })), true);
   });
   it("evaluateRule combines expressions with boolean-op", () => {
@@ -33,12 +37,18 @@ describe("evaluateRule", () => {
     assert.equal(evaluateRule(or, attrs({ x: "3" })), false);
   });
   it("evaluateRule compares numbers by type and falls back to strings", () => {
-    const gt = rule('<rule id="r"><expression id="e" attribute="v" operation="gt" value="10"/></rule>');
+    const gt = rule(
+      '<rule id="r"><expression id="e" attribute="v" operation="gt" value="10"/></rule>',
+    );
     assert.equal(evaluateRule(gt, attrs({ v: "9" })), false);
     assert.equal(evaluateRule(gt, attrs({ v: "11" })), true);
-    const intEq = rule('<rule id="r"><expression id="e" attribute="v" operation="eq" type="integer" value="3.6"/></rule>');
+    const intEq = rule(
+      '<rule id="r"><expression id="e" attribute="v" operation="eq" type="integer" value="3.6"/></rule>',
+    );
     assert.equal(evaluateRule(intEq, attrs({ v: "3" })), true);
-    const numEq = rule('<rule id="r"><expression id="e" attribute="v" operation="eq" type="number" value="3.6"/></rule>');
+    const numEq = rule(
+      '<rule id="r"><expression id="e" attribute="v" operation="eq" type="number" value="3.6"/></rule>',
+    );
     assert.equal(evaluateRule(numEq, attrs({ v: "3" })), false);
   });
   it("compareValues orders versions and strings", () => {

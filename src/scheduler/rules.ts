@@ -3,7 +3,7 @@
  * `<expression>` children (attribute/operation/value/type), nested rules and
  * boolean-op and/or. Date expressions are not in the supported tier and never match.
  */
-import { type XmlElement, childElements, getAttr } from "../cib/xml.js";
+import { childElements, getAttr, type XmlElement } from "../cib/xml.js";
 
 export interface RuleContext {
   /** Node attributes including the built-ins #uname, #id, #kind, #is_dc. */

@@ -4,8 +4,7 @@
  */
 import type { XmlElement } from "../cib/xml.js";
 import { type Action, ActionSet, COLOCATED, propagate } from "./actions.js";
-import { INFINITY } from "./scores.js";
-import { type Allocation, allPrimitives, Allocator } from "./allocate.js";
+import { type Allocation, Allocator, allPrimitives } from "./allocate.js";
 import { orderClone } from "./clone-actions.js";
 import { canFence, createFencing } from "./fencing.js";
 import type { Resource, Role, WorkingSet } from "./model.js";
@@ -13,6 +12,7 @@ import { applyOrderConstraints, orderGroup } from "./ordering.js";
 import { createPrimitiveActions, type PrimitivePlan } from "./primitive.js";
 import { createProbes } from "./probes.js";
 import { createRecurring } from "./recurring.js";
+import { INFINITY } from "./scores.js";
 import { unpack } from "./unpack.js";
 
 export interface ScheduleOptions {
@@ -69,7 +69,9 @@ function isActiveOn(ws: WorkingSet, a: Action): boolean {
     // is not: an asymmetric order still blocks its members).
     if (a.rsc.kind !== "clone") return false;
     return allPrimitives(a.rsc).some((p) =>
-      [...p.history.values()].some((h) => h.role !== "Stopped" && ws.nodeByName.get(h.node)?.online === true),
+      [...p.history.values()].some(
+        (h) => h.role !== "Stopped" && ws.nodeByName.get(h.node)?.online === true,
+      ),
     );
   }
   const h = a.rsc.history.get(a.node);
@@ -78,7 +80,9 @@ function isActiveOn(ws: WorkingSet, a: Action): boolean {
 
 function roleAfter(alloc: Allocation, p: Resource, plan: PrimitivePlan): Role {
   if (!p.managed || plan.starts.length === 0) {
-    return plan.current.length > 0 ? (p.history.get(plan.current[0] as string)?.role ?? "Started") : "Stopped";
+    return plan.current.length > 0
+      ? (p.history.get(plan.current[0] as string)?.role ?? "Started")
+      : "Stopped";
   }
   const start = plan.starts[0] as Action;
   if (plan.next === undefined || !start.runnable) return "Stopped";
@@ -89,7 +93,8 @@ function roleAfter(alloc: Allocation, p: Resource, plan: PrimitivePlan): Role {
 /** A mandatory colocation's dependent cannot start where its primary's start is blocked. */
 function orderColocations(set: ActionSet, alloc: Allocation): void {
   for (const c of alloc.colocations) {
-    if (c.score < INFINITY || c.primary.kind !== "primitive" || c.id.endsWith(":internal")) continue;
+    if (c.score < INFINITY || c.primary.kind !== "primitive" || c.id.endsWith(":internal"))
+      continue;
     for (const ps of set.ofRsc(c.primary.id, "start")) {
       // A dependent in the promoted role needs its primary for the promotion only.
       const task = c.dependentRole === "Promoted" ? "promote" : "start";
@@ -140,7 +145,11 @@ function markPseudo(set: ActionSet): void {
     if (!a.pseudo || a.rsc?.kind === "primitive") continue;
     const related = [...(set.inEdges.get(a) ?? []), ...(set.outEdges.get(a) ?? [])];
     const other = (e: { first: Action; then: Action }) => (e.first === a ? e.then : e.first);
-    if (related.some((e) => other(e).rsc?.kind === "primitive" && !other(e).optional && other(e).runnable)) {
+    if (
+      related.some(
+        (e) => other(e).rsc?.kind === "primitive" && !other(e).optional && other(e).runnable,
+      )
+    ) {
       a.optional = false;
     }
   }

@@ -17,7 +17,10 @@ export function scoreLines(t: Transition): string[] {
       if (!w) continue;
       for (const n of nodes) {
         const usable = t.ws.nodeByName.get(n);
-        const s = usable && (usable.online && !usable.standby && !usable.unclean) ? (w.get(n) ?? -INFINITY) : -INFINITY;
+        const s =
+          usable && usable.online && !usable.standby && !usable.unclean
+            ? (w.get(n) ?? -INFINITY)
+            : -INFINITY;
         out.push(`${kind(p)}: ${p.id} allocation score on ${n}: ${formatScore(s)}`);
       }
     }

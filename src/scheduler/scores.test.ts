@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { INFINITY, addScores, formatScore, parseScore } from "./scores.js";
+import { addScores, formatScore, INFINITY, parseScore } from "./scores.js";
 
 const score = fc.oneof(
-  fc.integer({ min: -2 * INFINITY, max: 2 * INFINITY }).map((n) => Math.max(-INFINITY, Math.min(INFINITY, n))),
+  fc
+    .integer({ min: -2 * INFINITY, max: 2 * INFINITY })
+    .map((n) => Math.max(-INFINITY, Math.min(INFINITY, n))),
   fc.constantFrom(INFINITY, -INFINITY, 0),
 );
 
@@ -29,9 +31,11 @@ describe("addScores", () => {
   });
   it("addScores is associative when no infinity is crossed (property)", () => {
     const small = fc.integer({ min: -1000, max: 1000 });
-    fc.assert(fc.property(small, small, small, (a, b, c) => {
-      assert.equal(addScores(addScores(a, b), c), addScores(a, addScores(b, c)));
-    }));
+    fc.assert(
+      fc.property(small, small, small, (a, b, c) => {
+        assert.equal(addScores(addScores(a, b), c), addScores(a, addScores(b, c)));
+      }),
+    );
   });
 });
 

@@ -2,8 +2,9 @@
  * The node list and resource list as crm_simulate/crm_mon 2.1.5 print them. Pure: takes an
  * unpacked working set and returns lines (crm_mon reuses this).
  */
-import { activeNodes } from "./primitive.js";
+
 import type { NodeInfo, Resource, Role, WorkingSet } from "./model.js";
+import { activeNodes } from "./primitive.js";
 
 /** Natural, case-insensitive comparison ("node2" < "node10"), as Pacemaker sorts names. */
 export function compareNames(a: string, b: string): number {
@@ -61,12 +62,14 @@ export function agentName(r: Resource): string {
 
 function roleWord(role: Role, promotable: boolean): string {
   if (role === "Promoted") return "Promoted";
-  if (role === "Unpromoted" || (role === "Started" && promotable)) return promotable ? "Unpromoted" : "Started";
+  if (role === "Unpromoted" || (role === "Started" && promotable))
+    return promotable ? "Unpromoted" : "Started";
   return role === "Stopped" ? "Stopped" : "Started";
 }
 
 export function isPromotableChild(r: Resource): boolean {
-  for (let p = r.parent; p; p = p.parent) if (p.kind === "clone") return p.clone?.promotable === true;
+  for (let p = r.parent; p; p = p.parent)
+    if (p.kind === "clone") return p.clone?.promotable === true;
   return false;
 }
 
@@ -133,7 +136,9 @@ function renderClone(ws: WorkingSet, c: Resource, pad: string, out: string[]): v
   if (s?.unique) tags.push("unique");
   if (disabled(c)) tags.push("disabled");
   if (!c.managed) tags.push("unmanaged");
-  out.push(`${pad}* Clone Set: ${c.id} [${childId}]${tags.length > 0 ? ` (${tags.join(", ")})` : ""}:`);
+  out.push(
+    `${pad}* Clone Set: ${c.id} [${childId}]${tags.length > 0 ? ` (${tags.join(", ")})` : ""}:`,
+  );
   const inner = `${pad}  `;
   if (s?.unique) {
     for (const inst of c.children) renderResource(ws, inst, inner, out);
@@ -142,7 +147,10 @@ function renderClone(ws: WorkingSet, c: Resource, pad: string, out: string[]): v
   renderAnonymous(ws, c, inner, out);
 }
 
-function instanceState(ws: WorkingSet, inst: Resource): { node?: string; role: Role; plain: boolean } {
+function instanceState(
+  ws: WorkingSet,
+  inst: Resource,
+): { node?: string; role: Role; plain: boolean } {
   const prims = inst.kind === "group" ? inst.children : [inst];
   const nodes = new Set<string>();
   let role: Role = "Stopped";
@@ -153,7 +161,8 @@ function instanceState(ws: WorkingSet, inst: Resource): { node?: string; role: R
     if (ns.length > 1) plain = false;
     const h = ns[0] ? p.history.get(ns[0]) : undefined;
     if (h?.failed || h?.failureIgnored || !p.managed) plain = false;
-    if (h && h.role !== "Stopped") role = h.role === "Promoted" ? "Promoted" : role === "Promoted" ? role : "Started";
+    if (h && h.role !== "Stopped")
+      role = h.role === "Promoted" ? "Promoted" : role === "Promoted" ? role : "Started";
     if (ws.nodeByName.get(ns[0] ?? "")?.unclean) plain = false;
   }
   if (inst.kind === "group" && nodes.size > 0) {

@@ -41,7 +41,12 @@ export function summaryLines(t: Transition): string[] {
   return out;
 }
 
-function stopReason(t: Transition, plan: PrimitivePlan, stop: Action | undefined, start: Action | undefined): string {
+function stopReason(
+  t: Transition,
+  plan: PrimitivePlan,
+  stop: Action | undefined,
+  start: Action | undefined,
+): string {
   const startWhy = start && !start.runnable && start.node !== undefined ? start.reason : undefined;
   const why = startWhy ?? stop?.reason;
   const text = why ?? "node availability";
@@ -68,7 +73,9 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const nextRole: Role = t.nextRole.get(rsc) === "Promoted" ? "Promoted" : "Unpromoted";
   const current = plan.current;
   const next = start?.node;
-  const line = (verb: string, details: string, reason = ""): Line[] => [{ verb, rsc: rsc.id, details, reason }];
+  const line = (verb: string, details: string, reason = ""): Line[] => [
+    { verb, rsc: rsc.id, details, reason },
+  ];
   const startHappens = start !== undefined && next !== undefined && !start.optional;
   if (current.length === 0) {
     if (!startHappens || !start) return [];
@@ -90,7 +97,18 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
       if (current.includes(next)) return line("Restart", next);
       return line("Move", `${current.join(" ")} -> ${next}`);
     }
-    return current.flatMap((c) => line("Stop", c, stopReason(t, plan, plan.stops.find((s) => s.node === c), start)));
+    return current.flatMap((c) =>
+      line(
+        "Stop",
+        c,
+        stopReason(
+          t,
+          plan,
+          plan.stops.find((s) => s.node === c),
+          start,
+        ),
+      ),
+    );
   }
   const c = current[0] as string;
   const stop = plan.stops[0];
@@ -114,7 +132,8 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   if (roleChange) {
     const act = nextRole === "Promoted" ? plan.promote : plan.demote;
     if (act && act.optional) return [];
-    const blocked = act && !act.runnable ? (act.reason ? `due to ${act.reason} (blocked)` : "blocked") : "";
+    const blocked =
+      act && !act.runnable ? (act.reason ? `due to ${act.reason} (blocked)` : "blocked") : "";
     return line(nextRole === "Promoted" ? "Promote" : "Demote", inPlace, blocked);
   }
   return [];

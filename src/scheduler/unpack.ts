@@ -2,7 +2,8 @@
  * Turns a CIB into the scheduler's working set: cluster options, nodes with their state,
  * the resource tree (clone instances expanded), constraints and the status history.
  */
-import { type XmlElement, childElements, firstChild, getAttr } from "../cib/xml.js";
+import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
+import { unpackConstraints } from "./constraints.js";
 import { unpackHistory } from "./history.js";
 import type {
   CloneSettings,
@@ -15,8 +16,13 @@ import type {
   Role,
   WorkingSet,
 } from "./model.js";
-import { buildIdIndex, type IdIndex, isTrue, parseDurationMs, readAttributeSets } from "./nvpairs.js";
-import { unpackConstraints } from "./constraints.js";
+import {
+  buildIdIndex,
+  type IdIndex,
+  isTrue,
+  parseDurationMs,
+  readAttributeSets,
+} from "./nvpairs.js";
 import { INFINITY, parseScore } from "./scores.js";
 
 export interface UnpackOptions {
@@ -69,7 +75,9 @@ export function unpack(cib: XmlElement, opts: UnpackOptions): WorkingSet {
   };
   if (config) unpackConstraints(ws, config, idx);
   if (status) unpackHistory(ws, status, ctx);
-  const hasFencing = [...byId.values()].some((r) => r.kind === "primitive" && r.cls === "stonith" && !r.orphan);
+  const hasFencing = [...byId.values()].some(
+    (r) => r.kind === "primitive" && r.cls === "stonith" && !r.orphan,
+  );
   ws.frozen = options.stonithEnabled && !hasFencing;
   return ws;
 }
@@ -98,7 +106,10 @@ function readOptions(p: Map<string, string>, cib: XmlElement): ClusterOptions {
     stopOrphanResources: p.has("stop-orphan-resources")
       ? isTrue(p.get("stop-orphan-resources"))
       : true,
-    stonithAction: (p.get("stonith-action") ?? "reboot") === "poweroff" ? "off" : p.get("stonith-action") ?? "reboot",
+    stonithAction:
+      (p.get("stonith-action") ?? "reboot") === "poweroff"
+        ? "off"
+        : (p.get("stonith-action") ?? "reboot"),
     startupFencing: p.has("startup-fencing") ? isTrue(p.get("startup-fencing")) : true,
     haveQuorum: hq === undefined ? false : isTrue(hq),
     maintenanceMode: isTrue(p.get("maintenance-mode")),
@@ -295,13 +306,18 @@ function buildResource(
 /** LSB (and systemd) services cannot be told apart per instance: always anonymous. */
 function lsbChild(el: XmlElement): boolean {
   for (const c of childElements(el)) {
-    if (c.name === "primitive" && ["lsb", "systemd", "service"].includes(getAttr(c, "class") ?? "")) return true;
+    if (c.name === "primitive" && ["lsb", "systemd", "service"].includes(getAttr(c, "class") ?? ""))
+      return true;
     if (c.name === "group" && lsbChild(c)) return true;
   }
   return false;
 }
 
-function cloneSettings(meta: Map<string, string>, ctx: BuildContext, el: XmlElement): CloneSettings {
+function cloneSettings(
+  meta: Map<string, string>,
+  ctx: BuildContext,
+  el: XmlElement,
+): CloneSettings {
   const num = (k: string, d: number) => {
     const v = meta.get(k);
     return v === undefined ? d : Math.max(0, parseScore(v, d));
@@ -355,7 +371,11 @@ function applyMeta(r: Resource, ctx: BuildContext): void {
 
 function readOps(el: XmlElement, ctx: BuildContext): OpDef[] {
   const opsEl = firstChild(el, "operations");
-  const resolved = opsEl ? (getAttr(opsEl, "id-ref") ? ctx.idx.get(getAttr(opsEl, "id-ref") ?? "") : opsEl) : undefined;
+  const resolved = opsEl
+    ? getAttr(opsEl, "id-ref")
+      ? ctx.idx.get(getAttr(opsEl, "id-ref") ?? "")
+      : opsEl
+    : undefined;
   const out: OpDef[] = [];
   for (const op of resolved ? childElements(resolved, "op") : []) {
     const meta = new Map<string, string>();
@@ -387,7 +407,8 @@ export function normalizeRole(v: string): Role {
 
 function parseOnFail(v: string | undefined): OnFail | undefined {
   const t = v?.toLowerCase();
-  if (t === "ignore" || t === "block" || t === "stop" || t === "restart" || t === "standby") return t;
+  if (t === "ignore" || t === "block" || t === "stop" || t === "restart" || t === "standby")
+    return t;
   if (t === "fence" || t === "demote") return t;
   return undefined;
 }

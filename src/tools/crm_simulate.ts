@@ -6,11 +6,11 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { openCib } from "../cib/open.js";
-import { type XmlElement, parseXml, printXml } from "../cib/xml.js";
-import { explainResource } from "../scheduler/explain.js";
+import { parseXml, printXml, type XmlElement } from "../cib/xml.js";
 import { actionLine, applyTransition, executionOrder } from "../scheduler/execute.js";
-import { graphXml, graphDot } from "../scheduler/graph.js";
-import { injectChanges, type Injection } from "../scheduler/inject.js";
+import { explainResource } from "../scheduler/explain.js";
+import { graphDot, graphXml } from "../scheduler/graph.js";
+import { type Injection, injectChanges } from "../scheduler/inject.js";
 import { schedule } from "../scheduler/schedule.js";
 import { scoreLines } from "../scheduler/score-report.js";
 import { renderNodeList, renderResources } from "../scheduler/status-text.js";
@@ -85,28 +85,73 @@ Options:
 function parseFlags(argv: readonly string[]): Flags | "help" {
   const parsed = parseGlibArgs(argv, SPECS);
   if (!parsed.ok) throw new UserError(parsed.error, ExitCode.Usage);
-  const f: Flags = { pipe: false, live: false, run: false, simulate: false, scores: false, quiet: false, injections: [] };
+  const f: Flags = {
+    pipe: false,
+    live: false,
+    run: false,
+    simulate: false,
+    scores: false,
+    quiet: false,
+    injections: [],
+  };
   for (const o of parsed.value.options) {
     const v = o.value ?? "";
     switch (o.long) {
-      case "help": return "help";
-      case "xml-file": f.xmlFile = v; break;
-      case "xml-pipe": f.pipe = true; break;
-      case "live-check": f.live = true; break;
-      case "run": f.run = true; break;
-      case "simulate": f.simulate = true; f.run = true; break;
-      case "show-scores": f.scores = true; break;
-      case "quiet": f.quiet = true; break;
-      case "save-graph": f.graph = v; f.run = true; break;
-      case "save-output": f.output = v; break;
-      case "save-dotfile": f.dot = v; f.run = true; break;
-      case "set-datetime": f.datetime = v; break;
-      case "node-up": f.injections.push({ kind: "node-up", node: v }); break;
-      case "node-down": f.injections.push({ kind: "node-down", node: v }); break;
-      case "node-fail": f.injections.push({ kind: "node-fail", node: v }); break;
-      case "op-inject": f.injections.push({ kind: "op", spec: v }); break;
-      case "explain": f.explain = v; break;
-      default: break;
+      case "help":
+        return "help";
+      case "xml-file":
+        f.xmlFile = v;
+        break;
+      case "xml-pipe":
+        f.pipe = true;
+        break;
+      case "live-check":
+        f.live = true;
+        break;
+      case "run":
+        f.run = true;
+        break;
+      case "simulate":
+        f.simulate = true;
+        f.run = true;
+        break;
+      case "show-scores":
+        f.scores = true;
+        break;
+      case "quiet":
+        f.quiet = true;
+        break;
+      case "save-graph":
+        f.graph = v;
+        f.run = true;
+        break;
+      case "save-output":
+        f.output = v;
+        break;
+      case "save-dotfile":
+        f.dot = v;
+        f.run = true;
+        break;
+      case "set-datetime":
+        f.datetime = v;
+        break;
+      case "node-up":
+        f.injections.push({ kind: "node-up", node: v });
+        break;
+      case "node-down":
+        f.injections.push({ kind: "node-down", node: v });
+        break;
+      case "node-fail":
+        f.injections.push({ kind: "node-fail", node: v });
+        break;
+      case "op-inject":
+        f.injections.push({ kind: "op", spec: v });
+        break;
+      case "explain":
+        f.explain = v;
+        break;
+      default:
+        break;
     }
   }
   return f;
@@ -119,7 +164,10 @@ async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
     try {
       text = await readFile(path, "utf8");
     } catch {
-      throw new UserError(`Could not read input file ${f.xmlFile}; check the path`, ExitCode.NoInput);
+      throw new UserError(
+        `Could not read input file ${f.xmlFile}; check the path`,
+        ExitCode.NoInput,
+      );
     }
     return parseOrFail(text, f.xmlFile);
   }
@@ -145,7 +193,10 @@ function parseOrFail(text: string, file: string): XmlElement {
     throw new UserError(`${file}:${r.error.line}:${r.error.col}: ${detail}`, ExitCode.DataErr);
   }
   if (r.value.name !== "cib") {
-    throw new UserError(`${file}: root element is <${r.value.name}>, expected <cib>`, ExitCode.DataErr);
+    throw new UserError(
+      `${file}: root element is <${r.value.name}>, expected <cib>`,
+      ExitCode.DataErr,
+    );
   }
   return r.value;
 }
@@ -154,7 +205,8 @@ function parseOrFail(text: string, file: string): XmlElement {
 function nowFor(f: Flags, cib: XmlElement): { now: number; original: boolean } {
   if (f.datetime !== undefined) {
     const ms = Date.parse(f.datetime);
-    if (Number.isNaN(ms)) throw new UserError(`Invalid date/time '${f.datetime}'; use ISO 8601`, ExitCode.Usage);
+    if (Number.isNaN(ms))
+      throw new UserError(`Invalid date/time '${f.datetime}'; use ISO 8601`, ExitCode.Usage);
     return { now: Math.floor(ms / 1000), original: false };
   }
   const exec = cib.attrs.find(([k]) => k === "execution-date")?.[1];
@@ -241,7 +293,8 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
   if (f.injections.length > 0) {
     const r = injectChanges(cib, f.injections);
     cib = r.cib;
-    if (!f.quiet) out.push("Performing requested modifications", ...r.lines.map((l) => `  * ${l}`), "");
+    if (!f.quiet)
+      out.push("Performing requested modifications", ...r.lines.map((l) => `  * ${l}`), "");
   }
   const t = schedule(cib, { now });
   if (f.scores) out.push(...scoreLines(t), "");
@@ -251,7 +304,8 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
     return ExitCode.Ok;
   }
   if (f.run || f.simulate || f.scores) {
-    if (!f.quiet || f.run) out.push("Transition Summary:", ...summaryLines(t).map((l) => `  ${l}`), "");
+    if (!f.quiet || f.run)
+      out.push("Transition Summary:", ...summaryLines(t).map((l) => `  ${l}`), "");
   }
   if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t));
   if (f.dot !== undefined) await writeAtomic(resolve(io.cwd, f.dot), graphDot(t));
