@@ -3,6 +3,8 @@
  * `(admin_epoch, epoch, num_updates)` version triple with the bump rules Pacemaker applies.
  * Pure: no I/O, no clock (the wall-clock time for `cib-last-written` is passed in).
  */
+
+import { ctimeText } from "../shared/ctime.js";
 import type { CibVersion } from "./backend.js";
 import {
   childElements,
@@ -206,18 +208,12 @@ export function bumpedVersion(base: CibVersion, kind: ChangeKind): CibVersion {
   }
 }
 
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /**
  * `cib-last-written` as Pacemaker formats it (ctime without the newline, local time):
  * `Wed Nov 25 12:33:29 2026`. Single-digit days are space-padded, as ctime does.
  */
 export function formatLastWritten(when: Date): string {
-  const two = (n: number): string => String(n).padStart(2, "0");
-  const day = String(when.getDate()).padStart(2, " ");
-  const time = `${two(when.getHours())}:${two(when.getMinutes())}:${two(when.getSeconds())}`;
-  return `${DAYS[when.getDay()]} ${MONTHS[when.getMonth()]} ${day} ${time} ${when.getFullYear()}`;
+  return ctimeText(when);
 }
 
 /** Stamps `cib-last-written` (the daemon does this when it writes the CIB to disk). */

@@ -14,6 +14,7 @@ import {
   type XmlElement,
 } from "../cib/xml.js";
 import { assert } from "../shared/assert.js";
+import { ctimeOfEpoch } from "../shared/ctime.js";
 import {
   cibDigest,
   cibVersion,
@@ -102,26 +103,7 @@ interface PendingRequest {
 
 /** Pacemaker prints cib-last-written like `Wed Nov 25 12:37:48 2026` (UTC here). */
 export function cibTimestamp(wallS: number): string {
-  const d = new Date(wallS * 1000);
-  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-  ];
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(
-    d.getUTCHours(),
-  )}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  return ctimeOfEpoch(wallS, { utc: true, zeroPadDay: true });
 }
 
 export class Controller {

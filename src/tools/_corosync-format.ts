@@ -4,6 +4,7 @@
  * Widths and spacing (trailing spaces included) are Corosync's, as observed.
  */
 import type { ClusterStatus, CmapEntry, MemberStatus } from "../cluster/transport/status-api.js";
+import { ctimeText } from "../shared/ctime.js";
 
 export interface QuorumFormatOptions {
   /** Local time of the `Date:` line. */
@@ -20,15 +21,9 @@ export interface QuorumFormatOptions {
   readonly order: "a" | "n" | "i";
 }
 
-const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /** C's ctime(3) text, without the newline: `Wed Nov 25 12:39:01 2026` (local time). */
 export function ctime(d: Date): string {
-  const two = (n: number): string => String(n).padStart(2, "0");
-  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-  const day = String(d.getDate()).padStart(2, " ");
-  return `${days[d.getDay()]} ${months[d.getMonth()]} ${day} ${time} ${d.getFullYear()}`;
+  return ctimeText(d);
 }
 
 function nodeIdText(id: number, hex: boolean): string {

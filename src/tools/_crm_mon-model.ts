@@ -8,6 +8,7 @@ import { ocfRcName } from "../executor/codes.js";
 import type { NodeInfo, Resource, WorkingSet } from "../scheduler/model.js";
 import { activeNodes } from "../scheduler/primitive.js";
 import { compareNames } from "../scheduler/status-text.js";
+import { ctimeOfEpoch } from "../shared/ctime.js";
 
 export interface MonFailure {
   readonly rsc: string;
@@ -190,26 +191,7 @@ export function resourcesOn(ws: WorkingSet, node: NodeInfo): Resource[] {
 
 /** `Wed Nov 25 12:37:55 2026`, as ctime(3) in local time. */
 export function ctime(epochS: number): string {
-  const d = new Date(epochS * 1000);
-  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-  const months = [
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "May",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Oct",
-    "Nov",
-    "Dec",
-  ];
-  const p = (n: number) => String(n).padStart(2, "0");
-  return `${days[d.getDay()]} ${months[d.getMonth()]} ${p(d.getDate())} ${p(d.getHours())}:${p(
-    d.getMinutes(),
-  )}:${p(d.getSeconds())} ${d.getFullYear()}`;
+  return ctimeOfEpoch(epochS, { zeroPadDay: true });
 }
 
 /** `2026-11-25 12:34:22Z`. */

@@ -3,6 +3,7 @@
  * Pacemaker prints them from the status section's `lrm_rsc_op` entries.
  */
 import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
+import { ctimeOfEpoch } from "../shared/ctime.js";
 import { agentName, isDisabled, isUnmanaged, placements, type Resource } from "./_resources.js";
 
 const OP_STATUS: Readonly<Record<string, string>> = {
@@ -18,15 +19,9 @@ const OP_STATUS: Readonly<Record<string, string>> = {
   "8": "Invalid",
 };
 
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
 /** ctime(3)'s form in local time, e.g. `Tue Nov 14 22:13:20 2023`. */
 export function ctimeText(epochSeconds: number): string {
-  const d = new Date(epochSeconds * 1000);
-  const two = (n: number): string => String(n).padStart(2, "0");
-  const time = `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
-  return `${DAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${two(d.getDate())} ${time} ${d.getFullYear()}`;
+  return ctimeOfEpoch(epochSeconds, { zeroPadDay: true });
 }
 
 export function stateText(cib: XmlElement, r: Resource): string {
