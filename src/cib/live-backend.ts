@@ -5,23 +5,22 @@
  * `apiRequest` is exported for live tools that need more than read/commit (node attributes,
  * cleanup, membership).
  */
-import { createConnection } from "node:net";
+import { apiSocketPath, requestLine } from "../shared/api-socket.js";
 import { err, ok, type Result } from "../shared/result.js";
 import type { CibBackend, CibError, CibVersion, CommitOptions } from "./backend.js";
 import { parseCibText } from "./load.js";
 import { NOT_CONNECTED_DETAIL } from "./open.js";
+
+
 import { childElements, firstChild, getAttr, printXml, type XmlElement } from "./xml.js";
 
-export const DEFAULT_API_SOCKET = "/run/pacer/api.sock";
-/** Answers carry a whole CIB; refuse anything larger than this. */
 export const API_ANSWER_BYTES_MAX = 64 * 1024 * 1024;
 export const API_TIMEOUT_MS_DEFAULT = 30_000;
 
 export type ApiEnv = Readonly<Record<string, string | undefined>>;
 
 export function apiSocket(env: ApiEnv): string {
-  const p = env.PACER_API_SOCKET;
-  return p !== undefined && p !== "" ? p : DEFAULT_API_SOCKET;
+  return apiSocketPath(env);
 }
 
 /** A failed api call: not connected (no daemon), or the daemon's refusal with its exit code. */
@@ -40,36 +39,20 @@ export function apiRequest(
   request: Readonly<Record<string, unknown>>,
   opts: { timeoutMs?: number } = {},
 ): Promise<Result<ApiAnswer, ApiError>> {
-  return new Promise((resolve) => {
-    const socket = createConnection(apiSocket(env));
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let settled = false;
-    const finish = (r: Result<ApiAnswer, ApiError>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(
-      () => finish(err({ kind: "not-connected", detail: "timed out" })),
-      opts.timeoutMs ?? API_TIMEOUT_MS_DEFAULT,
-    );
-    socket.on("connect", () => socket.write(`${JSON.stringify(request)}\n`));
-    socket.on("error", () => finish(err({ kind: "not-connected", detail: NOT_CONNECTED_DETAIL })));
-    socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      bytes += chunk.length;
-      if (bytes > API_ANSWER_BYTES_MAX) {
-        finish(err({ kind: "refused", detail: "answer too large", code: 76 }));
-        return;
-      }
-      if (!chunk.includes(10)) return;
-      const text = Buffer.concat(chunks).toString("utf8");
-      finish(parseAnswer(text.slice(0, text.indexOf("\n"))));
-    });
-    socket.on("end", () => finish(err({ kind: "not-connected", detail: NOT_CONNECTED_DETAIL })));
+  return requestLine(apiSocket(env), request, {
+    timeoutMs: opts.timeoutMs ?? API_TIMEOUT_MS_DEFAULT,
+    bytesMax: API_ANSWER_BYTES_MAX,
+  }).then((r): Result<ApiAnswer, ApiError> => {
+    if (r.ok) return parseAnswer(r.value);
+    switch (r.error.kind) {
+      case "timeout":
+        return err({ kind: "not-connected", detail: "timed out" });
+      case "too-large":
+        return err({ kind: "refused", detail: "answer too large", code: 76 });
+      case "error":
+      case "closed":
+        return err({ kind: "not-connected", detail: NOT_CONNECTED_DETAIL });
+    }
   });
 }
 

@@ -6,10 +6,10 @@
  * for a cluster-only node) answers with a `ClusterStatus` snapshot; the tools only format it.
  * When nothing answers, the tools print what Corosync prints when it is not running.
  */
-import { createConnection, createServer, type Server } from "node:net";
+import { createServer, type Server } from "node:net";
+import { requestLine } from "../../shared/api-socket.js";
 import { err, ok, type Result } from "../../shared/result.js";
 
-export const defaultApiSocketPath = "/run/pacer/api.sock";
 /** A status answer is a few KiB; refuse to buffer more than this. */
 export const statusBytesMax = 1024 * 1024;
 export const statusTimeoutMsDefault = 2000;
@@ -17,11 +17,7 @@ export const statusTimeoutMsDefault = 2000;
 export const statusConnectionsMax = 64;
 export const statusRequest = { op: "cluster-status" } as const;
 
-/** The api socket to use: `PACER_API_SOCKET` (set by `pacer sandbox exec`), else the default. */
-export function apiSocketPath(env: Readonly<Record<string, string | undefined>>): string {
-  const p = env.PACER_API_SOCKET;
-  return p !== undefined && p !== "" ? p : defaultApiSocketPath;
-}
+export { apiSocketPath } from "../../shared/api-socket.js";
 
 export type CmapType = "u8" | "u16" | "u32" | "u64" | "i32" | "str" | "dbl";
 
@@ -95,33 +91,21 @@ export function queryClusterStatus(
   socketPath: string,
   opts: { timeoutMs?: number } = {},
 ): Promise<Result<ClusterStatus, StatusQueryError>> {
-  return new Promise((resolve) => {
-    const socket = createConnection(socketPath);
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let settled = false;
-    const finish = (r: Result<ClusterStatus, StatusQueryError>): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(r);
-    };
-    const timer = setTimeout(
-      () => finish(err({ kind: "not-running", detail: "timed out" })),
-      opts.timeoutMs ?? statusTimeoutMsDefault,
-    );
-    socket.on("connect", () => socket.write(`${JSON.stringify(statusRequest)}\n`));
-    socket.on("error", (e) => finish(err({ kind: "not-running", detail: e.message })));
-    socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      bytes += chunk.length;
-      if (bytes > statusBytesMax) finish(err({ kind: "bad-answer", detail: "answer too large" }));
-      const text = Buffer.concat(chunks).toString("utf8");
-      const nl = text.indexOf("\n");
-      if (nl >= 0) finish(parseStatus(text.slice(0, nl)));
-    });
-    socket.on("end", () => finish(err({ kind: "bad-answer", detail: "connection closed early" })));
+  return requestLine(socketPath, statusRequest, {
+    timeoutMs: opts.timeoutMs ?? statusTimeoutMsDefault,
+    bytesMax: statusBytesMax,
+  }).then((r): Result<ClusterStatus, StatusQueryError> => {
+    if (r.ok) return parseStatus(r.value);
+    switch (r.error.kind) {
+      case "timeout":
+        return err({ kind: "not-running", detail: "timed out" });
+      case "error":
+        return err({ kind: "not-running", detail: r.error.detail });
+      case "too-large":
+        return err({ kind: "bad-answer", detail: "answer too large" });
+      case "closed":
+        return err({ kind: "bad-answer", detail: "connection closed early" });
+    }
   });
 }
 
