@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ToolIo } from "../tools/tool-io.js";
+import { captureIo } from "../tools/_test-io.js";
 import { crm } from "./run.js";
 
 /** The configure tier's start CIB: two nodes, stonith-enabled=false. */
@@ -49,28 +49,17 @@ export class Scratch {
     stdin = "",
     extraEnv: Readonly<Record<string, string>> = {},
   ): Promise<CrmRun> {
-    let stdout = "";
-    let stderr = "";
-    const io: ToolIo = {
-      env: {
+    const io = captureIo(
+      {
         ...process.env,
         CIB_file: this.cibPath,
         CIB_shadow_dir: join(this.dir, "shadow"),
         CIB_shadow: undefined,
         ...extraEnv,
       },
-      cwd: this.dir,
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      readStdin: async () => stdin,
-      stdinIsTTY: false,
-      stdoutIsTTY: false,
-    };
+      { cwd: this.dir, stdin },
+    );
     const code = await crm(argv, io);
-    return { code, stdout, stderr };
+    return { code, stdout: io.out(), stderr: io.err() };
   }
 }

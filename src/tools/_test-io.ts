@@ -12,19 +12,22 @@ export interface CapturedIo extends ToolIo {
   readonly err: () => string;
 }
 
-export function captureIo(env: Readonly<Record<string, string | undefined>>): CapturedIo {
+export function captureIo(
+  env: Readonly<Record<string, string | undefined>>,
+  opts: { readonly cwd?: string; readonly stdin?: string } = {},
+): CapturedIo {
   let out = "";
   let err = "";
   return {
     env,
-    cwd: process.cwd(),
+    cwd: opts.cwd ?? process.cwd(),
     stdout: (t) => {
       out += t;
     },
     stderr: (t) => {
       err += t;
     },
-    readStdin: async () => "",
+    readStdin: async () => opts.stdin ?? "",
     stdinIsTTY: false,
     stdoutIsTTY: false,
     out: () => out,
