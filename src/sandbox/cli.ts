@@ -85,7 +85,7 @@ async function up(args: readonly string[], io: ToolIo): Promise<number> {
     for (const n of sb.layout.nodes) sb.start(n.name, { detached: true });
     io.stdout(`sandbox up: ${count} nodes as processes on loopback (state in ${mode.dir})\n`);
   } else {
-    const plan = await new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).up(count);
+    const plan = await netnsOf(mode).up(count);
     for (const n of plan.nodes) {
       io.stdout(`${n.name}: namespace ${n.ns}, public ${n.publicIp}, private ${n.privateIp}\n`);
     }
@@ -94,6 +94,10 @@ async function up(args: readonly string[], io: ToolIo): Promise<number> {
   }
   writeFileSync(modeFile(io.env), JSON.stringify(mode));
   return ExitCode.Ok;
+}
+
+function netnsOf(mode: Mode): NetnsSandbox {
+  return new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT });
 }
 
 function loopbackOf(mode: Mode): LoopbackSandbox {
@@ -118,7 +122,7 @@ async function exec(args: readonly string[], io: ToolIo, mode: Mode): Promise<nu
     });
     return r.status ?? ExitCode.Error;
   }
-  const argv = new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).execArgv(node, cmd);
+  const argv = netnsOf(mode).execArgv(node, cmd);
   const r = spawnSync(argv[0] as string, argv.slice(1), { stdio: "inherit" });
   return r.status ?? ExitCode.Error;
 }
@@ -130,11 +134,14 @@ async function scp(args: readonly string[], io: ToolIo, mode: Mode): Promise<num
   const m = target === undefined ? null : /^([^:/]+):(.*)$/.exec(target);
   if (!m || files.length === 0) throw new UserError("usage: scp FILE... NODE:PATH", ExitCode.Usage);
   const [, host, destRaw] = m as unknown as [string, string, string];
+  const sandbox = netnsOf(mode);
+  // An empty destination is the remote working directory; a directory gets the file's name
+  // appended by the remote shell, as scp does.
+  const dest = destRaw === "" ? "." : destRaw;
   for (const f of files) {
     const base = f.split("/").pop() ?? f;
-    const dest = destRaw === "" || destRaw.endsWith("/") ? `${destRaw || "."}/${base}` : destRaw;
     const data = readFileSync(f);
-    const argv = new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).execArgv(host, [
+    const argv = sandbox.execArgv(host, [
       "/bin/sh",
       "-c",
       'if [ -d "$1" ]; then d="$1/$2"; else d="$1"; fi; cat > "$d" && chmod 0400 "$d"',
@@ -161,7 +168,7 @@ function status(io: ToolIo, mode: Mode): number {
     }
     return ExitCode.Ok;
   }
-  const sb = new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT });
+  const sb = netnsOf(mode);
   const plan = sb.plan();
   if (!plan)
     throw new UserError("no sandbox is up; run 'pacer sandbox up' first", ExitCode.NotRunning);
@@ -183,7 +190,7 @@ export async function sandboxCli(argv: readonly string[], io: ToolIo): Promise<n
         return await up(args, io);
       case "down":
         if (mode.loopback) loopbackOf(mode).stopAll();
-        else await new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).down();
+        else await netnsOf(mode).down();
         io.stdout("sandbox down\n");
         return ExitCode.Ok;
       case "status":
@@ -195,7 +202,7 @@ export async function sandboxCli(argv: readonly string[], io: ToolIo): Promise<n
         const id = Number(/^node(\d+)$/.exec(args[0] ?? "")?.[1]);
         if (!Number.isInteger(id))
           throw new UserError(`${cmd} needs a node name like node1`, ExitCode.Usage);
-        new NetnsSandbox({ stateDir: mode.dir, repoRoot: REPO_ROOT }).cut(id, cmd === "heal");
+        netnsOf(mode).cut(id, cmd === "heal");
         return ExitCode.Ok;
       }
       case "_service":

@@ -65,22 +65,32 @@ describe("the seed tutorial, verbatim, in a namespace sandbox", { skip }, () => 
   const stateDir = mkdtempSync(join(tmpdir(), "pacer-tutorial-"));
   const sb = new NetnsSandbox({ stateDir, repoRoot: REPO_ROOT, prefix: "pct" });
 
-  function on(node: string, cmd: string, input?: string): Ran {
+  function run(node: string, cmd: string, input?: string): Ran {
     const argv = sb.execArgv(node, ["/bin/sh", "-c", cmd]);
     const r = spawnSync(argv[0] as string, argv.slice(1), {
       input: input ?? "",
       encoding: "utf8",
       timeout: 120_000,
     });
-    const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-    const shown = input === undefined ? cmd : `${cmd} <<EOF\n${input}EOF`;
-    appendFileSync(
-      transcript,
-      `[${node}]# ${shown}\n${out}${out.endsWith("\n") || out === "" ? "" : "\n"}[exit ${r.status}]\n\n`,
-    );
-    return { out, rc: r.status ?? -1 };
+    return { out: `${r.stdout ?? ""}${r.stderr ?? ""}`, rc: r.status ?? -1 };
   }
 
+  function record(node: string, shown: string, r: Ran): Ran {
+    const nl = r.out.endsWith("\n") || r.out === "" ? "" : "\n";
+    appendFileSync(transcript, `[${node}]# ${shown}\n${r.out}${nl}[exit ${r.rc}]\n\n`);
+    return r;
+  }
+
+  /** Runs `cmd` on `node` and writes it and its output to the transcript. */
+  function on(node: string, cmd: string, input?: string): Ran {
+    return record(
+      node,
+      input === undefined ? cmd : `${cmd} <<EOF\n${input}EOF`,
+      run(node, cmd, input),
+    );
+  }
+
+  /** Reruns `cmd` until `ok` (or `ms` pass); the transcript gets the last run. */
   async function until(
     node: string,
     cmd: string,
@@ -89,10 +99,8 @@ describe("the seed tutorial, verbatim, in a namespace sandbox", { skip }, () => 
   ): Promise<Ran> {
     const end = Date.now() + ms;
     for (;;) {
-      const argv = sb.execArgv(node, ["/bin/sh", "-c", cmd]);
-      const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
-      const ran = { out: `${r.stdout ?? ""}${r.stderr ?? ""}`, rc: r.status ?? -1 };
-      if (ok(ran) || Date.now() > end) return on(node, cmd);
+      const r = run(node, cmd);
+      if (ok(r) || Date.now() > end) return record(node, cmd, r);
       await sleep(250);
     }
   }
