@@ -174,6 +174,11 @@ export class NetnsSandbox {
 
   /** argv that runs `cmd` inside node `name` (its net, mount and UTS namespaces). */
   execArgv(name: string, cmd: readonly string[]): string[] {
+    const plan = this.plan();
+    if (plan && !plan.nodes.some((n) => n.name === name)) {
+      const names = plan.nodes.map((n) => n.name).join(", ");
+      throw new SandboxError(`no node named '${name}' in this sandbox (nodes: ${names})`);
+    }
     const pid = this.holderPid(name);
     if (pid === undefined) {
       throw new SandboxError(`node ${name} is not running; run 'pacer sandbox up' first`);
