@@ -102,6 +102,10 @@ export async function runTool(name: string, tool: Tool): Promise<void> {
     if (e instanceof UserError) {
       io.stderr(`${name}: ${e.message}\n`);
       code = e.exitCode;
+    } else if (isFlagError(e)) {
+      // node:util parseArgs rejecting a flag is the user's mistake, not a bug.
+      io.stderr(`${name}: ${e.message}; run '${name} --help' for usage\n`);
+      code = ExitCode.Usage;
     } else {
       const debug = process.env.PACER_DEBUG === "1";
       io.stderr(
@@ -116,4 +120,9 @@ export async function runTool(name: string, tool: Tool): Promise<void> {
   process.exitCode = code;
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
   process.exit(code);
+}
+
+function isFlagError(e: unknown): e is Error {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
 }
