@@ -15,36 +15,14 @@ import {
   type XmlElement,
 } from "../cib/xml.js";
 
-export const FEATURE_SET = "3.16.1";
-export const SCHEMA = "pacemaker-3.9";
+export { CRM_FEATURE_SET as FEATURE_SET, VALIDATE_WITH as SCHEMA } from "../cib/document.js";
 export const DC_VERSION = "2.1.5-pacer-0.1.0";
 
-/** The CIB a node starts with when it has none on disk (Pacemaker's empty CIB). */
-export function emptyCib(): XmlElement {
-  return elem(
-    "cib",
-    {
-      crm_feature_set: FEATURE_SET,
-      "validate-with": SCHEMA,
-      epoch: "0",
-      num_updates: "0",
-      admin_epoch: "0",
-    },
-    [
-      elem("configuration", {}, [
-        elem("crm_config"),
-        elem("nodes"),
-        elem("resources"),
-        elem("constraints"),
-      ]),
-      elem("status"),
-    ],
-  );
-}
-
+/** The CIB a node starts with when it has none on disk: Pacemaker's empty CIB. */
 // One definition of the version rules for the whole code base: the CIB library's.
 export {
   compareVersions,
+  emptyCib,
   readVersion as cibVersion,
   writeVersion as setCibVersion,
 } from "../cib/document.js";

@@ -15,12 +15,13 @@ import { describeAuthkeyError, readAuthkey } from "../cluster/config/authkey.js"
 import { parseCorosyncConf } from "../cluster/config/corosync-conf.js";
 import { findLocalNode } from "../cluster/config/local-node.js";
 import { type CorosyncConfig, formatConfIssue } from "../cluster/config/types.js";
+import { localAddresses } from "../cluster/transport/local-addresses.js";
 import { Executor } from "../executor/executor.js";
 import { ExitCode, type ToolIo, UserError } from "../tools/tool-io.js";
 import { toControllerResult } from "./executor-bridge.js";
 import { NodeDaemon } from "./node.js";
 import { WorkerScheduler } from "./scheduler-runner.js";
-import { localAddresses, nodeNames, TransportLayer } from "./transport-adapter.js";
+import { nodeNames, TransportLayer } from "./transport-adapter.js";
 
 const DEFAULT_STATE_DIR = "/var/lib/pacemaker";
 

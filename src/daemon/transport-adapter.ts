@@ -6,10 +6,8 @@
  * (quorum changes are delivered in agreed order). Deliveries are handed on through a queue
  * drained on the next macrotask, so the driver's callbacks stay short.
  */
-import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { deriveClusterKey } from "../cluster/config/authkey.js";
-import type { LocalAddress } from "../cluster/config/local-node.js";
 import { toProtocolConfig } from "../cluster/config/protocol-config.js";
 import type { CorosyncConfig } from "../cluster/config/types.js";
 import {
@@ -22,6 +20,7 @@ import {
 import { buildClusterStatus, MemberHistory } from "../cluster/transport/cluster-status.js";
 import { ClusterDriver } from "../cluster/transport/driver.js";
 import { planLinks } from "../cluster/transport/links.js";
+import { localAddresses } from "../cluster/transport/local-addresses.js";
 import { readNumberFile, writeNumberFileSync } from "../cluster/transport/state-files.js";
 import type { ClusterStatus } from "../cluster/transport/status-api.js";
 import type { View } from "../controller/types.js";
@@ -30,15 +29,6 @@ import type { ClusterHandlers, ClusterLayer } from "./cluster-layer.js";
 
 /** Quorum-only changes inside one ring, at most (keeps view numbers unique per ring). */
 const QUORUM_CHANGES_PER_RING_MAX = 999;
-
-export function localAddresses(): LocalAddress[] {
-  const out: LocalAddress[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? [])
-      out.push({ address: a.address, netmask: a.netmask, family: a.family });
-  }
-  return out;
-}
 
 export function nodeNames(config: CorosyncConfig): { id: number; name: string }[] {
   return config.nodelist
