@@ -103,7 +103,7 @@ interface PendingRequest {
 
 /** Pacemaker prints cib-last-written like `Wed Nov 25 12:37:48 2026` (UTC here). */
 export function cibTimestamp(wallS: number): string {
-  return ctimeOfEpoch(wallS, { utc: true, zeroPadDay: true });
+  return ctimeOfEpoch(wallS, { utc: true });
 }
 
 export class Controller {

@@ -22,8 +22,6 @@ const MONTHS = [
 
 export interface CtimeOptions {
   readonly utc?: boolean;
-  /** Pad the day of the month with "0" instead of ctime's " ". */
-  readonly zeroPadDay?: boolean;
 }
 
 /** @example ctimeText(new Date(2026, 10, 5, 9, 3, 7)) === "Thu Nov  5 09:03:07 2026" */
@@ -31,7 +29,7 @@ export function ctimeText(when: Date, opts: CtimeOptions = {}): string {
   const u = opts.utc === true;
   const two = (n: number): string => String(n).padStart(2, "0");
   const date = u ? when.getUTCDate() : when.getDate();
-  const day = String(date).padStart(2, opts.zeroPadDay === true ? "0" : " ");
+  const day = String(date).padStart(2, " ");
   const time = u
     ? `${two(when.getUTCHours())}:${two(when.getUTCMinutes())}:${two(when.getUTCSeconds())}`
     : `${two(when.getHours())}:${two(when.getMinutes())}:${two(when.getSeconds())}`;

@@ -191,7 +191,7 @@ export function resourcesOn(ws: WorkingSet, node: NodeInfo): Resource[] {
 
 /** `Wed Nov 25 12:37:55 2026`, as ctime(3) in local time. */
 export function ctime(epochS: number): string {
-  return ctimeOfEpoch(epochS, { zeroPadDay: true });
+  return ctimeOfEpoch(epochS);
 }
 
 /** `2026-11-25 12:34:22Z`. */

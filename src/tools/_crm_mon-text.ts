@@ -35,7 +35,11 @@ function summary(m: MonModel, o: TextOptions): string[] {
   out.push(`  * Last updated: ${ctime(o.nowS)}`);
   if (m.lastChange) {
     const c = m.lastChange;
-    out.push(`  * Last change:  ${c.time} by ${c.user} via ${c.client} on ${c.origin}`);
+    // Pacemaker prints each of "by USER", "via CLIENT", "on NODE" only when the CIB records it.
+    const by = c.user !== "" ? ` by ${c.user}` : "";
+    const via = c.client !== "" ? ` via ${c.client}` : "";
+    const on = c.origin !== "" ? ` on ${c.origin}` : "";
+    out.push(`  * Last change:  ${c.time}${by}${via}${on}`);
   }
   out.push(`  * ${m.nodesConfigured} node${m.nodesConfigured === 1 ? "" : "s"} configured`);
   const dis = m.disabled > 0 ? ` (${m.disabled} DISABLED)` : "";

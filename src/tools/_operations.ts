@@ -21,7 +21,7 @@ const OP_STATUS: Readonly<Record<string, string>> = {
 
 /** ctime(3)'s form in local time, e.g. `Tue Nov 14 22:13:20 2023`. */
 export function ctimeText(epochSeconds: number): string {
-  return ctimeOfEpoch(epochSeconds, { zeroPadDay: true });
+  return ctimeOfEpoch(epochSeconds);
 }
 
 export function stateText(cib: XmlElement, r: Resource): string {

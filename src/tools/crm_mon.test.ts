@@ -74,6 +74,16 @@ describe("crm_mon", () => {
     }
   }
 
+  it("pads a one-digit day with a space and omits unrecorded 'by/via/on' parts, as Pacemaker", async () => {
+    // A CIB without update-user/-client/-origin and a failure on the 3rd of a month.
+    const fixtures = new URL("../../src/tools/testdata/crm_mon-file/", import.meta.url);
+    const name = "failed-start-single-digit-day";
+    const want = readFileSync(new URL(`${name}.crm_mon-1.txt`, fixtures), "utf8");
+    const got = await run(["-1"], new URL(`${name}.xml`, fixtures).pathname);
+    assert.equal(got.code, 0);
+    assert.equal(mask(got.out), mask(want.slice(want.indexOf("\n") + 1)));
+  });
+
   it("prints the same document as JSON with --output-as=json", async () => {
     const cib = join(dir, "S6a-failed.xml");
     const got = await run(["--output-as=json"], cib);
