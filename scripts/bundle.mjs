@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Bundles each bin/ tool into one ES module, dist/bundle/NAME.js (run after tsc; `npm run
+// build` does both). A tool then starts by loading one file instead of 20-70 modules (and
+// saxes through Node's CommonJS translator), which halves its start-up CPU: see
+// docs/performance.md, "Node daemon". src/tools/launch.ts uses a bundle only when it is not
+// older than the last tsc emit. Without esbuild installed (npm install --omit=dev) this
+// prints a note and exits 0: the tools then load the compiled modules.
+import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(REPO, "dist", "bundle");
+
+let esbuild;
+try {
+  esbuild = await import("esbuild");
+} catch {
+  console.error("bundle: esbuild is not installed; tools will load dist/ modules (slower start)");
+  process.exit(0);
+}
+
+// bin/NAME says: await launch("NAME", "exportName");
+const LAUNCH = /await launch\("([\w-]+)", "(\w+)"\);/;
+const tools = [];
+for (const file of readdirSync(join(REPO, "bin")).sort()) {
+  const m = LAUNCH.exec(readFileSync(join(REPO, "bin", file), "utf8"));
+  if (m) tools.push({ name: m[1], exportName: m[2] });
+}
+if (tools.length === 0) throw new Error("bundle: no bin/ file calls launch(); nothing to bundle");
+
+// cib/open.ts loads the live backend through a variable specifier, which a bundler cannot
+// follow; inside a bundle that import would look for dist/bundle/live-backend.js. Point it at
+// the module itself. Fails loudly if the code changed shape, rather than bundle a tool that
+// cannot reach the live cluster.
+const liveBackend = {
+  name: "live-backend-literal",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]cib[\\/]open\.js$/ }, (args) => {
+      const src = readFileSync(args.path, "utf8");
+      if (src.includes('import("./live-backend.js")')) return { contents: src, loader: "js" };
+      const out = src.replace("await import(specifier)", 'await import("./live-backend.js")');
+      if (out === src) throw new Error("bundle: dist/cib/open.js no longer imports the live backend as expected");
+      return { contents: out, loader: "js" };
+    });
+  },
+};
+
+// Workers are started from a file beside the module that starts them
+// (new URL("./x-worker.js", import.meta.url)); in a bundle that is dist/bundle/.
+const workers = ["daemon/scheduler-worker.js", "cluster/transport/cluster-worker.js"];
+
+const common = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  // pino loads its transports by file name at run time; it stays a package import.
+  external: ["pino"],
+  plugins: [liveBackend],
+  logLevel: "error",
+  legalComments: "none",
+};
+
+rmSync(OUT, { recursive: true, force: true });
+const started = performance.now();
+await Promise.all([
+  ...tools.map(({ name, exportName }) =>
+    esbuild.build({
+      ...common,
+      stdin: {
+        contents:
+          `import { runTool } from "../dist/tools/tool-io.js";\n` +
+          `import { ${exportName} as tool } from "../dist/tools/${name}.js";\n` +
+          `await runTool(${JSON.stringify(name)}, tool);\n`,
+        resolveDir: join(REPO, "bin"),
+        sourcefile: `bin/${name}`,
+        loader: "js",
+      },
+      outfile: join(OUT, `${name}.js`),
+    }),
+  ),
+  esbuild.build({
+    ...common,
+    entryPoints: workers.map((w) => ({ in: join(REPO, "dist", w), out: w.replace(/^.*\//, "").replace(/\.js$/, "") })),
+    outdir: OUT,
+  }),
+]);
+console.error(`bundle: ${tools.length} tools and ${workers.length} workers in dist/bundle/ (${Math.round(performance.now() - started)} ms)`);
