@@ -19,6 +19,7 @@ import {
   type Colocation,
   type MergeContext,
   mergeDependents,
+  sortColocations,
 } from "./colocation.js";
 import { groupColocations, groupMembers } from "./group.js";
 import {
@@ -81,6 +82,8 @@ export class Allocator {
     }
     const colos = [...groupColocations(ws), ...cloneColocations(ws), ...this.expandColocations()];
     for (const c of colos) this.addColocation(c);
+    for (const [r, l] of this.asDependent) this.asDependent.set(r, sortColocations(l, "primary"));
+    for (const [r, l] of this.asPrimary) this.asPrimary.set(r, sortColocations(l, "dependent"));
     this.mergeCtx = {
       nodes: ws.nodeByName,
       weightsOf: (r) => this.weightsOf(r),
@@ -99,14 +102,34 @@ export class Allocator {
     this.asPrimary.set(c.primary, p);
   }
 
-  /** Colocations with `r` as primary (for an instance lead, also those with its clone). */
+  /**
+   * Colocations with `r` as primary. An instance lead also weighs those with its clone,
+   * but only when the clone has fewer instances than usable nodes: otherwise every node
+   * gets one anyway and Pacemaker places instances without them.
+   */
   dependentsOf(r: Resource): Colocation[] {
     const own = this.asPrimary.get(r) ?? [];
     const inst =
       r.parent?.kind === "clone" ? r : r.parent?.parent?.kind === "clone" ? r.parent : undefined;
     const clone = inst?.parent;
-    if (!inst || !clone || instanceLead(inst) !== r) return own;
-    return [...own, ...(this.asPrimary.get(clone) ?? [])];
+    if (!inst || !clone || instanceLead(inst) !== r || !this.cloneIsSparse(clone)) return own;
+    return sortColocations([...own, ...(this.asPrimary.get(clone) ?? [])], "dependent");
+  }
+
+  /** Fewer instances than nodes that can run resources. */
+  cloneIsSparse(clone: Resource): boolean {
+    const usable = this.ws.nodes.filter((n) => this.nodeUsable(n.uname)).length;
+    return (clone.clone?.cloneMax ?? 0) < usable;
+  }
+
+  /**
+   * The clone's own node scores: its location constraints plus its dependents'
+   * preferences, which may draw it to a node but never push it away (this orders the
+   * instances for placement).
+   */
+  cloneScores(clone: Resource): Weights {
+    const base = initialWeights(this.ws, clone, [], (id) => (id === clone.id ? [clone] : []));
+    return mergeDependents(clone, base, this.mergeCtx, new Set(), true);
   }
 
   /** Nodes where `r` was placed (clones: every instance; optionally only promoted). */
@@ -184,6 +207,8 @@ export class Allocator {
         dependentRole: c.dependentRole,
         primaryRole: c.primaryRole,
         influence: c.influence,
+        dependentRsc: dep,
+        primaryRsc: pri,
       });
     }
     return out;
@@ -230,10 +255,7 @@ export class Allocator {
     if (this.allocating.has(rsc)) return undefined;
     this.allocating.add(rsc);
     const w = this.weightsOf(rsc);
-    const sorted = [...(this.asDependent.get(rsc) ?? [])].sort(
-      (a, b) => b.primary.priority - a.primary.priority,
-    );
-    for (const c of sorted) {
+    for (const c of this.asDependent.get(rsc) ?? []) {
       if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") continue;
       const archive = new Map(w);
       if (c.primary.kind === "clone" || c.primaryRole === "Promoted") {

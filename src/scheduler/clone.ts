@@ -59,6 +59,8 @@ export function expandCloneColocation(
       dependentRole: c.dependentRole,
       primaryRole: c.primaryRole,
       influence: c.influence,
+      dependentRsc: dep,
+      primaryRsc: pri,
     });
   }
   return out;
@@ -98,7 +100,7 @@ export function assignClone(a: Allocator, clone: Resource): void {
     ? [...a.weightsOf(first)].filter(([n, s]) => s >= 0 && a.nodeUsable(n)).length
     : 0;
   const share = Math.min(perNodeMax, Math.ceil(clone.children.length / Math.max(1, usable)));
-  for (const inst of byNumber) {
+  for (const inst of byCurrentScore(a, clone, byNumber)) {
     const lead = instanceLead(inst);
     const cur = lead ? currentNodes(lead) : [];
     if (!lead || cur.length !== 1) continue;
@@ -119,6 +121,23 @@ export function assignClone(a: Allocator, clone: Resource): void {
   }
   if (settings?.promotable) assignPromotion(a, clone);
   a.cloneState.set(clone, "done");
+}
+
+/**
+ * Active instances go first where the clone (with its dependents' preferences) scores
+ * their current node highest, so the best-placed instance keeps its node.
+ */
+function byCurrentScore(a: Allocator, clone: Resource, insts: Resource[]): Resource[] {
+  const scores = a.cloneScores(clone);
+  const at = (inst: Resource) => {
+    const lead = instanceLead(inst);
+    const cur = lead ? currentNodes(lead) : [];
+    return cur.length === 1 ? (scores.get(cur[0] as string) ?? 0) : -INFINITY;
+  };
+  return insts
+    .map((inst, i) => ({ inst, i, s: at(inst) }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .map((k) => k.inst);
 }
 
 /** Nodes where instances of `clone` were placed (optionally only promoted ones). */

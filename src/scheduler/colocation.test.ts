@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { applyToDependent, type Colocation, mergeDependents, scaleScore } from "./colocation.js";
+import {
+  applyToDependent,
+  type Colocation,
+  compareColocated,
+  keepPositive,
+  mergeDependents,
+  scaleScore,
+  sortColocations,
+} from "./colocation.js";
 import type { NodeInfo, Resource } from "./model.js";
 import { INFINITY } from "./scores.js";
 
@@ -163,6 +171,87 @@ describe("mergeDependents", () => {
         ["n1", 0],
         ["n2", 0],
       ],
+    );
+  });
+});
+
+describe("keepPositive", () => {
+  it("keepPositive never turns a usable node into a banned one", () => {
+    // Pacemaker 2.1.5 clone scores: 10 - 250 -> 1, 0 - 250 -> 0, -10 - 250 -> -260.
+    assert.equal(keepPositive(10, -250), 1);
+    assert.equal(keepPositive(501, -1000), 1);
+    assert.equal(keepPositive(0, -250), 0);
+    assert.equal(keepPositive(-10, -250), -260);
+    assert.equal(keepPositive(10, 250), 260);
+  });
+  it("keepPositive results are never negative for a non-negative start (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 999_999 }),
+        fc.integer({ min: -INFINITY, max: INFINITY }),
+        (cur, delta) => assert.ok(keepPositive(cur, delta) >= 0),
+      ),
+    );
+  });
+  it("mergeDependents in positive-only mode adds preferences but no aversions", () => {
+    const p = rsc("p");
+    const d = rsc("d");
+    const weights = new Map<Resource, Map<string, number>>([
+      [
+        p,
+        new Map([
+          ["n1", 0],
+          ["n2", 10],
+          ["n3", 0],
+        ]),
+      ],
+      [
+        d,
+        new Map([
+          ["n1", -INFINITY],
+          ["n2", -INFINITY],
+          ["n3", 400],
+        ]),
+      ],
+    ]);
+    const ctx = {
+      nodes,
+      weightsOf: (r: Resource) => weights.get(r) ?? new Map(),
+      dependentsOf: (r: Resource) => (r === p ? [colo(d, p, 500_000)] : []),
+      canRun: () => true,
+    };
+    const merged = mergeDependents(p, weights.get(p) as Map<string, number>, ctx, new Set(), true);
+    assert.deepEqual(
+      [...merged],
+      [
+        ["n1", 0],
+        ["n2", 1],
+        ["n3", 200],
+      ],
+    );
+  });
+});
+
+describe("compareColocated", () => {
+  it("compareColocated orders by priority, then clones, groups, primitives, then id", () => {
+    const clone = { ...rsc("z"), kind: "clone" as const };
+    const group = { ...rsc("g"), kind: "group" as const };
+    const a = rsc("a");
+    const b = rsc("b");
+    const urgent = { ...rsc("zz"), priority: 5 };
+    const sorted = [b, a, group, clone, urgent].sort(compareColocated).map((r) => r.id);
+    assert.deepEqual(sorted, ["zz", "z", "g", "a", "b"]);
+  });
+  it("sortColocations sorts by the configured resource of the chosen side", () => {
+    const d = rsc("d");
+    const m1 = rsc("m1");
+    const grp = { ...rsc("B"), kind: "group" as const };
+    const c1 = { ...colo(m1, d, 10), dependentRsc: grp };
+    const c2 = colo(rsc("A"), d, 10);
+    const c3 = colo(rsc("C"), d, 10);
+    assert.deepEqual(
+      sortColocations([c3, c2, c1], "dependent").map((c) => c.dependent.id),
+      ["m1", "A", "C"],
     );
   });
 });

@@ -18,6 +18,36 @@ export interface Colocation {
   readonly dependentRole: Role | undefined;
   readonly primaryRole: Role | undefined;
   readonly influence: boolean;
+  /** The configured resources (a group or clone, where dependent/primary is a member). */
+  readonly dependentRsc?: Resource;
+  readonly primaryRsc?: Resource;
+}
+
+function kindRank(r: Resource): number {
+  if (r.kind === "clone") return r.clone?.promotable ? 0 : 1;
+  return r.kind === "group" ? 2 : 3;
+}
+
+/**
+ * The order in which Pacemaker considers the resources a resource is colocated with (or
+ * that are colocated with it): higher priority first, then promotable clones, clones,
+ * groups, primitives, then by id (allocation traces of 2.1.5 show this order).
+ */
+export function compareColocated(a: Resource, b: Resource): number {
+  if (a.priority !== b.priority) return b.priority - a.priority;
+  const k = kindRank(a) - kindRank(b);
+  if (k !== 0) return k;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Colocations sorted by their primaries (side "primary") or dependents ("dependent"). */
+export function sortColocations(
+  list: readonly Colocation[],
+  side: "primary" | "dependent",
+): Colocation[] {
+  const key = (c: Colocation) =>
+    side === "primary" ? (c.primaryRsc ?? c.primary) : (c.dependentRsc ?? c.dependent);
+  return [...list].sort((a, b) => compareColocated(key(a), key(b)));
 }
 
 /** Scales a dependent's node score by a colocation factor, rounding half away from zero. */
@@ -68,13 +98,15 @@ export interface MergeContext {
 
 /**
  * Folds the preferences of `rsc`'s dependents (recursively) into `base`. A dependent whose
- * contribution would leave no usable node is rolled back.
+ * contribution would leave no usable node is rolled back. `positiveOnly` (a clone's own
+ * scores) lets dependents draw the primary to nodes but never push it away from one.
  */
 export function mergeDependents(
   rsc: Resource,
   base: Weights,
   ctx: MergeContext,
   visiting: Set<Resource> = new Set(),
+  positiveOnly = false,
 ): Weights {
   visiting.add(rsc);
   let work = new Map(base);
@@ -83,7 +115,7 @@ export function mergeDependents(
     // A dependent of the promoted role weighs in on promotion, not on where instances run.
     if (c.primaryRole === "Promoted") continue;
     const factor = c.score / INFINITY;
-    work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting);
+    work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting, positiveOnly);
   }
   visiting.delete(rsc);
   return work;
@@ -96,6 +128,7 @@ function mergeOne(
   attr: string,
   ctx: MergeContext,
   visiting: Set<Resource>,
+  positiveOnly: boolean,
 ): Weights {
   const depWeights = ctx.weightsOf(dep);
   const work = new Map(nodes);
@@ -103,10 +136,26 @@ function mergeOne(
     const s = bestMatching(depWeights, ctx.nodes, n, attr);
     if (s === undefined) continue;
     if (factor < 0 && s < 0) continue;
-    work.set(n, addScores(cur, scaleScore(s, factor)));
+    work.set(
+      n,
+      positiveOnly
+        ? keepPositive(cur, scaleScore(s, factor))
+        : addScores(cur, scaleScore(s, factor)),
+    );
   }
   if (!anyAvailable(work, ctx)) return nodes;
-  return mergeDependents(dep, work, ctx, visiting);
+  return mergeDependents(dep, work, ctx, visiting, positiveOnly);
+}
+
+/**
+ * Adds a dependent's preference without letting it turn a node the primary may use into
+ * one it may not: a positive score stays at least 1, a zero stays 0 (Pacemaker's traces of
+ * clone scores show exactly this).
+ */
+export function keepPositive(cur: Score, delta: Score): Score {
+  const sum = addScores(cur, delta);
+  if (sum >= 0 || cur < 0) return sum;
+  return cur > 0 ? 1 : 0;
 }
 
 export function anyAvailable(w: Weights, ctx: { canRun(node: string): boolean }): boolean {

@@ -188,6 +188,12 @@ function determineNodeState(
     node.fenceReason = "termination was requested";
     return;
   }
+  if (node.shutdown) {
+    // A node shutting down is online while its controller runs (with fencing, whatever
+    // the membership says); it is never pending, and never unclean for that reason.
+    node.online = crmdOnline && (options.stonithEnabled || (inCcm && join === "member"));
+    return;
+  }
   if (!options.stonithEnabled) {
     node.online = inCcm && crmdOnline && join === "member";
     node.pending = inCcm && crmdOnline && join === "pending";
@@ -203,7 +209,6 @@ function determineNodeState(
   }
   if (!inCcm) {
     if (expected === "down" || (join === "down" && expected !== "member")) return;
-    if (node.shutdown && !crmdOnline) return;
     node.unclean = true;
     node.fenceReason = "peer is no longer part of the cluster";
     return;

@@ -1,0 +1,63 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseXml } from "../cib/xml.js";
+import type { NodeInfo } from "./model.js";
+import { unpack } from "./unpack.js";
+
+/** A two-node CIB whose second node has the given node_state attributes. */
+function nodeTwo(stonith: boolean, state: string, shutdown: boolean): NodeInfo {
+  const attrs = shutdown
+    ? `<transient_attributes id="n2"><instance_attributes id="s2">
+         <nvpair id="s2-sd" name="shutdown" value="1266098137"/>
+       </instance_attributes></transient_attributes>`
+    : "";
+  const xml = `<cib have-quorum="1" dc-uuid="n1"><configuration>
+    <crm_config><cluster_property_set id="o">
+      <nvpair id="o1" name="stonith-enabled" value="${stonith}"/>
+    </cluster_property_set></crm_config>
+    <nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/></nodes>
+    <resources/><constraints/></configuration>
+    <status>
+      <node_state id="n1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member"/>
+      <node_state id="n2" uname="n2" ${state}>${attrs}</node_state>
+    </status></cib>`;
+  const r = parseXml(xml, "nodes.xml");
+  assert.ok(r.ok);
+  const ws = unpack(r.value, { now: 0 });
+  return ws.nodeByName.get("n2") as NodeInfo;
+}
+
+describe("unpack node state", () => {
+  it("unpack keeps a shutting-down node online while its controller runs (fencing on)", () => {
+    // Observed with Pacemaker 2.1.5: left the membership, controller still up, shutdown set.
+    const n = nodeTwo(true, 'in_ccm="false" crmd="online" join="pending" expected="down"', true);
+    assert.equal(n.online, true);
+    assert.equal(n.pending, false);
+    assert.equal(n.unclean, false);
+    assert.equal(n.shutdown, true);
+  });
+  it("unpack does not fence a shutting-down node whose controller is gone", () => {
+    const n = nodeTwo(true, 'in_ccm="true" crmd="offline" join="member" expected="member"', true);
+    assert.equal(n.online, false);
+    assert.equal(n.unclean, false);
+  });
+  it("unpack needs full membership for a shutting-down node without fencing", () => {
+    const pending = nodeTwo(
+      false,
+      'in_ccm="true" crmd="online" join="pending" expected="down"',
+      true,
+    );
+    assert.equal(pending.online, false);
+    assert.equal(pending.pending, false);
+    const member = nodeTwo(
+      false,
+      'in_ccm="true" crmd="online" join="member" expected="down"',
+      true,
+    );
+    assert.equal(member.online, true);
+  });
+  it("unpack still marks a pending node pending when it is not shutting down", () => {
+    const n = nodeTwo(true, 'in_ccm="true" crmd="online" join="pending" expected="member"', false);
+    assert.equal(n.pending, true);
+  });
+});
