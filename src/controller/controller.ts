@@ -41,6 +41,12 @@ import { limits } from "./limits.js";
 import { applyPatch, isEmptyPatch, makePatch } from "./replication.js";
 import { applyRequest } from "./requests.js";
 import {
+  DC_DEADTIME_DEFAULT_MS,
+  dcDeadtimeMs,
+  holdJoin,
+  nodelistComplete,
+} from "./startup-hold.js";
+import {
   bumpFailCount,
   eraseTransientAttrs,
   findNodeState,
@@ -89,7 +95,7 @@ export interface ControllerOptions {
 
 interface JoinState {
   readonly ringSeq: number;
-  readonly announces: Map<string, Announce & { readonly lrm: string }>;
+  readonly announces: Map<string, Announce & { readonly lrm: string; readonly settled: boolean }>;
   /** The member whose CIB everyone adopts, once every member announced. */
   winner: Member | null;
 }
@@ -115,6 +121,12 @@ export class Controller {
   private dcMember: Member | null = null;
   private joinedView = false;
   private join: JoinState | null = null;
+  /** When this node installed its first view: its dc-deadtime wait counts from there. */
+  private firstViewMs: number | null = null;
+  /** This node belongs to a formed cluster; its start-up wait is over (startup-hold.ts). */
+  private settled = false;
+  /** The DC holds this view's join until the nodelist is complete or dc-deadtime runs out. */
+  private heldJoin = false;
   /** This node's own executor history, announced at every join. */
   private readonly localHistory: XmlElement = elem("cib", {}, [elem("status")]);
   private readonly myRequests = new Map<number, PendingRequest>();
@@ -263,6 +275,9 @@ export class Controller {
     this.viewNow = view;
     this.dcMember = electDc(view);
     this.joinedView = false;
+    this.heldJoin = false;
+    this.firstViewMs ??= this.now.monoMs;
+    if (nodelistComplete(this.nodelist, view.members)) this.settled = true;
     this.join = { ringSeq: view.ringSeq, announces: new Map(), winner: null };
     this.queuedRequests.length = 0;
     this.log("info", "membership view installed", {
@@ -289,6 +304,7 @@ export class Controller {
       version: cibVersion(this.cibTree),
       digest: cibDigest(this.cibTree),
       lrm: printLrm(this.localLrm()),
+      settled: this.settled,
     });
     // Requests not answered yet may have been lost with the old DC: send them again.
     for (const [reqId, p] of this.myRequests) this.sendRequest(reqId, p);
@@ -308,7 +324,13 @@ export class Controller {
     if (!join || !view || msg.ringSeq !== join.ringSeq || this.joinedView) return;
     const member = this.member(from);
     if (!member) return;
-    join.announces.set(from, { member, version: msg.version, digest: msg.digest, lrm: msg.lrm });
+    join.announces.set(from, {
+      member,
+      version: msg.version,
+      digest: msg.digest,
+      lrm: msg.lrm,
+      settled: msg.settled !== false,
+    });
     if (join.announces.size < view.members.length || join.winner) return;
     const dc = this.dcMember as Member;
     const winner = joinWinner([...join.announces.values()], dc);
@@ -343,6 +365,23 @@ export class Controller {
   }
 
   private completeJoin(): void {
+    if (this.isDc && this.holdingJoin()) {
+      if (!this.heldJoin) {
+        const members = this.viewNow?.members ?? [];
+        this.log("info", "DC waits for the rest of the nodelist before taking charge", {
+          missing: this.nodelist
+            .filter((n) => !members.some((m) => m.name === n.name))
+            .map((n) => n.name)
+            .join(" "),
+          "dc-deadtime-ms": this.dcDeadtime(),
+        });
+      }
+      this.heldJoin = true;
+      return;
+    }
+    this.heldJoin = false;
+    const announces = [...(this.join?.announces.values() ?? [])];
+    if (this.isDc || announces.some((a) => a.settled)) this.settled = true;
     this.joinedView = true;
     this.log("info", "join complete", {
       dc: this.dcMember?.name ?? "",
@@ -843,7 +882,25 @@ export class Controller {
     }
   }
 
+  /** dc-deadtime from the CIB's cluster options, else pacer's default. */
+  private dcDeadtime(): number {
+    return dcDeadtimeMs(clusterProperty(this.cibTree, "dc-deadtime")) ?? DC_DEADTIME_DEFAULT_MS;
+  }
+
+  private holdingJoin(): boolean {
+    return holdJoin({
+      anySettled: [...(this.join?.announces.values() ?? [])].some((a) => a.settled),
+      nodelistComplete: nodelistComplete(this.nodelist, this.viewNow?.members ?? []),
+      nowMs: this.now.monoMs,
+      deadlineMs: (this.firstViewMs ?? this.now.monoMs) + this.dcDeadtime(),
+    });
+  }
+
   private onTick(): void {
+    if (this.firstViewMs !== null && this.now.monoMs >= this.firstViewMs + this.dcDeadtime()) {
+      this.settled = true;
+    }
+    if (this.heldJoin && !this.holdingJoin()) this.completeJoin();
     const t = this.transition;
     if (this.isDc && t) {
       for (const a of t.overdue(this.now.monoMs)) {

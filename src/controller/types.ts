@@ -66,6 +66,11 @@ export type Message =
       readonly digest: string;
       /** The node's executor history: lrm_resource elements, printed. */
       readonly lrm: string;
+      /**
+       * The sender already belongs to a formed cluster (its dc-deadtime wait is over): a DC
+       * never holds a join that such a member is in (startup-hold.ts). Absent means true.
+       */
+      readonly settled?: boolean;
     }
   | { readonly kind: "cib-full"; readonly ringSeq: number; readonly cib: string }
   | {

@@ -56,6 +56,8 @@ export class FakeCluster {
   readonly executed: { node: string; key: string }[] = [];
   private incarnation = 1;
   private nextReq = 1;
+  /** corosync.conf's nodelist as every controller is given it (none unless a test sets it). */
+  nodelist: readonly Member[] = [];
 
   constructor(
     private readonly scheduler: SchedulerFn,
@@ -69,13 +71,22 @@ export class FakeCluster {
   addNode(name: string, id: number, cib: XmlElement = emptyCib()): void {
     this.nodes.set(name, {
       member: { id, name },
-      ctrl: new Controller({ self: name, cib, incarnation: this.incarnation++ }),
+      ctrl: this.controller(name, cib),
       up: true,
       persisted: null,
       running: new Set(),
       recurring: new Map(),
       callId: 0,
       failStart: new Set(),
+    });
+  }
+
+  private controller(self: string, cib: XmlElement): Controller {
+    return new Controller({
+      self,
+      cib,
+      incarnation: this.incarnation++,
+      nodelist: this.nodelist,
     });
   }
 
@@ -116,11 +127,7 @@ export class FakeCluster {
   /** Starts a node again from what it persisted (or a given CIB: a stale copy). */
   restart(name: string, cib?: XmlElement): void {
     const n = this.node(name);
-    n.ctrl = new Controller({
-      self: name,
-      cib: cib ?? n.persisted ?? emptyCib(),
-      incarnation: this.incarnation++,
-    });
+    n.ctrl = this.controller(name, cib ?? n.persisted ?? emptyCib());
     n.up = true;
     n.callId = 0;
     this.installView();
