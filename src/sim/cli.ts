@@ -85,7 +85,7 @@ export async function simCli(argv: readonly string[], io: ToolIo): Promise<numbe
       return ExitCode.Error;
     }
     io.stdout(
-      `sim: ok seed=${hex(seed)} views=${r.views} deliveries=${r.deliveries} packets=${r.packets} converged=${r.convergeMs}ms\n`,
+      `sim: ok seed=${hex(seed)} views=${r.views} deliveries=${r.deliveries} packets=${r.packets} refused=${r.refused} converged=${r.convergeMs}ms\n`,
     );
     return ExitCode.Ok;
   }

@@ -5,6 +5,7 @@
  * through the real wire codec. The Checker sees every output right after each step.
  */
 import {
+  broadcastRoom,
   createNode,
   describeNode,
   type NodeState,
@@ -74,6 +75,8 @@ export class SimCluster {
   readonly viewLog: { atMs: number; node: number; ringSeq: number; members: readonly number[] }[] =
     [];
   readonly deliveredCount = new Map<number, number>();
+  /** Broadcasts the application skipped because the core had no room (backpressure). */
+  refusedBroadcasts = 0;
 
   constructor(private readonly opts: ClusterOptions) {
     this.net = new SimNetwork(opts.rng.fork("net"), opts.net);
@@ -159,11 +162,21 @@ export class SimCluster {
     this.push({ atMs: this.now, kind: "tick", node: id, gen: n.gen, tickSeq: ++n.tickSeq });
   }
 
-  /** The application on node id broadcasts a message of `bytes` bytes (≥ header). */
+  /**
+   * The application on node id broadcasts a message of `bytes` bytes (≥ header), as a well-
+   * behaved application does: only within the core's `broadcastRoom` (else it is counted in
+   * `refusedBroadcasts`, as a CPG client gets CS_ERR_TRY_AGAIN, and not submitted).
+   */
   broadcast(id: number, bytes: number): void {
     const n = this.must(id);
     if (n.status !== "up" || n.state === null) return;
-    const payload = new Uint8Array(Math.max(MSG_HEADER_BYTES, bytes));
+    const size = Math.max(MSG_HEADER_BYTES, bytes);
+    const room = broadcastRoom(n.state);
+    if (room.messages < 1 || room.bytes < size) {
+      this.refusedBroadcasts++;
+      return;
+    }
+    const payload = new Uint8Array(size);
     const v = new DataView(payload.buffer);
     v.setUint32(0, id);
     v.setUint32(4, n.inc);

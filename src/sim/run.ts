@@ -37,6 +37,11 @@ export interface Swarm {
   clockDriftMax: number;
   /** Drive nodes with `nextTickMs` deadlines (the idle-saving transport driver) vs. 10 ms. */
   deadlineTicks: boolean;
+  /**
+   * The core's pending-message bound (null: the default). A small one makes the simulated
+   * application meet backpressure: it submits only within `broadcastRoom` and skips the rest.
+   */
+  pendingMessagesMax: number | null;
 }
 
 export interface SimOptions {
@@ -61,6 +66,8 @@ export interface SimResult {
   readonly views: number;
   readonly deliveries: number;
   readonly packets: number;
+  /** Broadcasts the application held back for lack of room (backpressure). */
+  readonly refused: number;
 }
 
 export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
@@ -87,6 +94,8 @@ export function drawSwarm(rng: Rng, nodesOpt: number | undefined): Swarm {
     safetyMs: rng.pick([4000, 8000, 12000]),
     clockDriftMax: rng.pick([0, 0.0001, 0.01]),
     deadlineTicks: rng.chance(0.5),
+    // Drawn last: every field above keeps the value it had before this one existed.
+    pendingMessagesMax: rng.pick([null, null, null, 8]),
   };
 }
 
@@ -106,6 +115,7 @@ export function swarmConfig(sw: Swarm): ProtocolConfig {
   return {
     nodes,
     ...(sw.tokenMs === null ? {} : { tokenMs: sw.tokenMs }),
+    ...(sw.pendingMessagesMax === null ? {} : { pendingMessagesMax: sw.pendingMessagesMax }),
     quorum: { twoNode: sw.twoNode, ...(sw.waitForAll ? { waitForAll: true } : {}) },
   };
 }
@@ -144,6 +154,7 @@ export function runSeed(seed: number, opts: SimOptions = {}): SimResult {
     views: cluster.checker.views,
     deliveries: cluster.checker.deliveries,
     packets: cluster.net.stats.sent,
+    refused: cluster.refusedBroadcasts,
     ...(failure === undefined ? {} : { failure }),
   });
   try {

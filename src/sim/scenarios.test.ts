@@ -16,11 +16,15 @@ function cluster(
     net?: NetFaults;
     seed?: number;
     deadline?: boolean;
+    pendingMessagesMax?: number;
   } = {},
 ) {
   const config: ProtocolConfig = {
     nodes: Array.from({ length: n }, (_, i) => ({ nodeid: i + 1 })),
     ...(opts.quorum === undefined ? {} : { quorum: opts.quorum }),
+    ...(opts.pendingMessagesMax === undefined
+      ? {}
+      : { pendingMessagesMax: opts.pendingMessagesMax }),
   };
   const c = new SimCluster({
     config,
@@ -172,6 +176,23 @@ describe("messages", () => {
     assert.equal(c.summary(2)?.pendingMessages, 0);
     assert.equal(c.deliveredCount.get(1), c.deliveredCount.get(2));
     assert.ok((c.deliveredCount.get(1) ?? 0) >= 666);
+  });
+});
+
+describe("backpressure (broadcastRoom)", () => {
+  it("a node holds at most pendingMessagesMax of its messages; room comes back on delivery", () => {
+    const c = cluster(3, { pendingMessagesMax: 8 });
+    c.runUntil(1500);
+    const before = [1, 2, 3].map((id) => c.deliveredCount.get(id) ?? 0);
+    for (let i = 0; i < 100; i++) c.broadcast(3, 100); // one burst: no time passes
+    assert.equal(c.summary(3)?.pendingMessages, 8);
+    assert.equal(c.refusedBroadcasts, 92);
+    c.runUntil(c.now + 500);
+    assert.equal(c.summary(3)?.pendingMessages, 0, "room is back");
+    for (const id of [1, 2, 3])
+      assert.equal((c.deliveredCount.get(id) ?? 0) - (before[id - 1] ?? 0), 8, `node ${id}`);
+    for (let i = 0; i < 100; i++) c.broadcast(3, 100);
+    assert.equal(c.refusedBroadcasts, 184, "the next burst again gets 8 in");
   });
 });
 

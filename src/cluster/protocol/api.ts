@@ -93,6 +93,13 @@ export interface ProtocolConfig {
   readonly windowSize?: number;
   /** Bytes of application payload per fragment (fits a 1500-byte MTU after crypto). 1100. */
   readonly fragmentBytes?: number;
+  /**
+   * Application messages a node holds at most before they are delivered back to it (pacer's
+   * own bound, not a corosync.conf key). 65 536. See `broadcastRoom`.
+   */
+  readonly pendingMessagesMax?: number;
+  /** Payload bytes a node holds at most in those messages; also the largest message. 256 MiB. */
+  readonly pendingBytesMax?: number;
   readonly quorum?: QuorumConfig;
 }
 
@@ -179,6 +186,8 @@ export interface ResolvedConfig {
   readonly maxMessages: number;
   readonly windowSize: number;
   readonly fragmentBytes: number;
+  readonly pendingMessagesMax: number;
+  readonly pendingBytesMax: number;
   readonly expectedVotes: number;
   readonly twoNode: boolean;
   readonly waitForAll: boolean;
@@ -208,7 +217,22 @@ export interface NodeSummary {
   readonly quorum: QuorumState | null;
   /** Application messages submitted but not yet delivered back to this node. */
   readonly pendingMessages: number;
+  /** Their payload bytes. */
+  readonly pendingBytes: number;
   readonly tokenEffectiveMs: number;
 }
 export type DescribeNode = (state: NodeState) => NodeSummary;
-export { describeNode } from "./node.js";
+export { broadcastRoom, describeNode } from "./node.js";
+
+/**
+ * How much more a node accepts now: the backpressure signal (Corosync's CPG answers
+ * `CS_ERR_TRY_AGAIN` instead). A `broadcast` input is accepted only when
+ * `messages >= 1 && bytes >= payload.length`; beyond that `step` throws `InvariantError` (a
+ * caller that ignores the signal is a bug, as with every other bound of the core). Room comes
+ * back as the node's own messages are delivered back to it; while the node is out of any ring
+ * (partitioned, joining) it does not.
+ */
+export interface BroadcastRoom {
+  readonly messages: number;
+  readonly bytes: number;
+}

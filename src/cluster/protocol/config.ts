@@ -14,6 +14,8 @@ export const DEFAULTS = {
   maxMessages: 64,
   windowSize: 2048,
   fragmentBytes: 1100,
+  pendingMessagesMax: 65_536,
+  pendingBytesMax: 256 * 1024 * 1024,
 } as const;
 
 /** Hard ceilings: a config beyond them is a user error caught by the config parser. */
@@ -62,6 +64,8 @@ export function resolveConfig(config: ProtocolConfig): ResolvedConfig {
       LIMITS.fragmentBytesMax,
       config.fragmentBytes ?? DEFAULTS.fragmentBytes,
     ),
+    pendingMessagesMax: Math.max(1, config.pendingMessagesMax ?? DEFAULTS.pendingMessagesMax),
+    pendingBytesMax: Math.max(1, config.pendingBytesMax ?? DEFAULTS.pendingBytesMax),
     expectedVotes: config.quorum?.expectedVotes ?? totalVotes,
     twoNode,
     // votequorum(5): two_node implies wait_for_all unless wait_for_all is set explicitly.

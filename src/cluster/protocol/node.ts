@@ -4,6 +4,7 @@
  */
 import { assert, assertNever, InvariantError } from "../../shared/assert.js";
 import type {
+  BroadcastRoom,
   Input,
   NodeId,
   NodeStart,
@@ -62,6 +63,7 @@ export function createNode(config: ProtocolConfig, self: NodeId, start: NodeStar
     waitForAllSatisfied: false,
     quorum: null,
     pending: [],
+    pendingBytes: 0,
     frags: [],
     nextSenderSeq: 1,
     lastHeartbeatMs: -1e15,
@@ -226,6 +228,19 @@ export function describeNode(state: NodeState): NodeSummary {
     members: s.ring?.members ?? [],
     quorum: s.quorum,
     pendingMessages: s.pending.length,
+    pendingBytes: s.pendingBytes,
     tokenEffectiveMs: tokenEffectiveMs(s),
+  };
+}
+
+/**
+ * The backpressure signal: how many more messages (and payload bytes) `step` accepts now.
+ * @example if (broadcastRoom(node).messages > 0) node = step(node, { kind: "broadcast", payload }, now).state;
+ */
+export function broadcastRoom(state: NodeState): BroadcastRoom {
+  const s = state as unknown as State;
+  return {
+    messages: s.cfg.pendingMessagesMax - s.pending.length,
+    bytes: s.cfg.pendingBytesMax - s.pendingBytes,
   };
 }

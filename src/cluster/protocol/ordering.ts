@@ -22,7 +22,14 @@ import type { SeqRange } from "./wire.js";
 /** The application broadcasts: queue it; fragment now if we are operational in a ring. */
 export function submit(ctx: Ctx, payload: Uint8Array): void {
   const { s } = ctx;
+  // The caller checks broadcastRoom() first (api.ts): past it is a caller bug, not load.
+  assert(s.pending.length < s.cfg.pendingMessagesMax, "broadcast past broadcastRoom().messages");
+  assert(
+    payload.length <= s.cfg.pendingBytesMax - s.pendingBytes,
+    "broadcast past broadcastRoom().bytes",
+  );
   s.pending.push(payload);
+  s.pendingBytes += payload.length;
   if (isOperational(ctx)) fragmentInto(ctx, payload);
 }
 
@@ -275,6 +282,8 @@ function deliverFragment(ctx: Ctx, ring: Ring, h: Held): void {
       mine !== undefined && mine.length === payload.length,
       "own messages return in FIFO order",
     );
+    s.pendingBytes -= mine.length;
+    assert(s.pendingBytes >= 0, "pending bytes never go negative");
   }
 }
 

@@ -136,6 +136,8 @@ export interface State {
   quorum: QuorumState | null;
   /** Application messages not yet delivered back to us (FIFO). */
   pending: Uint8Array[];
+  /** Payload bytes of `pending` (bounded by cfg.pendingBytesMax). */
+  pendingBytes: number;
   /** Fragments of `pending` for the current ring, oldest first. */
   frags: Frag[];
   nextSenderSeq: number;

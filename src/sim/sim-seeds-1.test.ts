@@ -1,0 +1,6 @@
+import { describe } from "node:test";
+import { ciSeedBatches, ciSeedCount, runSeedBatch } from "./_seed-batch.js";
+
+describe(`runSeed: CI seeds, batch 1 of ${ciSeedBatches} (${ciSeedCount} in all)`, () => {
+  runSeedBatch(0);
+});
