@@ -5,6 +5,7 @@
  */
 import { SaxesParser } from "saxes";
 import { err, ok, type Result } from "../shared/result.js";
+import { parseXmlFast } from "./xml-fast.js";
 
 export interface XmlElement {
   readonly type: "element";
@@ -108,6 +109,12 @@ export function parseXml(
   file: string,
   opts: ParseOptions = {},
 ): Result<XmlElement, XmlSyntaxError> {
+  // The common case (a well-formed CIB) without saxes' per-character work; saxes decides
+  // everything else, errors included, and gives element lines when asked for them.
+  if (opts.lines === undefined) {
+    const fast = parseXmlFast(text);
+    if (fast) return ok(fast);
+  }
   const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;

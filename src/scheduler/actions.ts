@@ -44,6 +44,8 @@ export class ActionSet {
   readonly actions: Action[] = [];
   readonly edges: Edge[] = [];
   private readonly byKey = new Map<string, Action>();
+  /** Non-recurring actions by resource and task, in creation order (ofRsc without a scan). */
+  private readonly byRscTask = new Map<string, Action[]>();
   readonly outEdges = new Map<Action, Edge[]>();
   readonly inEdges = new Map<Action, Edge[]>();
 
@@ -62,6 +64,12 @@ export class ActionSet {
     const action: Action = { ...a, uid: this.actions.length, meta: a.meta ?? new Map() };
     this.actions.push(action);
     this.byKey.set(k, action);
+    if (action.intervalMs === 0) {
+      const rk = `${action.rscId}\0${action.task}`;
+      const list = this.byRscTask.get(rk);
+      if (list) list.push(action);
+      else this.byRscTask.set(rk, [action]);
+    }
     return action;
   }
 
@@ -79,7 +87,7 @@ export class ActionSet {
 
   /** Actions of `rsc` with `task` (any node). */
   ofRsc(rscId: string, task: string): Action[] {
-    return this.actions.filter((a) => a.rscId === rscId && a.task === task && a.intervalMs === 0);
+    return [...(this.byRscTask.get(`${rscId}\0${task}`) ?? [])];
   }
 }
 
@@ -114,7 +122,9 @@ function propagatePass(
   isActiveOn: (a: Action) => boolean,
   requiredOnly: boolean,
 ): void {
+  // A FIFO with a read index: Array#shift moves the whole queue on large arrays.
   const queue: Action[] = [...set.actions];
+  let head = 0;
   const queued = new Set<Action>(queue);
   const push = (a: Action) => {
     if (!queued.has(a)) {
@@ -124,8 +134,12 @@ function propagatePass(
   };
   let steps = 0;
   const limit = set.actions.length * 64 + 1024;
-  while (queue.length > 0 && steps++ < limit) {
-    const a = queue.shift() as Action;
+  while (head < queue.length && steps++ < limit) {
+    const a = queue[head++] as Action;
+    if (head > 65_536 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
     queued.delete(a);
     for (const e of set.outEdges.get(a) ?? []) {
       if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);

@@ -23,13 +23,12 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
       const ops = readOps(lr);
       // History of a cleanly offline node is stale; an unclean node's still counts.
       if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
-      const rsc =
-        resolve(ws, byBase, id, node.uname, activeRank(lr) > 0) ?? makeOrphan(ws, lr, id, ctx);
+      const newActive = roleFromOps(ops) !== "Stopped";
+      const rsc = resolve(ws, byBase, id, node.uname, newActive) ?? makeOrphan(ws, lr, id, ctx);
       const prev = rsc.history.get(node.uname);
       // Another entry of an anonymous clone mapped here: the active one describes the
       // instance; the ops of two different entries are not interleaved.
       const other = prev !== undefined && prev.lrmId !== id;
-      const newActive = activeRank(lr) > 0;
       if (other && prev.role !== "Stopped" && !newActive) continue;
       const replace = other && prev.role === "Stopped" && newActive;
       const all = prev && !replace ? mergeOps(prev.ops, ops) : ops;
@@ -43,11 +42,6 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
 function mergeOps(a: OpRecord[], b: OpRecord[]): OpRecord[] {
   const rank = (o: OpRecord) => (o.callId < 0 ? Number.MAX_SAFE_INTEGER : o.callId);
   return [...a, ...b].sort((x, y) => rank(x) - rank(y));
-}
-
-function activeRank(lr: XmlElement): number {
-  const ops = readOps(lr);
-  return roleFromOps(ops) === "Stopped" ? 0 : 1;
 }
 
 function indexPrimitivesByBase(tops: Resource[]): Map<string, Resource[]> {
@@ -177,24 +171,60 @@ function remapRc(cls: string | undefined, task: string, rc: number): number {
   return rc;
 }
 
+/** The attributes of an lrm_rsc_op that the scheduler reads (first occurrence wins). */
+interface OpAttrs {
+  id?: string;
+  operation?: string;
+  interval?: string;
+  "call-id"?: string;
+  "rc-code"?: string;
+  "op-status"?: string;
+  "transition-key"?: string;
+  "transition-magic"?: string;
+  "op-digest"?: string;
+  "op-restart-digest"?: string;
+  "last-rc-change"?: string;
+}
+const OP_ATTRS = new Set<string>([
+  "id",
+  "operation",
+  "interval",
+  "call-id",
+  "rc-code",
+  "op-status",
+  "transition-key",
+  "transition-magic",
+  "op-digest",
+  "op-restart-digest",
+  "last-rc-change",
+]);
+
+/** One pass over the attributes instead of a scan per attribute: status sections are large. */
+function opAttrs(op: XmlElement): OpAttrs {
+  const a: Record<string, string> = {};
+  for (const [k, v] of op.attrs) if (OP_ATTRS.has(k) && a[k] === undefined) a[k] = v;
+  return a as OpAttrs;
+}
+
 function readOps(lr: XmlElement): OpRecord[] {
   const out: OpRecord[] = [];
   const cls = getAttr(lr, "class");
   for (const op of childElements(lr, "lrm_rsc_op")) {
-    const key = getAttr(op, "transition-key") ?? getAttr(op, "transition-magic") ?? "";
+    const a = opAttrs(op);
+    const key = a["transition-key"] ?? a["transition-magic"] ?? "";
     const keyPart = key.includes(";") ? (key.split(";")[1] ?? "") : key;
     const target = Number(keyPart.split(":")[2] ?? "0");
     out.push({
-      id: getAttr(op, "id") ?? "",
-      task: getAttr(op, "operation") ?? "",
-      intervalMs: Number(getAttr(op, "interval") ?? "0") || 0,
-      callId: Number(getAttr(op, "call-id") ?? "0"),
-      rc: remapRc(cls, getAttr(op, "operation") ?? "", Number(getAttr(op, "rc-code") ?? "0")),
-      opStatus: Number(getAttr(op, "op-status") ?? "0"),
+      id: a.id ?? "",
+      task: a.operation ?? "",
+      intervalMs: Number(a.interval ?? "0") || 0,
+      callId: Number(a["call-id"] ?? "0"),
+      rc: remapRc(cls, a.operation ?? "", Number(a["rc-code"] ?? "0")),
+      opStatus: Number(a["op-status"] ?? "0"),
       targetRc: Number.isFinite(target) ? target : 0,
-      digest: getAttr(op, "op-digest"),
-      restartDigest: getAttr(op, "op-restart-digest"),
-      lastRcChange: Number(getAttr(op, "last-rc-change") ?? "0"),
+      digest: a["op-digest"],
+      restartDigest: a["op-restart-digest"],
+      lastRcChange: Number(a["last-rc-change"] ?? "0"),
       xml: op,
     });
   }

@@ -5,10 +5,26 @@
 import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { evaluateRule, type RuleContext } from "./rules.js";
 
-export type IdIndex = Map<string, XmlElement>;
+export interface IdIndex {
+  get(id: string): XmlElement | undefined;
+}
 
+/**
+ * Elements by id, for id-ref resolution. Built on the first lookup: most CIBs have no id-ref,
+ * and walking a large status section for nothing costs more than the rest of unpacking.
+ */
 export function buildIdIndex(root: XmlElement): IdIndex {
-  const idx: IdIndex = new Map();
+  let idx: Map<string, XmlElement> | undefined;
+  return {
+    get(id: string): XmlElement | undefined {
+      idx ??= indexIds(root);
+      return idx.get(id);
+    },
+  };
+}
+
+function indexIds(root: XmlElement): Map<string, XmlElement> {
+  const idx = new Map<string, XmlElement>();
   const stack: XmlElement[] = [root];
   while (stack.length > 0) {
     const el = stack.pop() as XmlElement;
