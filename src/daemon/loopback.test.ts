@@ -204,9 +204,28 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
     if (process.env.PACER_KEEP_LOOPBACK !== "1") rmSync(lb.dir, { recursive: true, force: true });
   });
 
+  it("starts nothing while stonith-enabled is true (the default) without a fencing device", async () => {
+    // crm refuses to commit what crm_verify calls an error; cibadmin writes it as it is.
+    const [cls, provider, type] = AGENT.split(":");
+    const xml =
+      `<primitive id="d1" class="${cls}" provider="${provider}" type="${type}"><operations>` +
+      `<op id="d1-monitor-1s" name="monitor" interval="1s"/></operations></primitive>`;
+    const r = spawnSync(
+      process.execPath,
+      [join(REPO, "bin", "cibadmin"), "-C", "-o", "resources", "-X", xml],
+      {
+        encoding: "utf8",
+        env: { ...process.env, PACER_API_SOCKET: lb.sock("node2") },
+      },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    await lb.settle();
+    await sleep(500);
+    for (const n of NAMES) assert.deepEqual(await lb.where("d1", n), [], `via ${n}`);
+  });
+
   it("runs a group configured with crm", async () => {
     lb.crm("node2", "configure", "property", "stonith-enabled=false");
-    lb.crm("node2", "configure", "primitive", "d1", AGENT, "op", "monitor", "interval=1s");
     lb.crm("node3", "configure", "primitive", "d2", AGENT, "op", "monitor", "interval=1s");
     const t0 = Date.now();
     lb.crm("node1", "configure", "group", "grp", "d1", "d2");

@@ -3,8 +3,9 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { liveBackend } from "../cib/live-backend.js";
 import { childElements, elem, firstChild, getAttr, printXml } from "../cib/xml.js";
@@ -17,6 +18,8 @@ import { crmNode } from "../tools/crm_node.js";
 import type { ToolIo } from "../tools/tool-io.js";
 import { NodeDaemon } from "./node.js";
 import { LocalBus } from "./testing/local-bus.js";
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 const NODES = [
   { id: 1, name: "node1" },
@@ -239,5 +242,40 @@ describe("NodeDaemon (3 daemons in one process, in-memory cluster layer)", () =>
       });
       assert.match(member.stdout, /CONNECTED/);
     }
+  });
+  it("lets an unprivileged user neither read nor change the CIB through the tools (as root)", {
+    skip: process.getuid?.() !== 0 ? "needs root to switch to an unprivileged user" : false,
+  }, async () => {
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, "node1"), 0o755);
+    const before = printXml(daemons.get("node1")?.ctrl.cib ?? elem("cib"));
+    const asNobody = (tool: string, ...args: string[]) =>
+      spawnSync(process.execPath, [join(REPO, "bin", tool), ...args], {
+        uid: 65534,
+        gid: 65534,
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", PACER_API_SOCKET: sock("node1") },
+      });
+    const attempts = [
+      asNobody("cibadmin", "-Q"),
+      asNobody("crm_mon", "-1"),
+      asNobody("crm_attribute", "--node", "node2", "--name", "intruder", "--update", "1"),
+      asNobody(
+        "cibadmin",
+        "-C",
+        "-o",
+        "resources",
+        "-X",
+        '<primitive id="x" class="ocf" provider="pacer" type="Dummy"/>',
+      ),
+    ];
+    for (const r of attempts) {
+      assert.notEqual(r.status, 0, r.stdout);
+      assert.doesNotMatch(r.stdout, /<cib|intruder/);
+      assert.ok(r.stderr.trim().split("\n").length <= 2, r.stderr); // cibadmin adds "Init failed"
+      assert.doesNotMatch(r.stderr, /internal error|at .*\.js:/, r.stderr);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(printXml(daemons.get("node1")?.ctrl.cib ?? elem("cib")), before);
   });
 });
