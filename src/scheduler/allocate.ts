@@ -133,10 +133,10 @@ export class Allocator {
   }
 
   /** Nodes where `r` was placed (clones: every instance; optionally only promoted). */
-  placedNodes(r: Resource, promotedOnly: boolean): Set<string> {
+  placedNodes(r: Resource, promotedOnly: boolean, whole = false): Set<string> {
     if (r.kind === "clone") {
       assignClone(this, r);
-      return cloneNodes(this, r, promotedOnly);
+      return cloneNodes(this, r, promotedOnly, whole);
     }
     const lead = r.kind === "group" ? r.children[0] : r;
     if (!lead) return new Set();
@@ -262,7 +262,7 @@ export class Allocator {
         const nodes =
           c.primary.kind === "clone" && c.primaryRole === "Unpromoted"
             ? unpromotedCloneNodes(this, c.primary)
-            : this.placedNodes(c.primary, c.primaryRole === "Promoted");
+            : this.placedNodes(c.primary, c.primaryRole === "Promoted", c.score >= INFINITY);
         applyToDependentSet(w, c, nodes, this.ws.nodeByName);
       } else {
         const primaryNode = this.assign(c.primary);

@@ -6,6 +6,18 @@
  */
 import type { Resource } from "./model.js";
 
+/** What an instance of a clone without configured instances (clone-max=0) looks like. */
+const templates = new WeakMap<Resource, Resource>();
+
+export function setCloneTemplate(clone: Resource, template: Resource): void {
+  templates.set(clone, template);
+}
+
+/** A configured instance of `clone` (the first), or the template when it has none. */
+export function cloneTemplate(clone: Resource): Resource | undefined {
+  return clone.children.find((c) => !c.orphan) ?? templates.get(clone);
+}
+
 /** Whether an extra active copy on a node that already runs `inst` needs its own instance. */
 export function needsOrphanInstance(clone: Resource, inst: Resource): boolean {
   return inst.kind === "primitive" && (clone.clone?.cloneNodeMax ?? 1) <= 1;

@@ -140,12 +140,21 @@ function byCurrentScore(a: Allocator, clone: Resource, insts: Resource[]): Resou
     .map((k) => k.inst);
 }
 
-/** Nodes where instances of `clone` were placed (optionally only promoted ones). */
-export function cloneNodes(a: Allocator, clone: Resource, promotedOnly: boolean): Set<string> {
+/**
+ * Nodes where instances of `clone` were placed (optionally only promoted ones). With
+ * `whole`, a group instance counts only where all of it runs (its last member was placed),
+ * which is what a mandatory colocation with the clone needs.
+ */
+export function cloneNodes(
+  a: Allocator,
+  clone: Resource,
+  promotedOnly: boolean,
+  whole = false,
+): Set<string> {
   const out = new Set<string>();
   for (const inst of clone.children) {
     const prims = instancePrimitives(inst);
-    const lead = prims[0];
+    const lead = whole ? prims[prims.length - 1] : prims[0];
     if (!lead) continue;
     const node = a.alloc.assigned.get(lead);
     if (node === undefined) continue;

@@ -4,7 +4,7 @@
  * resources no longer configured become orphans.
  */
 import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
-import { addOrphanInstance, needsOrphanInstance } from "./clone-orphans.js";
+import { addOrphanInstance, cloneTemplate, needsOrphanInstance } from "./clone-orphans.js";
 import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
 import { INFINITY } from "./scores.js";
 import type { BuildContext } from "./unpack.js";
@@ -84,7 +84,12 @@ function resolve(
   const m = /^(.*?)(?::(\d+))?$/.exec(id);
   const base = m?.[1] ?? id;
   const candidates = byBase.get(base);
-  if (!candidates || candidates.length === 0) return undefined;
+  if (!candidates || candidates.length === 0) {
+    const empty = ws.resources.find(
+      (r) => r.kind === "clone" && !r.clone?.unique && cloneTemplate(r)?.id === `${base}:0`,
+    );
+    return empty ? orphanOfEmptyClone(ws, empty, node, active) : undefined;
+  }
   const first = candidates[0] as Resource;
   const clone = cloneOf(first);
   if (!clone) return m?.[2] === undefined ? first : undefined;
@@ -108,6 +113,27 @@ function resolve(
     clone.children.find((i) => !isActiveSomewhere(i, "")) ??
     clone.children[clone.children.length - 1];
   return inst ? candidates.find((c) => instanceRoot(c) === inst) : undefined;
+}
+
+/**
+ * A copy of a clone that may run no instance (clone-max=0): each copy found active on a
+ * node becomes an orphaned instance, numbered in the order the status lists them.
+ */
+function orphanOfEmptyClone(
+  ws: WorkingSet,
+  clone: Resource,
+  node: string,
+  active: boolean,
+): Resource | undefined {
+  const template = cloneTemplate(clone);
+  if (!template || template.kind !== "primitive") return undefined;
+  const here =
+    clone.children.find((i) => activeOn(i, node)) ??
+    clone.children.find((i) => hasHistoryOn(i, node) && !isActiveSomewhere(i, node));
+  if (here && !(active && activeOn(here, node))) return here;
+  const orphan = addOrphanInstance(clone, template);
+  ws.byId.set(orphan.id, orphan);
+  return orphan;
 }
 
 function hasHistoryOn(inst: Resource, node: string): boolean {

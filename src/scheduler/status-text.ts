@@ -3,6 +3,7 @@
  * unpacked working set and returns lines (crm_mon reuses this).
  */
 
+import { cloneTemplate } from "./clone-orphans.js";
 import type { NodeInfo, Resource, Role, WorkingSet } from "./model.js";
 import { activeNodes } from "./primitive.js";
 
@@ -129,7 +130,7 @@ function renderResource(ws: WorkingSet, r: Resource, pad: string, out: string[])
 
 function renderClone(ws: WorkingSet, c: Resource, pad: string, out: string[]): void {
   const s = c.clone;
-  const first = c.children[0];
+  const first = cloneTemplate(c) ?? c.children[0];
   const childId = first ? first.baseId : c.id;
   const tags: string[] = [];
   if (s?.promotable) tags.push("promotable");

@@ -61,3 +61,40 @@ describe("unpack node state", () => {
     assert.equal(n.pending, true);
   });
 });
+
+function op(rsc: string, task: string, rc: number, call: number): string {
+  return `<lrm_rsc_op id="${rsc}_${task}_${call}" operation_key="${rsc}_${task}_0" operation="${task}"
+    transition-key="1:1:0:abc" transition-magic="0:${rc};1:1:0:abc" call-id="${call}"
+    rc-code="${rc}" op-status="0" interval="0"/>`;
+}
+
+describe("unpack clone-max=0", () => {
+  it("unpack numbers active copies of an instance-less clone in status order", () => {
+    const entry = (id: string, rc: number) =>
+      `<lrm_resource id="${id}" class="ocf" provider="pacemaker" type="Dummy">${op(id, rc === 7 ? "monitor" : "start", rc, 2)}</lrm_resource>`;
+    const state = (n: string, body: string) =>
+      `<node_state id="${n}" uname="${n}" in_ccm="true" crmd="online" join="member" expected="member">
+         <lrm id="${n}"><lrm_resources>${body}</lrm_resources></lrm></node_state>`;
+    const xml = `<cib have-quorum="1"><configuration><crm_config/>
+      <nodes><node id="a" uname="a"/><node id="b" uname="b"/></nodes>
+      <resources><clone id="d-clone">
+        <meta_attributes id="m"><nvpair id="m1" name="clone-max" value="0"/></meta_attributes>
+        <primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>
+      </clone></resources><constraints/></configuration>
+      <status>${state("b", entry("d:0", 7) + entry("d:1", 0))}${state("a", entry("d:0", 0))}</status></cib>`;
+    const r = parseXml(xml, "zero.xml");
+    assert.ok(r.ok);
+    const ws = unpack(r.value, { now: 0 });
+    const clone = ws.byId.get("d-clone");
+    assert.ok(clone);
+    const where = clone.children.map((i) => [
+      i.id,
+      [...i.history.values()].filter((h) => h.role !== "Stopped").map((h) => h.node),
+    ]);
+    assert.deepEqual(where, [
+      ["d:0", ["b"]],
+      ["d:1", ["a"]],
+    ]);
+    assert.ok(clone.children.every((i) => i.orphan));
+  });
+});

@@ -3,6 +3,7 @@
  * the resource tree (clone instances expanded), constraints and the status history.
  */
 import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
+import { setCloneTemplate } from "./clone-orphans.js";
 import { unpackConstraints } from "./constraints.js";
 import { unpackHistory } from "./history.js";
 import type {
@@ -302,6 +303,14 @@ function buildResource(
       for (let i = 0; i < r.clone.cloneMax; i++) {
         const child = buildResource(childEl, r, ctx, i);
         if (child) r.children.push(child);
+      }
+      if (r.clone.cloneMax === 0) {
+        // No instance to run, but copies found active still need a shape to be stopped.
+        const template = buildResource(childEl, r, ctx, 0);
+        if (template) {
+          for (const p of [template, ...template.children]) ctx.byId.delete(p.id);
+          setCloneTemplate(r, template);
+        }
       }
     }
   }
