@@ -28,14 +28,25 @@ export interface VerifyLine {
   readonly text: string;
 }
 
-/** crm_verify's findings in crmsh's relayed form (`crm_verify -VV` on a piped CIB). */
+/** libxml2's schema line for a piped CIB, as crmsh's relay matches it (one digit kept). */
+const SCHEMA_LINE = /^Entity: line \d*(\d): element (\w+): Relax-NG validity error : (.+)$/;
+
+/**
+ * crm_verify's findings in crmsh's relayed form (`crm_verify -VV -p` on the CIB crmsh pipes).
+ * crmsh rewrites a schema line `Entity: line 17: element X: Relax-NG validity error : TEXT`
+ * as `X (7): TEXT` (its pattern captures only the line number's last digit) and indents
+ * every schema line after crm_verify's first line by 7 spaces.
+ */
 export async function verifyLines(cib: XmlElement): Promise<VerifyLine[]> {
-  const { formatVerifyReport, verifyCib } = await import("../../cib/verify.js");
-  const report = verifyCib(cib);
-  return formatVerifyReport(report, { verbosity: 2, source: { kind: "pipe" } }).map((text) => ({
-    severity: /^\([^)]*\) \twarning:/.test(text) ? "warning" : "error",
-    text,
-  }));
+  const { formatVerifyReport, verifyPipedCib } = await import("../../cib/verify.js");
+  const report = verifyPipedCib(cib);
+  let schemaLines = 0;
+  return formatVerifyReport(report, { verbosity: 2, source: { kind: "pipe" } }).map((raw) => {
+    const m = SCHEMA_LINE.exec(raw);
+    const indent = m !== null && schemaLines++ > 0 ? " ".repeat(7) : "";
+    const text = m === null ? raw : `${indent}${m[2]} (${m[1]}): ${m[3]}`;
+    return { severity: /^\([^)]*\) \twarning:/.test(raw) ? "warning" : "error", text };
+  });
 }
 
 /**
