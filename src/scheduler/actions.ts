@@ -16,6 +16,12 @@ export const ONE_OR_MORE = 16;
 export const COLOCATED = 64;
 /** symmetrical=false: a then-resource already active where it stays is left alone. */
 export const ASYMMETRICAL = 32;
+/**
+ * then is unrunnable when first belongs to a resource the cluster may not touch (unmanaged
+ * or blocked) and cannot run; an action unrunnable for any other reason does not block it.
+ * The reverse (stop) side of a symmetrical order has this instead of RUNNABLE_LEFT.
+ */
+export const FROZEN_LEFT = 128;
 
 export interface Action {
   readonly uid: number;
@@ -26,6 +32,8 @@ export interface Action {
   readonly node: string | undefined;
   readonly intervalMs: number;
   readonly pseudo: boolean;
+  /** An action of a resource the cluster may not touch (unmanaged, or blocked by a failure). */
+  readonly frozen?: boolean;
   optional: boolean;
   runnable: boolean;
   reason: string | undefined;
@@ -187,6 +195,11 @@ function applyForward(
   if (e.flags & COLOCATED && then.runnable && !first.runnable && first.node !== undefined) {
     then.runnable = false;
     then.reason ??= `colocation with ${first.rscId}`;
+    changed = true;
+  }
+  if (e.flags & FROZEN_LEFT && first.frozen && !first.runnable && then.runnable && !then.optional) {
+    // Pacemaker names no reason for this one.
+    then.runnable = false;
     changed = true;
   }
   // With ONE_OR_MORE, one runnable first is enough: the count above decides.

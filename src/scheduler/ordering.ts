@@ -7,6 +7,7 @@ import {
   type Action,
   type ActionSet,
   ASYMMETRICAL,
+  FROZEN_LEFT,
   IMPLIES_FIRST,
   IMPLIES_THEN,
   ONE_OR_MORE,
@@ -101,7 +102,7 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
   const ti = INVERSE[thenAct];
   if (!fi || !ti) return;
   const rflags = mandatory
-    ? IMPLIES_FIRST | (ti === "stop" || ti === "demote" ? RUNNABLE_LEFT : 0)
+    ? IMPLIES_FIRST | (ti === "demote" ? RUNNABLE_LEFT : 0) | (ti === "stop" ? FROZEN_LEFT : 0)
     : 0;
   orderResources(set, then, ti, first, fi, rflags);
 }

@@ -59,6 +59,7 @@ export function createPrimitiveActions(
       node: ok ? node : undefined,
       intervalMs: 0,
       pseudo: false,
+      frozen: true,
       optional: true,
       runnable: ok,
       reason: undefined,
@@ -71,6 +72,7 @@ export function createPrimitiveActions(
         node: c,
         intervalMs: 0,
         pseudo: false,
+        frozen: true,
         optional: true,
         runnable: false,
         reason: undefined,
@@ -96,7 +98,8 @@ export function createPrimitiveActions(
         pseudo: node?.unclean === true,
         optional: stays,
         runnable: true,
-        reason: changed,
+        // A resource with no node to run on stops for that reason, whatever else it waits for.
+        reason: next === undefined ? "node availability" : changed,
       }),
     );
   }

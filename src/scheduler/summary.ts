@@ -48,7 +48,8 @@ function stopReason(
   start: Action | undefined,
 ): string {
   const startWhy = start && !start.runnable && start.node !== undefined ? start.reason : undefined;
-  const why = startWhy ?? stop?.reason;
+  // A blocked stop names what blocks it; a stop that happens names why the start cannot.
+  const why = stop && !stop.runnable ? (stop.reason ?? startWhy) : (startWhy ?? stop?.reason);
   const text = why ?? "node availability";
   const blocked = stop && !stop.runnable ? " (blocked)" : "";
   return `due to ${text}${blocked}`;
