@@ -5,18 +5,22 @@ import {
   ActionSet,
   IMPLIES_FIRST,
   IMPLIES_THEN,
+  ONE_OR_MORE,
   propagate,
+  RESTART,
   RUNNABLE_LEFT,
+  SUMMARIZES,
 } from "./actions.js";
+import type { Resource } from "./model.js";
 
 function act(set: ActionSet, rscId: string, task: string, opts: Partial<Action> = {}): Action {
   return set.add({
     task,
-    rsc: undefined,
+    rsc: opts.rsc,
     rscId,
-    node: "n1",
+    node: "node" in opts ? opts.node : "n1",
     intervalMs: 0,
-    pseudo: false,
+    pseudo: opts.pseudo ?? false,
     optional: opts.optional ?? true,
     runnable: opts.runnable ?? true,
     reason: undefined,
@@ -60,5 +64,36 @@ describe("propagate", () => {
     propagate(set, () => false);
     assert.equal(b.runnable, true);
     assert.equal(b.optional, true);
+  });
+  it("propagate settles an action from its inputs before handing it on (restart reason)", () => {
+    // B must restart where it runs and cannot start: its stop becomes required, which makes
+    // its start required before C sees it, so C's reason is "required", as in Pacemaker.
+    const set = new ActionSet();
+    const gate = act(set, "gate", "start", { runnable: false, node: undefined, pseudo: true });
+    const bStop = act(set, "B", "stop");
+    const bStart = act(set, "B", "start");
+    const cStart = act(set, "C", "start");
+    set.order(gate, bStart, IMPLIES_THEN | RUNNABLE_LEFT);
+    set.order(bStop, bStart, IMPLIES_THEN | RUNNABLE_LEFT | RESTART);
+    set.order(bStart, cStart, IMPLIES_THEN | RUNNABLE_LEFT);
+    propagate(set, (a) => a.rscId !== "gate");
+    assert.equal(bStop.optional, false);
+    assert.equal(cStart.runnable, false);
+    assert.equal(cStart.reason, "required B start");
+  });
+  it("a clone counts as required for an action on node N when an instance action on N is", () => {
+    const clone = { kind: "clone" } as Resource;
+    const set = new ActionSet();
+    const running = act(set, "clone", "running", { rsc: clone, node: undefined, pseudo: true });
+    const onN1 = act(set, "clone:0", "start", { optional: false, runnable: false, node: "n1" });
+    const onN2 = act(set, "clone:1", "start", { node: "n2" });
+    const depN1 = act(set, "D1", "start", { node: "n1" });
+    const depN2 = act(set, "D2", "start", { node: "n2" });
+    for (const i of [onN1, onN2]) set.order(i, running, SUMMARIZES | RUNNABLE_LEFT | ONE_OR_MORE);
+    for (const d of [depN1, depN2]) set.order(running, d, IMPLIES_THEN | RUNNABLE_LEFT);
+    propagate(set, () => true);
+    assert.equal(depN1.optional, false);
+    assert.equal(depN1.reason, "required clone running");
+    assert.equal(depN2.optional, true);
   });
 });

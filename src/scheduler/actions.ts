@@ -22,6 +22,12 @@ export const ASYMMETRICAL = 32;
  * The reverse (stop) side of a symmetrical order has this instead of RUNNABLE_LEFT.
  */
 export const FROZEN_LEFT = 128;
+/**
+ * From an instance's action to its clone's completion pseudo-action (start -> running):
+ * for an action on node N ordered after the clone, the clone counts as required when an
+ * instance's action on N is, even one that cannot run.
+ */
+export const SUMMARIZES = 256;
 
 export interface Action {
   readonly uid: number;
@@ -149,14 +155,17 @@ function propagatePass(
       head = 0;
     }
     queued.delete(a);
-    for (const e of set.outEdges.get(a) ?? []) {
+    // An action settles from its inputs first (a stop made required by its own start
+    // feeds straight back), then hands its state on, as Pacemaker updates one action at
+    // a time.
+    for (const e of set.inEdges.get(a) ?? []) {
+      if (applyBackward(e, isActiveOn)) push(e.first);
       if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);
     }
-    for (const e of set.inEdges.get(a) ?? []) {
+    for (const e of set.outEdges.get(a) ?? []) {
       if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);
       if (applyBackward(e, isActiveOn)) push(e.first);
     }
-    for (const e of set.outEdges.get(a) ?? []) if (applyBackward(e, isActiveOn)) push(e.first);
   }
 }
 
@@ -180,7 +189,7 @@ function applyForward(
       changed = true;
     }
   }
-  if (e.flags & IMPLIES_THEN && !first.optional && then.optional && first.runnable && !leaveAlone) {
+  if (e.flags & IMPLIES_THEN && !first.optional && then.optional && !leaveAlone) {
     then.optional = false;
     // A resource's own stop-before-start edge is not a reason worth naming.
     if (first.rscId !== then.rscId) {
@@ -189,6 +198,11 @@ function applyForward(
         first.pseudo && first.rsc?.kind !== "primitive" && first.reason !== undefined;
       then.reason ??= collective ? first.reason : `required ${describe(first)}`;
     }
+    changed = true;
+  }
+  if (e.flags & IMPLIES_THEN && then.optional && !leaveAlone && requiredOnNode(set, first, then)) {
+    then.optional = false;
+    then.reason ??= `required ${describe(first)}`;
     changed = true;
   }
   if (requiredOnly) return changed;
@@ -219,6 +233,14 @@ function applyForward(
     }
   }
   return changed;
+}
+
+/** A clone's pseudo-action with a required instance action on `then`'s node. */
+function requiredOnNode(set: ActionSet, first: Action, then: Action): boolean {
+  if (!first.optional || then.node === undefined || first.rsc?.kind !== "clone") return false;
+  return (set.inEdges.get(first) ?? []).some(
+    (x) => x.flags & SUMMARIZES && x.first.node === then.node && !x.first.optional,
+  );
 }
 
 /** An optional, unrunnable first with nothing to do (e.g. a running resource's start). */

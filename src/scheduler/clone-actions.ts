@@ -2,7 +2,7 @@
  * Clone pseudo-actions: `start`/`running`/`stop`/`stopped` (and promote/demote for
  * promotable clones) around the instances' actions.
  */
-import { type ActionSet, IMPLIES_THEN, ONE_OR_MORE, RUNNABLE_LEFT } from "./actions.js";
+import { type ActionSet, IMPLIES_THEN, ONE_OR_MORE, RUNNABLE_LEFT, SUMMARIZES } from "./actions.js";
 import type { Allocation } from "./allocate.js";
 import type { Resource, WorkingSet } from "./model.js";
 import { orderResources, pseudoAction } from "./ordering.js";
@@ -31,6 +31,9 @@ export function orderClone(
       : [pseudoAction(set, inst, "stopped")]) {
       set.order(stop, a, IMPLIES_THEN);
       set.order(a, stopped, 0);
+    }
+    for (const p of inst.kind === "primitive" ? [inst] : inst.children) {
+      for (const a of set.ofRsc(p.id, "start")) set.order(a, running, SUMMARIZES);
     }
   }
 }

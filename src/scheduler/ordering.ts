@@ -13,7 +13,16 @@ import {
   ONE_OR_MORE,
   RUNNABLE_LEFT,
 } from "./actions.js";
+import type { Allocation } from "./allocate.js";
+import { interleaves, pairedInstance } from "./interleave.js";
 import type { OrderConstraint, Resource, WorkingSet } from "./model.js";
+
+/** What interleaved orders need to pair instances: placement and inhibited instances. */
+export interface PairingContext {
+  readonly ws: WorkingSet;
+  readonly alloc: Allocation;
+  readonly inhibited: ReadonlySet<Resource>;
+}
 
 const COMPLETION: Record<string, string> = {
   start: "running",
@@ -72,11 +81,44 @@ export function orderResources(
   }
 }
 
-export function applyOrderConstraints(set: ActionSet, ws: WorkingSet): void {
-  for (const o of ws.orders) applyOrder(set, ws, o);
+export function applyOrderConstraints(set: ActionSet, ctx: PairingContext): void {
+  for (const o of ctx.ws.orders) applyOrder(set, ctx, o);
 }
 
-function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
+/**
+ * Interleaved clones: the clone-level actions stay ordered (without flags) and each
+ * instance of the waiting clone is ordered after the other clone's instance on its node.
+ */
+function orderPaired(
+  set: ActionSet,
+  ctx: PairingContext,
+  first: Resource,
+  firstTask: string,
+  then: Resource,
+  thenTask: string,
+  flags: number,
+): void {
+  if (!interleaves(first, then, thenTask)) {
+    orderResources(set, first, firstTask, then, thenTask, flags);
+    return;
+  }
+  orderResources(set, first, firstTask, then, thenTask, 0);
+  const { ws, alloc, inhibited } = ctx;
+  for (const inst of then.children) {
+    const partner = pairedInstance(ws, alloc, first, inst, thenTask, inhibited);
+    if (!partner) continue;
+    for (const f of instanceActions(set, partner, firstTask, true)) {
+      for (const t of instanceActions(set, inst, thenTask, false)) set.order(f, t, flags);
+    }
+  }
+}
+
+function instanceActions(set: ActionSet, inst: Resource, task: string, asFirst: boolean) {
+  return asFirst ? firstActions(set, inst, task) : thenActions(set, inst, task);
+}
+
+function applyOrder(set: ActionSet, ctx: PairingContext, o: OrderConstraint): void {
+  const ws = ctx.ws;
   const first = ws.byId.get(o.first);
   const then = ws.byId.get(o.then);
   if (!first || !then) return;
@@ -89,8 +131,9 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
   }
   const oneOrMore = 0;
   const flags = mandatory ? IMPLIES_THEN | RUNNABLE_LEFT | oneOrMore : 0;
-  orderResources(
+  orderPaired(
     set,
+    ctx,
     first,
     o.firstAction,
     then,
@@ -104,7 +147,7 @@ function applyOrder(set: ActionSet, ws: WorkingSet, o: OrderConstraint): void {
   const rflags = mandatory
     ? IMPLIES_FIRST | (ti === "demote" ? RUNNABLE_LEFT : 0) | (ti === "stop" ? FROZEN_LEFT : 0)
     : 0;
-  orderResources(set, then, ti, first, fi, rflags);
+  orderPaired(set, ctx, then, ti, first, fi, rflags);
 }
 
 /** Implicit orders of a group: members start in order and stop in reverse. */

@@ -7,6 +7,7 @@ import { type Action, ActionSet, COLOCATED, propagate } from "./actions.js";
 import { type Allocation, Allocator, allPrimitives } from "./allocate.js";
 import { orderClone } from "./clone-actions.js";
 import { canFence, createFencing } from "./fencing.js";
+import { inhibitUnpaired } from "./interleave.js";
 import type { Resource, Role, WorkingSet } from "./model.js";
 import { applyOrderConstraints, orderGroup } from "./ordering.js";
 import { createPrimitiveActions, type PrimitivePlan } from "./primitive.js";
@@ -28,6 +29,8 @@ export interface Transition {
   readonly fencing: Map<string, Action>;
   /** Role each primitive will have after the transition. */
   readonly nextRole: Map<Resource, Role>;
+  /** Clone instances kept from running by an interleaved order (no partner instance). */
+  readonly inhibited: ReadonlySet<Resource>;
 }
 
 /** @example const t = schedule(cib, { now: 1700000000 }); t.alloc.assigned */
@@ -44,9 +47,11 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   orderFencing(set, ws, plans, fencing);
   for (const g of allOfKind(ws.resources, "group")) orderGroup(set, g);
   for (const c of allOfKind(ws.resources, "clone")) orderClone(set, ws, alloc, c);
-  applyOrderConstraints(set, ws);
+  const inhibited = inhibitUnpaired(ws, alloc, plans);
+  applyOrderConstraints(set, { ws, alloc, inhibited });
   orderColocations(set, alloc);
   propagate(set, (a) => isActiveOn(ws, a));
+  dropReloadsOfRestarts(plans);
   const nextRole = new Map<Resource, Role>();
   for (const p of prims) {
     const plan = plans.get(p) as PrimitivePlan;
@@ -57,7 +62,14 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     if (role !== "Stopped") createRecurring(set, p, plan.next, role, start);
   }
   markPseudo(set);
-  return { ws, alloc, actions: set, plans, fencing, nextRole };
+  return { ws, alloc, actions: set, plans, fencing, nextRole, inhibited };
+}
+
+/** A resource that restarts anyway needs no reload (Pacemaker: reload becomes restart). */
+function dropReloadsOfRestarts(plans: Map<Resource, PrimitivePlan>): void {
+  for (const plan of plans.values()) {
+    if (plan.reload && plan.starts.some((s) => !s.optional)) plan.reload.optional = true;
+  }
 }
 
 /** Whether the action's resource is active on the action's node now. */

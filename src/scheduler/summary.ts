@@ -50,9 +50,16 @@ function stopReason(
   const startWhy = start && !start.runnable && start.node !== undefined ? start.reason : undefined;
   // A blocked stop names what blocks it; a stop that happens names why the start cannot.
   const why = stop && !stop.runnable ? (stop.reason ?? startWhy) : (startWhy ?? stop?.reason);
-  const text = why ?? "node availability";
   const blocked = stop && !stop.runnable ? " (blocked)" : "";
-  return `due to ${text}${blocked}`;
+  // "node availability" is what placement found; an instance an interleaved order keeps
+  // from running was placed, and Pacemaker names no reason unless an ordering gave one.
+  if (why === undefined && t.inhibited.has(instanceOf(plan.rsc))) return blocked.trim();
+  return `due to ${why ?? "node availability"}${blocked}`;
+}
+
+/** The clone instance a primitive belongs to (itself, or its group). */
+function instanceOf(rsc: Resource): Resource {
+  return rsc.parent?.kind === "group" ? rsc.parent : rsc;
 }
 
 function isPromotable(rsc: Resource): boolean {
@@ -73,7 +80,7 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const prom = isPromotable(rsc);
   const nextRole: Role = t.nextRole.get(rsc) === "Promoted" ? "Promoted" : "Unpromoted";
   const current = plan.current;
-  const next = start?.node;
+  const next = t.inhibited.has(instanceOf(rsc)) ? undefined : start?.node;
   const line = (verb: string, details: string, reason = ""): Line[] => [
     { verb, rsc: rsc.id, details, reason },
   ];

@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseXml } from "../cib/xml.js";
+import { schedule, type Transition } from "./schedule.js";
+import { summaryLines } from "./summary.js";
+
+function op(rsc: string, node: number): string {
+  return `<lrm_resource id="${rsc}" class="ocf" provider="pacemaker" type="Dummy">
+    <lrm_rsc_op id="${rsc}_last_0" operation_key="${rsc}_start_0" operation="start" call-id="2"
+      rc-code="0" op-status="0" interval="0" transition-key="1:1:0:x" on_node="n${node}"
+      op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/>
+  </lrm_resource>`;
+}
+
+/**
+ * Three nodes; clone A banned from n1; clone B (interleaved) ordered after A with
+ * `orderAttrs`. `running` lists what runs where already, e.g. { 1: ["B"], 2: ["A"] }.
+ */
+function cib(orderAttrs: string, running: Record<number, string[]> = {}): string {
+  const state = (n: number) => {
+    const rscs = running[n] ?? [];
+    const lrm = `<lrm id="${n}"><lrm_resources>${rscs.map((r) => op(r, n)).join("")}</lrm_resources></lrm>`;
+    return `<node_state id="${n}" uname="n${n}" in_ccm="true" crmd="online" join="member" expected="member">${lrm}</node_state>`;
+  };
+  return `<cib epoch="1" num_updates="1" admin_epoch="0" have-quorum="1" validate-with="pacemaker-3.0">
+  <configuration>
+    <crm_config><cluster_property_set id="o">
+      <nvpair id="o-s" name="stonith-enabled" value="false"/>
+    </cluster_property_set></crm_config>
+    <nodes><node id="1" uname="n1"/><node id="2" uname="n2"/><node id="3" uname="n3"/></nodes>
+    <resources>
+      <clone id="A-clone"><primitive id="A" class="ocf" provider="pacemaker" type="Dummy"/></clone>
+      <clone id="B-clone">
+        <meta_attributes id="B-m"><nvpair id="B-i" name="interleave" value="true"/></meta_attributes>
+        <primitive id="B" class="ocf" provider="pacemaker" type="Dummy"/>
+      </clone>
+    </resources>
+    <constraints>
+      <rsc_location id="ban" rsc="A-clone" node="n1" score="-INFINITY"/>
+      <rsc_order id="o1" first="A-clone" then="B-clone" ${orderAttrs}/>
+    </constraints>
+  </configuration>
+  <status>${state(1)}${state(2)}${state(3)}</status>
+</cib>`;
+}
+
+function run(text: string): Transition {
+  const parsed = parseXml(text, "test.xml");
+  assert.ok(parsed.ok);
+  return schedule(parsed.value);
+}
+
+function bLines(t: Transition): string[] {
+  return summaryLines(t)
+    .filter((l) => /\bB:\d/.test(l))
+    .map((l) => l.replace(/\s+/g, " "));
+}
+
+describe("interleaved clone ordering", () => {
+  it("an instance with no partner instance on its node does not start", () => {
+    const t = run(cib(""));
+    const lines = bLines(t);
+    assert.equal(lines.length, 2);
+    assert.ok(
+      lines.every((l) => !l.includes("n1")),
+      lines.join("\n"),
+    );
+    assert.equal(t.inhibited.size, 1);
+  });
+  it("an active instance with no partner stops; a reason comes only from an ordering", () => {
+    // It still waits for an instance elsewhere (the first node that has one): a starting
+    // one names the reason, a running one none (both as crm_simulate 2.1.5 prints them).
+    const t1 = run(cib("", { 1: ["B"] }));
+    assert.ok(
+      bLines(t1).includes("* Stop B:0 ( n1 ) due to required A:0 start"),
+      bLines(t1).join("\n"),
+    );
+    const t2 = run(cib("", { 1: ["B"], 2: ["A", "B"], 3: ["A", "B"] }));
+    assert.deepEqual(bLines(t2), ["* Stop B:0 ( n1 )"]);
+  });
+  it("each instance waits for the partner on its own node, not for the whole clone", () => {
+    const t = run(cib(""));
+    for (const s of t.actions.ofRsc("B:0", "start").concat(t.actions.ofRsc("B:1", "start"))) {
+      if (!s.runnable) continue;
+      const firsts = (t.actions.inEdges.get(s) ?? []).map((e) => e.first);
+      const partner = firsts.find((f) => f.rscId.startsWith("A:") && f.task === "start");
+      assert.ok(partner, `${s.rscId} has no partner start`);
+      assert.equal(partner.node, s.node);
+    }
+  });
+  it("optional and asymmetrical orders pair instances but inhibit none", () => {
+    for (const attrs of ['kind="Optional"', 'symmetrical="false"']) {
+      const t = run(cib(attrs));
+      assert.equal(t.inhibited.size, 0, attrs);
+      assert.equal(bLines(t).length, 3, attrs);
+    }
+  });
+});
