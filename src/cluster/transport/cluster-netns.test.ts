@@ -3,15 +3,21 @@
  * bridge, talking multicast with the tutorial's corosync.conf interface block
  * (bindnetaddr 192.168.50.0, mcastaddr 239.255.1.1, mcastport 5405). The addresses exist only
  * inside the namespaces this test creates and removes. Skipped when not root or without `ip`.
+ * The same checks as cluster-node.test.ts on loopback: one view within 1.5 s of the last
+ * start, the survivors' new view within token + consensus of a kill -9, 1,000+ messages in one
+ * order across it, a node with another authkey kept out, captured packets replayed and
+ * 100,000 fuzzed datagrams rejected and counted (_netns-probe.ts, from the dead node's
+ * namespace).
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { resolveConfig } from "../protocol/api.js";
 import { checkDeliveries } from "./_delivery-check.js";
 import { queryClusterStatus } from "./status-api.js";
 
@@ -27,6 +33,18 @@ const sw = `${tag}-sw`;
 const addr = (id: number): string => `192.168.50.${id + 2}`;
 const dir = mkdtempSync(join(tmpdir(), "pacer-netns-"));
 const procs = new Map<number, ChildProcess>();
+/** Per node: when it logged "started", and each view line with the time it was read. */
+const startedAt = new Map<number, number>();
+const viewLog = new Map<number, { atMs: number; members: string; ring: string }[]>();
+const defaults = resolveConfig({ nodes: ids.map((nodeid) => ({ nodeid })) });
+const tokenPlusConsensusMs = defaults.tokenMs + defaults.consensusMs;
+const load = (): string => `load1 ${loadavg()[0]?.toFixed(1)}`;
+const probeJs = new URL("./_netns-probe.js", import.meta.url).pathname;
+
+/** When `id` first logged a view of exactly `members` at or after `sinceMs`. */
+function viewAt(id: number, members: number[], sinceMs: number) {
+  return (viewLog.get(id) ?? []).find((v) => v.atMs >= sinceMs && v.members === members.join(","));
+}
 
 function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: "pipe" });
@@ -91,7 +109,7 @@ quorum {
 `;
 }
 
-function start(id: number): void {
+function start(id: number, key = "authkey"): void {
   const args = [
     "netns",
     "exec",
@@ -102,7 +120,7 @@ function start(id: number): void {
     "--config",
     join(dir, "corosync.conf"),
     "--authkey",
-    join(dir, "authkey"),
+    join(dir, key),
     "--state-dir",
     join(dir, `state${id}`),
     "--api-socket",
@@ -112,9 +130,21 @@ function start(id: number): void {
   ];
   const p = spawn("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
+  let buf = "";
+  startedAt.delete(id);
+  viewLog.set(id, []);
   p.stderr?.on("data", (d: Buffer) => {
     log += d.toString();
     writeFileSync(join(dir, `log${id}`), log);
+    buf += d.toString();
+    for (let nl = buf.indexOf("\n"); nl >= 0; nl = buf.indexOf("\n")) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      const m = /view (\S+) members \[([\d,]*)\]/.exec(line);
+      if (m)
+        viewLog.get(id)?.push({ atMs: performance.now(), ring: m[1] ?? "", members: m[2] ?? "" });
+      if (/\]: started, incarnation/.test(line)) startedAt.set(id, performance.now());
+    }
   });
   procs.set(id, p);
 }
@@ -122,6 +152,14 @@ function start(id: number): void {
 async function untilView(members: number[], timeoutMs: number): Promise<number> {
   const t0 = performance.now();
   for (;;) {
+    const latest = members.map((id) => viewLog.get(id)?.at(-1));
+    const logged = latest.every(
+      (v) => v !== undefined && v.ring === latest[0]?.ring && v.members === members.join(","),
+    );
+    if (!logged && performance.now() - t0 <= timeoutMs) {
+      await new Promise((r) => setTimeout(r, 10));
+      continue;
+    }
     const all = await Promise.all(
       members.map((id) => queryClusterStatus(join(dir, `api${id}.sock`), { timeoutMs: 300 })),
     );
@@ -180,16 +218,29 @@ async function settle(): Promise<void> {
   }
 }
 
-function broadcast(id: number, payloads: string[]): Promise<void> {
+function request(id: number, req: object): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const s = createConnection(join(dir, `api${id}.sock`));
-    s.on("connect", () => s.write(`${JSON.stringify({ op: "cluster-broadcast", payloads })}\n`));
-    s.on("data", () => {
-      s.destroy();
-      resolve();
+    let buf = "";
+    s.on("connect", () => s.write(`${JSON.stringify(req)}\n`));
+    s.on("data", (d) => {
+      buf += d.toString();
+      if (buf.includes("\n")) {
+        s.destroy();
+        resolve(JSON.parse(buf) as Record<string, unknown>);
+      }
     });
     s.on("error", reject);
   });
+}
+
+async function broadcast(id: number, payloads: string[]): Promise<void> {
+  const r = await request(id, { op: "cluster-broadcast", payloads });
+  assert.equal(r.ok, true, `node ${id} took the batch: ${JSON.stringify(r)}`);
+}
+
+async function counters(id: number): Promise<Record<string, number>> {
+  return (await request(id, { op: "cluster-counters" })).counters as Record<string, number>;
 }
 
 describe("pacer cluster-node in network namespaces (root)", {
@@ -201,11 +252,15 @@ describe("pacer cluster-node in network namespaces (root)", {
     setUp();
     writeFileSync(join(dir, "corosync.conf"), tutorialConf());
     writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
+    writeFileSync(join(dir, "wrongkey"), randomBytes(256), { mode: 0o400 });
     for (const id of ids) start(id);
-    const formedMs = await untilView(ids, 30_000);
+    await untilView(ids, 30_000);
+    const lastStart = Math.max(...ids.map((id) => startedAt.get(id) ?? Number.NaN));
+    const formMs = Math.max(...ids.map((id) => viewAt(id, ids, 0)?.atMs ?? Number.NaN)) - lastStart;
     console.log(
-      `cluster-netns: 3 namespaces formed one view over 239.255.1.1:5405 in ${formedMs.toFixed(0)} ms`,
+      `cluster-netns: 3 namespaces formed one view over 239.255.1.1:5405 ${formMs.toFixed(0)} ms after the last node started, ${load()}`,
     );
+    assert.ok(formMs <= 1500, `one view ${formMs.toFixed(0)} ms after the last start (≤ 1500)`);
     const s = await queryClusterStatus(join(dir, "api1.sock"));
     assert.ok(s.ok);
     assert.equal(s.value.transport, "udp");
@@ -226,8 +281,15 @@ describe("pacer cluster-node in network namespaces (root)", {
     const killedAt = performance.now();
     procs.get(3)?.kill("SIGKILL");
     await untilView([1, 2], 30_000);
+    const installed = [1, 2].map((id) => viewAt(id, [1, 2], killedAt));
+    const detectMs = Math.max(...installed.map((v) => v?.atMs ?? Number.NaN)) - killedAt;
     console.log(
-      `cluster-netns: survivors installed a new view ${(performance.now() - killedAt).toFixed(0)} ms after kill -9`,
+      `cluster-netns: survivors installed view ${installed[0]?.ring} ${detectMs.toFixed(0)} ms after kill -9 (token + consensus = ${tokenPlusConsensusMs} ms), ${load()}`,
+    );
+    assert.equal(installed[0]?.ring, installed[1]?.ring, "the same new view at both survivors");
+    assert.ok(
+      detectMs <= tokenPlusConsensusMs,
+      `new view ${detectMs.toFixed(0)} ms after the kill (≤ token + consensus ${tokenPlusConsensusMs})`,
     );
     await Promise.all(
       [1, 2].map((id) =>
@@ -256,11 +318,83 @@ describe("pacer cluster-node in network namespaces (root)", {
       ]),
       { sameViews },
     );
+    for (const id of [1, 2]) {
+      const mine = deliveries(id).filter((l) => l.split(" ")[4]?.startsWith(`m${id}-`));
+      assert.equal(mine.length, 500, `node ${id} delivered all of its own messages`);
+    }
     if (sameViews) assert.ok(d1.length >= 1000);
     console.log(
       sameViews
         ? `cluster-netns: ${d1.length} messages in the same order on both survivors`
         : `cluster-netns: a false view change happened (load?); agreement and FIFO hold`,
     );
+  });
+
+  it("keeps a node with another authkey out and counts its packets as rejected", async () => {
+    const before = await counters(1);
+    const marks = [1, 2].map((id) => viewLog.get(id)?.length ?? 0);
+    start(3, "wrongkey");
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const id of [1, 2]) {
+      const since = (viewLog.get(id) ?? []).slice(marks[id - 1]);
+      assert.ok(
+        since.every((v) => !v.members.split(",").includes("3")),
+        `node ${id} never had node 3 in a view: ${since.map((v) => v.members)}`,
+      );
+    }
+    assert.ok(
+      (viewLog.get(3) ?? []).every((v) => v.members === "3"),
+      "the node with another key only ever sees itself",
+    );
+    const rejected = ((await counters(1)).rxAuthFailed ?? 0) - (before.rxAuthFailed ?? 0);
+    console.log(
+      `cluster-netns: node 1 rejected ${rejected} packets of the node with another authkey`,
+    );
+    assert.ok(rejected > 0);
+    procs.get(3)?.kill("SIGKILL");
+    await untilView([1, 2], 30_000);
+  });
+
+  it("rejects captured packets replayed to the group and survives 100,000 fuzzed datagrams", async () => {
+    const before = await Promise.all([1, 2].map(counters));
+    const probe = spawnSync(
+      "ip",
+      [
+        "netns",
+        "exec",
+        ns(3),
+        process.execPath,
+        probeJs,
+        "239.255.1.1",
+        "5405",
+        addr(3),
+        join(dir, "authkey"),
+        tag,
+        "3",
+        "100000",
+        join(dir, "api1.sock"),
+      ],
+      { encoding: "utf8", timeout: 120_000 },
+    );
+    assert.equal(probe.status, 0, probe.stderr);
+    const sent = JSON.parse(probe.stdout) as { captured: number; fuzzed: number; counted: number };
+    const after = await Promise.all([1, 2].map(counters));
+    const delta = (i: number, k: string): number => (after[i]?.[k] ?? 0) - (before[i]?.[k] ?? 0);
+    const replayed = [0, 1]
+      .flatMap((i) => ["rxReplayed", "rxTooOld", "rxStaleIncarnation"].map((k) => delta(i, k)))
+      .reduce((a, b) => a + b, 0);
+    const counted = sent.counted;
+    console.log(
+      `cluster-netns: ${replayed} of ${sent.captured} captured packets replayed were rejected as replays ` +
+        `(by node 1 or 2); node 1 counted and dropped ${counted} of ${sent.fuzzed} fuzzed datagrams, ${load()}`,
+    );
+    assert.ok(sent.captured > 0, "captured packets of the cluster");
+    assert.ok(replayed > 0, "replays are rejected");
+    assert.ok(
+      counted > sent.fuzzed * 0.5,
+      "the kernel may drop some, most must arrive and be counted",
+    );
+    for (const id of [1, 2]) assert.equal(procs.get(id)?.exitCode, null, `node ${id} still runs`);
+    await untilView([1, 2], 30_000);
   });
 });

@@ -18,6 +18,7 @@ import { findLocalNode } from "../config/local-node.js";
 import { toProtocolConfig } from "../config/protocol-config.js";
 import { type CorosyncConfig, formatConfIssue } from "../config/types.js";
 import { createNode, nextTickMs, nodeId, step } from "../protocol/api.js";
+import { BroadcastGate } from "./broadcast-gate.js";
 import { buildClusterStatus, MemberHistory } from "./cluster-status.js";
 import { ClusterDriver, leaveFlushMs } from "./driver.js";
 import { planLinks } from "./links.js";
@@ -131,8 +132,9 @@ async function run(
   const history = new MemberHistory();
   const log: WriteStream | undefined =
     o.deliverLog === undefined ? undefined : createWriteStream(o.deliverLog, { flags: "a" });
+  const gate = new BroadcastGate({ createNode, step, nextTickMs });
   const driver = await ClusterDriver.start({
-    core: { createNode, step, nextTickMs },
+    core: gate.core,
     protocol: toProtocolConfig(config),
     self: nodeId(o.self),
     start: { incarnation, ringSeq: readNumberFile(seqFile) ?? 0 },
@@ -156,7 +158,11 @@ async function run(
   }
   const d = driver.value;
   await removeStaleSocket(o.socketPath);
-  const server = serveApi(o.socketPath, { config, self: o.self, driver: d, history });
+  const server = serveApi(o.socketPath, { config, self: o.self, driver: d, gate, history });
+  // Tests and benches time view formation from this line (the node is up: links and api open).
+  server.once("listening", () =>
+    o.io.stderr(`pacer cluster-node[${o.self}]: started, incarnation ${incarnation}\n`),
+  );
   return new Promise<number>((resolve) => {
     const shutdown = (): void => {
       d.leave();
@@ -187,7 +193,13 @@ function removeStaleSocket(path: string): Promise<void> {
 
 function serveApi(
   socketPath: string,
-  live: { config: CorosyncConfig; self: number; driver: ClusterDriver; history: MemberHistory },
+  live: {
+    config: CorosyncConfig;
+    self: number;
+    driver: ClusterDriver;
+    gate: BroadcastGate;
+    history: MemberHistory;
+  },
 ): Server {
   const status = () => buildClusterStatus(live.config, live);
   const server = createServer((conn) => {
@@ -197,7 +209,7 @@ function serveApi(
       buf += chunk.toString("utf8");
       if (buf.length > 16 * 1024 * 1024) conn.destroy();
       const nl = buf.indexOf("\n");
-      if (nl >= 0) conn.end(answer(buf.slice(0, nl), live.driver, status));
+      if (nl >= 0) conn.end(answer(buf.slice(0, nl), live, status));
     });
   });
   server.maxConnections = statusConnectionsMax;
@@ -210,9 +222,10 @@ function serveApi(
 
 function answer(
   line: string,
-  driver: ClusterDriver,
+  live: { driver: ClusterDriver; gate: BroadcastGate },
   status: () => ReturnType<typeof buildClusterStatus>,
 ): string {
+  const { driver, gate } = live;
   let req: unknown;
   try {
     req = JSON.parse(line);
@@ -225,8 +238,14 @@ function answer(
     Array.isArray(r.payloads) &&
     r.payloads.length <= broadcastBatchMax
   ) {
-    for (const p of r.payloads) driver.broadcast(Buffer.from(String(p), "utf8"));
-    return `${JSON.stringify({ ok: true, queued: r.payloads.length })}\n`;
+    const payloads = r.payloads.map((p) => Buffer.from(String(p), "utf8"));
+    if (!gate.offer(driver, payloads)) {
+      // Backpressure (Corosync's CS_ERR_TRY_AGAIN): nothing of this request was taken.
+      const room = gate.room(driver);
+      const error = `try again: room for ${room.messages} messages, ${room.bytes} bytes`;
+      return `${JSON.stringify({ ok: false, error, code: 75, tryAgain: true })}\n`;
+    }
+    return `${JSON.stringify({ ok: true, queued: payloads.length })}\n`;
   }
   if (r.op === "cluster-counters") {
     const cpu = process.cpuUsage();
@@ -235,6 +254,7 @@ function answer(
       counters: driver.counters,
       maxTickGapMs: driver.maxTickGapMs,
       delivered: driver.deliveredCount,
+      pendingMessages: gate.summary()?.pendingMessages ?? 0,
       cpuUs: cpu.user + cpu.system,
       view: driver.view,
     })}\n`;
