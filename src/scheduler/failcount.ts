@@ -16,6 +16,8 @@ export function failCount(rsc: Resource, node: NodeInfo): Score {
     const name = hash >= 0 ? rest.slice(0, hash) : rest;
     if (!names.has(name) && !anonymousInstanceName(rsc, name)) continue;
     if (hash >= 0 && ignoredOp(rsc, rest.slice(hash + 1))) continue;
+    // The legacy per-resource count says no operation: the history does.
+    if (hash < 0 && onlyIgnoredFailures(rsc, node)) continue;
     total = addScores(total, parseScore(v, 0));
   }
   return total;
@@ -28,6 +30,12 @@ function anonymousInstanceName(rsc: Resource, name: string): boolean {
   if (!clone || clone.clone?.unique) return false;
   const colon = name.lastIndexOf(":");
   return colon > 0 && name.slice(0, colon) === rsc.baseId && /^\d+$/.test(name.slice(colon + 1));
+}
+
+/** The failures recorded on `node` were all of operations with on-fail=ignore. */
+function onlyIgnoredFailures(rsc: Resource, node: NodeInfo): boolean {
+  const h = rsc.history.get(node.uname);
+  return h !== undefined && h.failureIgnored && !h.failed;
 }
 
 /** Failures of an operation configured with on-fail=ignore do not count. */

@@ -392,7 +392,9 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
   if (hard && h.ban === undefined) h.ban = "node";
   if (onFail === "ignore") {
     h.failureIgnored = true;
-    if (op.rc === 8) h.role = "Promoted";
+    // An ignored stop failure counts as a stop.
+    if (op.task === "stop") h.role = "Stopped";
+    else if (op.rc === 8) h.role = "Promoted";
     else if (h.role === "Stopped" && op.task !== "monitor") h.role = "Started";
     return;
   }
