@@ -5,7 +5,7 @@
  */
 import type { Allocator } from "./allocate.js";
 import type { Colocation } from "./colocation.js";
-import { currentNodes } from "./location.js";
+import { currentNodes, isBlocked } from "./location.js";
 import type { ColocationConstraint, Resource, WorkingSet } from "./model.js";
 import { assignPromotion } from "./promotable.js";
 import { INFINITY } from "./scores.js";
@@ -155,7 +155,8 @@ export function cloneNodes(
   for (const inst of clone.children) {
     const prims = instancePrimitives(inst);
     const lead = whole ? prims[prims.length - 1] : prims[0];
-    if (!lead) continue;
+    // An instance frozen by a failure (on-fail=block) stays, but nothing may join it.
+    if (!lead || prims.some((p) => isBlocked(a.ws, p))) continue;
     const node = a.alloc.assigned.get(lead);
     if (node === undefined) continue;
     if (promotedOnly && !prims.some((p) => a.alloc.promoted.has(p))) continue;
@@ -171,6 +172,7 @@ export function unpromotedCloneNodes(a: Allocator, clone: Resource): Set<string>
   for (const inst of clone.children) {
     const prims = instancePrimitives(inst);
     const node = prims[0] ? a.alloc.assigned.get(prims[0]) : undefined;
+    if (prims.some((p) => isBlocked(a.ws, p))) continue;
     if (node !== undefined && !prims.some((p) => a.alloc.promoted.has(p))) out.add(node);
   }
   return out;

@@ -5,7 +5,7 @@
  */
 
 import { failCount } from "./failcount.js";
-import type { NodeInfo, Resource, WorkingSet } from "./model.js";
+import type { NodeHistory, NodeInfo, Resource, WorkingSet } from "./model.js";
 import { addScores, INFINITY, type Score } from "./scores.js";
 
 export interface ScoreNote {
@@ -73,7 +73,7 @@ export function applyHistoryScores(
       });
     }
   }
-  for (const h of rsc.history.values()) {
+  for (const h of banningHistories(rsc)) {
     if (h.ban === "all") {
       for (const n of ws.nodes) w.set(n.uname, -INFINITY);
       notes.push({
@@ -90,6 +90,23 @@ export function applyHistoryScores(
       notes.push({ node: h.node, score: -INFINITY, why: "agent not installed there" });
     }
   }
+}
+
+/**
+ * Histories whose hard errors ban `rsc`: its own, and for an instance of an anonymous
+ * clone those of every instance (their numbers mean nothing, the error is the clone's).
+ */
+function banningHistories(rsc: Resource): NodeHistory[] {
+  let clone = rsc.parent;
+  while (clone && clone.kind !== "clone") clone = clone.parent;
+  if (!clone || clone.clone?.unique) return [...rsc.history.values()];
+  const out: NodeHistory[] = [];
+  const walk = (r: Resource) => {
+    if (r.kind === "primitive" && r.baseId === rsc.baseId) out.push(...r.history.values());
+    for (const c of r.children) walk(c);
+  };
+  walk(clone);
+  return out;
 }
 
 /** Nodes where the history says the resource is active. */

@@ -64,6 +64,8 @@ export function readAttributeSets(
       const name = getAttr(pair, "name");
       const value = getAttr(pair, "value");
       if (name === undefined || value === undefined) continue;
+      // "#default" (any case) leaves the attribute unset, as Pacemaker reads it.
+      if (value.toLowerCase() === "#default") continue;
       if (!into.has(name)) into.set(name, value);
     }
   }

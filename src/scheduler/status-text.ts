@@ -203,8 +203,25 @@ function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]
     .filter((n) => !activeOn.has(n) && allowed.has(n))
     .sort(compareNames);
   if (stopped.length > 0 && activeCount < (c.clone?.cloneMax ?? 0)) {
-    out.push(`${pad}* Stopped${disabled(c) ? " (disabled)" : ""}: [ ${stopped.join(" ")} ]`);
+    // Nodes where a probe found the agent missing are listed apart.
+    const missing = notInstalledNodes(c);
+    const plain = stopped.filter((n) => !missing.has(n));
+    const absent = stopped.filter((n) => missing.has(n));
+    if (plain.length > 0) {
+      out.push(`${pad}* Stopped${disabled(c) ? " (disabled)" : ""}: [ ${plain.join(" ")} ]`);
+    }
+    if (absent.length > 0) out.push(`${pad}* Stopped (not installed): [ ${absent.join(" ")} ]`);
   }
+}
+
+function notInstalledNodes(c: Resource): Set<string> {
+  const out = new Set<string>();
+  const walk = (r: Resource) => {
+    for (const h of r.history.values()) if (h.notInstalled) out.add(h.node);
+    for (const x of r.children) walk(x);
+  };
+  walk(c);
+  return out;
 }
 
 /** Nodes a clone may run on by configuration (symmetry and location constraints). */

@@ -98,3 +98,19 @@ describe("unpack clone-max=0", () => {
     assert.ok(clone.children.every((i) => i.orphan));
   });
 });
+
+describe("unpack #default", () => {
+  it("unpack leaves an attribute whose value is #default unset", () => {
+    const xml = `<cib><configuration><crm_config/><nodes/><resources>
+      <primitive id="d" class="ocf" provider="pacemaker" type="Dummy">
+        <instance_attributes id="ia">
+          <nvpair id="a" name="a" value="#default"/><nvpair id="b" name="b" value="#DEFAULT"/>
+          <nvpair id="c" name="c" value="1"/>
+        </instance_attributes>
+      </primitive></resources><constraints/></configuration><status/></cib>`;
+    const r = parseXml(xml, "default.xml");
+    assert.ok(r.ok);
+    const d = unpack(r.value, { now: 0 }).byId.get("d");
+    assert.deepEqual([...(d?.params ?? [])], [["c", "1"]]);
+  });
+});
