@@ -106,6 +106,22 @@ export function definitionChange(rsc: Resource, node: string): DefinitionChange 
   return { kind: "restart" };
 }
 
+/**
+ * Whether the parameters an operation result was recorded under differ from the current
+ * definition of that operation (compared as definitionChange compares them).
+ */
+export function recordedParametersChanged(rsc: Resource, op: OpRecord): boolean {
+  if (op.digest === undefined || rsc.orphan) return false;
+  const attr = (k: string) => op.xml.attrs.find(([n]) => n === k)?.[1];
+  const secureDigest = attr("op-secure-digest");
+  if (secureDigest !== undefined) {
+    let base = restricted(rsc.params, attr("op-secure-params"), false);
+    base = new Map([...base].filter(([k]) => !k.startsWith("pcmk_")));
+    return md5Hex(digestText(opParams(rsc, op.task, op.intervalMs, base))) !== secureDigest;
+  }
+  return md5Hex(digestText(opParams(rsc, op.task, op.intervalMs))) !== op.digest;
+}
+
 /** The reason a running resource must restart on `node`, or undefined. */
 export function definitionChanged(
   _ws: WorkingSet,

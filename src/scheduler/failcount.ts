@@ -7,6 +7,7 @@ import type { NodeInfo, Resource } from "./model.js";
 import { addScores, parseScore, type Score } from "./scores.js";
 
 export function failCount(rsc: Resource, node: NodeInfo): Score {
+  if (rsc.history.get(node.uname)?.failCountCleared === true) return 0;
   const names = new Set([rsc.id, rsc.baseId]);
   let total: Score = 0;
   for (const [k, v] of node.attrs) {

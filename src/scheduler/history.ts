@@ -5,6 +5,7 @@
  */
 import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { addOrphanInstance, cloneTemplate, needsOrphanInstance } from "./clone-orphans.js";
+import { recordedParametersChanged } from "./digest.js";
 import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
 import { INFINITY } from "./scores.js";
 import type { BuildContext } from "./unpack.js";
@@ -334,6 +335,7 @@ function buildNodeHistory(
     failed: false,
     blocked: false,
     failureIgnored: false,
+    failCountCleared: ops.some((op) => isFailure(op) && recordedParametersChanged(rsc, op)),
     notInstalled: false,
     probed: ops.length > 0,
     pendingTask: undefined,

@@ -76,6 +76,11 @@ export interface NodeHistory {
   /** on-fail=block or a stop failure without fencing: never touch again. */
   blocked: boolean;
   failureIgnored: boolean;
+  /**
+   * A failure here was recorded under parameters that have changed since: Pacemaker clears
+   * the fail count on this node ("resource parameters have changed").
+   */
+  failCountCleared: boolean;
   notInstalled: boolean;
   /** At least one operation (probe or other) is recorded on this node. */
   probed: boolean;

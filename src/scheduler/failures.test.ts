@@ -1,18 +1,29 @@
-// on-fail=ignore, as crm_simulate 2.1.5 applies it (core/on-fail-ignore, core/rec-rsc-3 and
-// variations of them run through the real tool).
+// Recorded failures, as crm_simulate 2.1.5 judges them: on-fail=ignore (core/on-fail-ignore,
+// core/rec-rsc-3) and failures under changed parameters (core/bug-5025-4), with variations
+// of those cases run through the real tool.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseXml } from "../cib/xml.js";
+import { operationDigest } from "./digest.js";
+import type { Resource } from "./model.js";
 import { schedule } from "./schedule.js";
 import { summaryLines } from "./summary.js";
 
 const DIGEST = "f2317cad3d54cec5d7d7aa7d0bf35cf8";
 
-function op(rsc: string, id: string, task: string, intervalMs: number, rc: number, call: number) {
+function op(
+  rsc: string,
+  id: string,
+  task: string,
+  intervalMs: number,
+  rc: number,
+  call: number,
+  digest = DIGEST,
+) {
   return (
     `<lrm_rsc_op id="${id}" operation_key="${rsc}_${task}_${intervalMs}" operation="${task}" ` +
     `transition-key="1:1:0:x" transition-magic="0:${rc};1:1:0:x" call-id="${call}" ` +
-    `rc-code="${rc}" op-status="0" interval="${intervalMs}" last-rc-change="1" op-digest="${DIGEST}"/>`
+    `rc-code="${rc}" op-status="0" interval="${intervalMs}" last-rc-change="1" op-digest="${digest}"/>`
   );
 }
 function nodeState(uname: string, ops: string, attrs = ""): string {
@@ -25,7 +36,7 @@ function nodeState(uname: string, ops: string, attrs = ""): string {
     `</transient_attributes></node_state>`
   );
 }
-function cib(rscOps: string, meta: string, status: string): string {
+function cib(rscOps: string, meta: string, status: string, params = ""): string {
   return (
     `<cib epoch="1" num_updates="0" admin_epoch="0" validate-with="pacemaker-3.7" have-quorum="1">` +
     `<configuration>` +
@@ -33,6 +44,7 @@ function cib(rscOps: string, meta: string, status: string): string {
     `<nvpair id="opts-1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>` +
     `<nodes><node id="n1" uname="n1"/><node id="n2" uname="n2"/></nodes><resources>` +
     `<primitive id="rsc1" class="ocf" provider="pacemaker" type="Dummy">` +
+    `<instance_attributes id="rsc1-params">${params}</instance_attributes>` +
     `<meta_attributes id="rsc1-meta">${meta}</meta_attributes>` +
     `<operations>${rscOps}</operations></primitive></resources><constraints/>` +
     `</configuration><status>${status}</status></cib>`
@@ -67,5 +79,29 @@ describe("on-fail=ignore", () => {
     const ops = op("rsc1", "rsc1_last_failure_0", "stop", 0, 1, 1);
     const xml = cib(stopIgnored, "", nodeState("n1", ops) + PROBED_N2);
     assert.deepEqual(summary(xml), ["* Start rsc1 ( n1 )"]);
+  });
+});
+
+describe("failures recorded under other parameters", () => {
+  const PARAMS = `<nvpair id="rsc1-state" name="state" value="/run/x"/>`;
+  const BANNED = `<nvpair id="fc" name="fail-count-rsc1" value="INFINITY"/>`;
+  const nowDigest = operationDigest(
+    { params: new Map([["state", "/run/x"]]), ops: [] } as unknown as Resource,
+    "start",
+    0,
+  );
+  const history = (digest: string) =>
+    op("rsc1", "rsc1_last_failure_0", "start", 0, 1, 1, digest) +
+    op("rsc1", "rsc1_last_0", "stop", 0, 0, 2, digest);
+  const oneNode = (status: string) =>
+    cib("", "", status, PARAMS).replace(`<node id="n2" uname="n2"/>`, "");
+
+  it("a failure under parameters that have changed since no longer counts", () => {
+    const xml = oneNode(nodeState("n1", history(DIGEST), BANNED));
+    assert.deepEqual(summary(xml), ["* Start rsc1 ( n1 )"]);
+  });
+  it("a failure under the current parameters keeps its fail count", () => {
+    const xml = oneNode(nodeState("n1", history(nowDigest), BANNED));
+    assert.deepEqual(summary(xml), []);
   });
 });
