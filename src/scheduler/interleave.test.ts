@@ -96,3 +96,19 @@ describe("interleaved clone ordering", () => {
     }
   });
 });
+
+describe("ordering before a clone", () => {
+  it("a primitive that starts first restarts every running instance of the clone", () => {
+    // A-clone is not interleaved here: nothing pairs, each instance waits for P itself.
+    const text = cib("", { 2: ["A"], 3: ["A"] })
+      .replace('<rsc_order id="o1" first="A-clone" then="B-clone" />', "")
+      .replace("<constraints>", `<constraints><rsc_order id="o2" first="P" then="A-clone"/>`)
+      .replace(
+        "<resources>",
+        `<resources><primitive id="P" class="ocf" provider="pacemaker" type="Dummy"/>`,
+      );
+    const lines = summaryLines(run(text)).map((l) => l.replace(/\s+/g, " "));
+    assert.ok(lines.includes("* Restart A:0 ( n2 ) due to required P start"), lines.join("\n"));
+    assert.ok(lines.includes("* Restart A:1 ( n3 ) due to required P start"), lines.join("\n"));
+  });
+});

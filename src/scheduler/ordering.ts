@@ -31,6 +31,9 @@ const COMPLETION: Record<string, string> = {
   demote: "demoted",
 };
 
+/** Then-tasks whose ordering after something applies to each instance of a clone. */
+const PER_INSTANCE = new Set(["start", "promote"]);
+
 const INVERSE: Record<string, string> = {
   start: "stop",
   stop: "start",
@@ -100,6 +103,15 @@ function orderPaired(
 ): void {
   if (!interleaves(first, then, thenTask)) {
     orderResources(set, first, firstTask, then, thenTask, flags);
+    if (then.kind !== "clone" || flags === 0 || !PER_INSTANCE.has(thenTask)) return;
+    // Each instance is ordered too: what is required of the clone is required of every
+    // instance (a restarted primary restarts them all), and an action of a clone on the
+    // first side counts on the instance's node only.
+    for (const inst of then.children) {
+      for (const f of firstActions(set, first, firstTask)) {
+        for (const t of thenActions(set, inst, thenTask)) set.order(f, t, flags);
+      }
+    }
     return;
   }
   orderResources(set, first, firstTask, then, thenTask, 0);
