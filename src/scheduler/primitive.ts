@@ -81,13 +81,12 @@ export function createPrimitiveActions(
     return { ...plan, restartReason: undefined };
   }
   const failedOn = (n: string) => rsc.history.get(n)?.failed === true;
+  const only = singleActiveNode(ws, rsc, current);
   const changed =
-    next !== undefined && current.length === 1 && current[0] === next
-      ? definitionChanged(ws, rsc, next)
-      : undefined;
+    next !== undefined && only === next ? definitionChanged(ws, rsc, next) : undefined;
   for (const c of current) {
     const node = ws.nodeByName.get(c);
-    const stays = c === next && current.length === 1 && !failedOn(c) && changed === undefined;
+    const stays = c === next && only === c && !failedOn(c) && changed === undefined;
     plan.stops.push(
       set.add({
         task: "stop",
@@ -103,8 +102,7 @@ export function createPrimitiveActions(
       }),
     );
   }
-  const stays =
-    next !== undefined && current.length === 1 && current[0] === next && !failedOn(next);
+  const stays = next !== undefined && only === next && !failedOn(next);
   const start = set.add({
     task: "start",
     rsc,
@@ -122,8 +120,11 @@ export function createPrimitiveActions(
     start.runnable = false;
     start.reason = quorumBlock;
   }
-  for (const s of plan.stops)
-    set.order(s, start, IMPLIES_THEN | RUNNABLE_LEFT | (s.node === next ? RESTART : 0));
+  for (const s of plan.stops) {
+    // A copy stopped by fencing does not make the copy that stays start again.
+    const implies = s.node !== next && only === next ? 0 : IMPLIES_THEN;
+    set.order(s, start, implies | RUNNABLE_LEFT | (s.node === next ? RESTART : 0));
+  }
   const roles = promotableActions(set, alloc, rsc, plan.stops, start);
   if (roles) return { ...plan, restartReason: changed, ...roles };
   if (stays && changed === undefined && definitionChange(rsc, next)?.kind === "reload") {
@@ -141,6 +142,22 @@ export function createPrimitiveActions(
     return { ...plan, restartReason: changed, reload };
   }
   return { ...plan, restartReason: changed };
+}
+
+/**
+ * The one node a resource runs on, if one. A fencing device's copies on nodes about to be
+ * fenced do not make it multiply active (Pacemaker leaves the surviving copy alone); any
+ * other resource active on two nodes is, even when one of them will be fenced.
+ */
+export function singleActiveNode(
+  ws: WorkingSet,
+  rsc: Resource,
+  current: readonly string[],
+): string | undefined {
+  if (current.length === 1) return current[0];
+  if (rsc.cls !== "stonith") return undefined;
+  const live = current.filter((n) => ws.nodeByName.get(n)?.unclean !== true);
+  return live.length === 1 ? live[0] : undefined;
 }
 
 /** Without quorum, no-quorum-policy decides which starts may happen. */

@@ -5,7 +5,7 @@
 import type { Action } from "./actions.js";
 import { allPrimitives } from "./allocate.js";
 import type { Resource, Role } from "./model.js";
-import type { PrimitivePlan } from "./primitive.js";
+import { type PrimitivePlan, singleActiveNode } from "./primitive.js";
 import type { Transition } from "./schedule.js";
 import { compareNames } from "./status-text.js";
 
@@ -79,7 +79,9 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const start = plan.starts[0];
   const prom = isPromotable(rsc);
   const nextRole: Role = t.nextRole.get(rsc) === "Promoted" ? "Promoted" : "Unpromoted";
-  const current = plan.current;
+  // Copies on nodes about to be fenced are stopped by the fencing, not reported.
+  const only = singleActiveNode(t.ws, rsc, plan.current);
+  const current = only !== undefined ? [only] : plan.current;
   const next = t.inhibited.has(instanceOf(rsc)) ? undefined : start?.node;
   const line = (verb: string, details: string, reason = ""): Line[] => [
     { verb, rsc: rsc.id, details, reason },
@@ -103,7 +105,8 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   if (current.length > 1) {
     if (next !== undefined && start?.runnable) {
       if (current.includes(next)) return line("Restart", next);
-      return line("Move", `${current.join(" ")} -> ${next}`);
+      // Pacemaker names the first node it found the resource on.
+      return line("Move", `${current[0]} -> ${next}`);
     }
     return current.flatMap((c) =>
       line(
@@ -119,7 +122,7 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
     );
   }
   const c = current[0] as string;
-  const stop = plan.stops[0];
+  const stop = plan.stops.find((s) => s.node === c) ?? plan.stops[0];
   const curRole: Role = rsc.history.get(c)?.role === "Promoted" ? "Promoted" : "Unpromoted";
   if (next === undefined || !start?.runnable) {
     if (!stop || stop.optional) return [];
