@@ -6,12 +6,12 @@ import {
   IMPLIES_FIRST,
   IMPLIES_THEN,
   ONE_OR_MORE,
-  propagate,
   RESTART,
   RUNNABLE_LEFT,
   SUMMARIZES,
 } from "./actions.js";
 import type { Resource } from "./model.js";
+import { updateActions as propagate } from "./update-actions.js";
 
 function act(set: ActionSet, rscId: string, task: string, opts: Partial<Action> = {}): Action {
   return set.add({

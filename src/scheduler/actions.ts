@@ -120,56 +120,7 @@ function describe(a: Action): string {
   return `${a.rscId} ${a.task}`;
 }
 
-/**
- * Applies the edge flags until nothing changes. Bounded: each action can only go from
- * optional to required and from runnable to unrunnable once.
- */
-export function propagate(set: ActionSet, isActiveOn: (a: Action) => boolean): void {
-  // Which actions are required is settled before runnability spreads, so a reason names
-  // the change that came first ("required X start" rather than "unrunnable X start").
-  propagatePass(set, isActiveOn, true);
-  propagatePass(set, isActiveOn, false);
-}
-
-function propagatePass(
-  set: ActionSet,
-  isActiveOn: (a: Action) => boolean,
-  requiredOnly: boolean,
-): void {
-  // A FIFO with a read index: Array#shift moves the whole queue on large arrays.
-  const queue: Action[] = [...set.actions];
-  let head = 0;
-  const queued = new Set<Action>(queue);
-  const push = (a: Action) => {
-    if (!queued.has(a)) {
-      queued.add(a);
-      queue.push(a);
-    }
-  };
-  let steps = 0;
-  const limit = set.actions.length * 64 + 1024;
-  while (head < queue.length && steps++ < limit) {
-    const a = queue[head++] as Action;
-    if (head > 65_536 && head * 2 > queue.length) {
-      queue.splice(0, head);
-      head = 0;
-    }
-    queued.delete(a);
-    // An action settles from its inputs first (a stop made required by its own start
-    // feeds straight back), then hands its state on, as Pacemaker updates one action at
-    // a time.
-    for (const e of set.inEdges.get(a) ?? []) {
-      if (applyBackward(e, isActiveOn)) push(e.first);
-      if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);
-    }
-    for (const e of set.outEdges.get(a) ?? []) {
-      if (applyForward(e, isActiveOn, set, requiredOnly)) push(e.then);
-      if (applyBackward(e, isActiveOn)) push(e.first);
-    }
-  }
-}
-
-function applyForward(
+export function applyForward(
   e: Edge,
   isActiveOn: (a: Action) => boolean,
   set: ActionSet,
@@ -193,9 +144,9 @@ function applyForward(
     then.optional = false;
     // A resource's own stop-before-start edge is not a reason worth naming.
     if (first.rscId !== then.rscId) {
-      // Pseudo-actions of groups and clones hand on the reason that made them required.
-      const collective =
-        first.pseudo && first.rsc?.kind !== "primitive" && first.reason !== undefined;
+      // Pseudo-actions of clones hand on the reason that made them required (a group's
+      // are named: "required grp1 running").
+      const collective = first.pseudo && first.rsc?.kind === "clone" && first.reason !== undefined;
       then.reason ??= collective ? first.reason : `required ${describe(first)}`;
     }
     changed = true;
@@ -211,13 +162,21 @@ function applyForward(
     then.reason ??= `colocation with ${first.rscId}`;
     changed = true;
   }
-  if (e.flags & FROZEN_LEFT && first.frozen && !first.runnable && then.runnable && !then.optional) {
+  if (e.flags & FROZEN_LEFT && first.frozen && !first.runnable && then.runnable) {
     // Pacemaker names no reason for this one.
     then.runnable = false;
     changed = true;
   }
   // With ONE_OR_MORE, one runnable first is enough: the count above decides.
-  if (e.flags & RUNNABLE_LEFT && !(e.flags & ONE_OR_MORE) && then.runnable && !leaveAlone) {
+  // A stop that is not needed (yet) blocks nothing, not even its own start.
+  const idleStop = e.flags & RESTART && first.optional;
+  if (
+    e.flags & RUNNABLE_LEFT &&
+    !(e.flags & ONE_OR_MORE) &&
+    then.runnable &&
+    !leaveAlone &&
+    !idleStop
+  ) {
     const blocked = !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {
       then.runnable = false;
@@ -248,24 +207,33 @@ function firstIsNoop(_first: Action, _isActiveOn: (a: Action) => boolean): boole
   return false;
 }
 
-function applyBackward(e: Edge, isActiveOn: (a: Action) => boolean): boolean {
+function inClone(a: Action): boolean {
+  for (let r = a.rsc; r; r = r.parent) if (r.kind === "clone") return true;
+  return false;
+}
+
+export function applyBackward(e: Edge, isActiveOn: (a: Action) => boolean): boolean {
   const { first, then } = e;
   let changed = false;
-  if (e.flags & IMPLIES_FIRST && !then.optional && first.optional) {
-    // Pacemaker words reasons only from the forward direction.
+  // An unrunnable first is not made required (it may be later, by its own start).
+  if (e.flags & IMPLIES_FIRST && !then.optional && first.optional && first.runnable) {
     first.optional = false;
+    // Checked for primitives and groups; clone instances' orderings are evaluated through
+    // their clone in Pacemaker, which names the start instead.
+    if (first.rscId !== then.rscId && !inClone(first) && !inClone(then)) {
+      first.reason ??= `required ${describe(then)}`;
+    }
     changed = true;
   }
   if (e.flags & RESTART && first.optional && isActiveOn(first)) {
     // A resource that must start again where it runs needs a stop first; one that can no
     // longer run where it is must stop.
+    // The stop keeps no reason of its own: the summary words it from the start.
     if (!then.optional && then.runnable) {
       first.optional = false;
-      first.reason ??= then.reason;
       changed = true;
     } else if (!then.runnable && then.node !== undefined) {
       first.optional = false;
-      first.reason ??= then.reason;
       changed = true;
     }
   }

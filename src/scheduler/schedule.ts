@@ -3,7 +3,7 @@
  * "now" to placement, scores and the transition (actions + orderings). No I/O, no clock.
  */
 import type { XmlElement } from "../cib/xml.js";
-import { type Action, ActionSet, COLOCATED, propagate } from "./actions.js";
+import { type Action, ActionSet, COLOCATED } from "./actions.js";
 import { type Allocation, Allocator, allPrimitives } from "./allocate.js";
 import { orderClone } from "./clone-actions.js";
 import { canFence, createFencing } from "./fencing.js";
@@ -15,6 +15,7 @@ import { createProbes } from "./probes.js";
 import { createRecurring } from "./recurring.js";
 import { INFINITY } from "./scores.js";
 import { unpack } from "./unpack.js";
+import { pacemakerOrder, updateActions } from "./update-actions.js";
 
 export interface ScheduleOptions {
   /** Seconds since the epoch; defaults to the CIB's execution-date, else 0. */
@@ -48,9 +49,11 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   for (const g of allOfKind(ws.resources, "group")) orderGroup(set, g);
   for (const c of allOfKind(ws.resources, "clone")) orderClone(set, ws, alloc, c);
   const inhibited = inhibitUnpaired(ws, alloc, plans);
+  const implicitEdges = set.edges.length;
   applyOrderConstraints(set, { ws, alloc, inhibited });
+  const configured = new Set(set.edges.slice(implicitEdges));
   orderColocations(set, alloc);
-  propagate(set, (a) => isActiveOn(ws, a));
+  updateActions(set, (a) => isActiveOn(ws, a), pacemakerOrder(set, ws, configured));
   dropReloadsOfRestarts(plans);
   const nextRole = new Map<Resource, Role>();
   for (const p of prims) {

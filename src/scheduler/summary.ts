@@ -48,8 +48,8 @@ function stopReason(
   start: Action | undefined,
 ): string {
   const startWhy = start && !start.runnable && start.node !== undefined ? start.reason : undefined;
-  // A blocked stop names what blocks it; a stop that happens names why the start cannot.
-  const why = stop && !stop.runnable ? (stop.reason ?? startWhy) : (startWhy ?? stop?.reason);
+  // A stop names its own reason when it has one, else why the start cannot happen.
+  const why = stop?.reason ?? startWhy;
   const blocked = stop && !stop.runnable ? " (blocked)" : "";
   // "node availability" is what placement found; an instance an interleaved order keeps
   // from running was placed, and Pacemaker names no reason unless an ordering gave one.
