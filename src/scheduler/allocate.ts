@@ -19,6 +19,7 @@ import {
   type Colocation,
   type MergeContext,
   mergeDependents,
+  promotable,
   sortColocations,
 } from "./colocation.js";
 import { groupColocations, groupMembers } from "./group.js";
@@ -257,6 +258,9 @@ export class Allocator {
     const w = this.weightsOf(rsc);
     for (const c of this.asDependent.get(rsc) ?? []) {
       if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") continue;
+      // A role asked of a primary that has none (a primitive or group) is never met.
+      if (c.primaryRole !== undefined && c.primaryRole !== "Started" && !promotable(c.primary))
+        continue;
       const archive = new Map(w);
       if (c.primary.kind === "clone" || c.primaryRole === "Promoted") {
         const nodes =

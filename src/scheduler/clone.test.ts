@@ -93,4 +93,22 @@ describe("clone placement", () => {
     const text = renderResources(t.ws).join("\n");
     assert.match(text, /Stopped \(not installed\): \[ n1 n2 \]/);
   });
+  it("a role asked of a primary that cannot be promoted", () => {
+    // Pacemaker 2.1.5: a non-promotable clone satisfies with-rsc-role=Promoted with any
+    // instance; a primitive never has the role, so the dependent is left free.
+    const colocated = (primary: string) =>
+      run(
+        cib(
+          `<primitive id="p" ${DUMMY}/>${primary}`,
+          `<rsc_location id="l" rsc="C" node="n2" score="100"/>
+           <rsc_location id="l2" rsc="p" node="n3" score="50"/>
+           <rsc_colocation id="co" rsc="p" with-rsc="C" with-rsc-role="Promoted" score="INFINITY"/>`,
+          {},
+        ),
+      );
+    const clone = `<clone id="C"><meta_attributes id="m"><nvpair id="m1" name="clone-max"
+      value="1"/></meta_attributes><primitive id="c" ${DUMMY}/></clone>`;
+    assert.equal(placed(colocated(clone), "p"), "n2");
+    assert.equal(placed(colocated(`<primitive id="C" ${DUMMY}/>`), "p"), "n3");
+  });
 });

@@ -23,6 +23,12 @@ export interface Colocation {
   readonly primaryRsc?: Resource;
 }
 
+/** Whether `r` is, or belongs to, a promotable clone. */
+export function promotable(r: Resource): boolean {
+  for (let x: Resource | undefined = r; x; x = x.parent) if (x.clone?.promotable) return true;
+  return false;
+}
+
 function kindRank(r: Resource): number {
   if (r.kind === "clone") return r.clone?.promotable ? 0 : 1;
   return r.kind === "group" ? 2 : 3;
@@ -113,7 +119,7 @@ export function mergeDependents(
   for (const c of ctx.dependentsOf(rsc)) {
     if (!c.influence || visiting.has(c.dependent)) continue;
     // A dependent of the promoted role weighs in on promotion, not on where instances run.
-    if (c.primaryRole === "Promoted") continue;
+    if (c.primaryRole === "Promoted" && promotable(c.primary)) continue;
     const factor = c.score / INFINITY;
     work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting, positiveOnly);
   }

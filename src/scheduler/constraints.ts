@@ -3,6 +3,7 @@
  * are evaluated here against node attributes, so later phases see plain node scores.
  */
 import { childElements, getAttr, type XmlElement } from "../cib/xml.js";
+import { promotable } from "./colocation.js";
 import type { OrderKind, Resource, Role, WorkingSet } from "./model.js";
 import type { IdIndex } from "./nvpairs.js";
 import { isTrue } from "./nvpairs.js";
@@ -83,13 +84,18 @@ function unpackColocation(ws: WorkingSet, el: XmlElement): void {
   }
   const score = parseScore(getAttr(el, "score"), 0);
   const influenceAttr = getAttr(el, "influence");
+  const pri = findRsc(ws, primary) as Resource;
+  let primaryRole = roleAttr(getAttr(el, "with-rsc-role"));
+  // A clone that cannot be promoted: a role asked of it means any running instance
+  // (Pacemaker 2.1.5). A primitive or group keeps the role, which it never has.
+  if (pri.kind === "clone" && !promotable(pri)) primaryRole = undefined;
   ws.colocations.push({
     id,
     dependent,
     primary,
     score,
     dependentRole: roleAttr(getAttr(el, "rsc-role")),
-    primaryRole: roleAttr(getAttr(el, "with-rsc-role")),
+    primaryRole,
     nodeAttribute: getAttr(el, "node-attribute") ?? "#uname",
     influence: influenceAttr === undefined ? true : isTrue(influenceAttr),
   });

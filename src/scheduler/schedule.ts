@@ -6,6 +6,7 @@ import type { XmlElement } from "../cib/xml.js";
 import { type Action, ActionSet, COLOCATED } from "./actions.js";
 import { type Allocation, Allocator, allPrimitives } from "./allocate.js";
 import { orderClone } from "./clone-actions.js";
+import { promotable } from "./colocation.js";
 import { canFence, createFencing } from "./fencing.js";
 import { inhibitUnpaired } from "./interleave.js";
 import type { Resource, Role, WorkingSet } from "./model.js";
@@ -110,6 +111,8 @@ function orderColocations(set: ActionSet, alloc: Allocation): void {
   for (const c of alloc.colocations) {
     if (c.score < INFINITY || c.primary.kind !== "primitive" || c.id.endsWith(":internal"))
       continue;
+    // A role a plain primitive never has leaves the dependent unconstrained.
+    if (c.primaryRole !== undefined && !promotable(c.primary)) continue;
     for (const ps of set.ofRsc(c.primary.id, "start")) {
       // A dependent in the promoted role needs its primary for the promotion only.
       const task = c.dependentRole === "Promoted" ? "promote" : "start";
