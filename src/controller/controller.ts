@@ -38,7 +38,7 @@ import {
 } from "./graph.js";
 import { activeResources } from "./history.js";
 import { limits } from "./limits.js";
-import { applyPatch, isEmptyPatch, makePatch } from "./replication.js";
+import { applyPatch, isVersionOnlyPatch, makePatch, makeStatusPatch } from "./replication.js";
 import { applyRequest } from "./requests.js";
 import {
   DC_DEADTIME_DEFAULT_MS,
@@ -156,6 +156,9 @@ export class Controller {
   private shuttingDown = false;
   private effects: Effect[] = [];
   private now: Now = { monoMs: 0, wallS: 0 };
+  private lastResultCommitMs = Number.NEGATIVE_INFINITY;
+  /** The `wake` asked of the driver and not yet seen (one at a time). */
+  private wakeAtMs: number | null = null;
 
   constructor(opts: ControllerOptions) {
     this.self = opts.self;
@@ -218,7 +221,8 @@ export class Controller {
         this.onTick();
         break;
       case "flush":
-        this.flushDraft();
+        if (this.wakeAtMs !== null && now.monoMs >= this.wakeAtMs) this.wakeAtMs = null;
+        this.flushResults();
         break;
       case "client-request":
         this.onClientRequest(
@@ -430,7 +434,30 @@ export class Controller {
     const d = this.draft;
     this.draft = null;
     if (!d || !this.isDc || !this.joinedView) return;
-    this.dcCommit(d, { origin: this.self, client: "crmd", user: "hacluster", reqId: 0 });
+    this.lastResultCommitMs = this.now.monoMs;
+    this.dcCommit(
+      d,
+      { origin: this.self, client: "crmd", user: "hacluster", reqId: 0 },
+      { statusOnly: true },
+    );
+  }
+
+  /**
+   * At the end of a batch of deliveries: commit the results at once if the last results
+   * commit is old enough, else once the interval is over (a `wake` effect). A lone result (a
+   * failover's start) is written at once; a burst (200 resources starting) becomes one
+   * commit per interval instead of one per batch, each costing a diff and a digest of the
+   * whole status on every node's main thread.
+   */
+  private flushResults(): void {
+    if (!this.draft) return;
+    const dueMs = this.lastResultCommitMs + limits.resultCommitIntervalMs;
+    if (this.now.monoMs >= dueMs) {
+      this.flushDraft();
+    } else if (this.wakeAtMs === null || this.wakeAtMs > dueMs) {
+      this.wakeAtMs = dueMs;
+      this.emit({ kind: "wake", atMs: dueMs });
+    }
   }
 
   /**
@@ -440,11 +467,15 @@ export class Controller {
   private dcCommit(
     next: XmlElement,
     meta: { origin: string; client: string; user: string; reqId: number; reqKey?: string },
+    opts: { readonly statusOnly?: boolean } = {},
   ): boolean {
     assert(this.isDc && this.joinedView, "only the joined DC writes the CIB");
     const before = this.cibTree;
-    const confBefore = printXml(configuration(before), { indent: "" });
-    const confChanged = confBefore !== printXml(configuration(next), { indent: "" });
+    // Executor results touch the status section only: no need to print the configuration.
+    const confChanged =
+      opts.statusOnly !== true &&
+      printXml(configuration(before), { indent: "" }) !==
+        printXml(configuration(next), { indent: "" });
     const old = cibVersion(before);
     let v: CibVersion;
     if (confChanged) {
@@ -456,15 +487,13 @@ export class Controller {
       setAttr(next, "update-client", meta.client);
       setAttr(next, "update-user", meta.user);
     } else {
-      v = old;
+      v = { ...old, numUpdates: old.numUpdates + 1 };
     }
     setCibVersion(next, v);
-    if (!confChanged) {
-      if (isEmptyPatch(makePatch(before, next))) return false;
-      v = { ...old, numUpdates: old.numUpdates + 1 };
-      setCibVersion(next, v);
-    }
-    const patch = makePatch(before, next);
+    // One diff per commit; a status-only change is diffed on the status section alone.
+    const patch =
+      opts.statusOnly === true ? makeStatusPatch(before, next) : makePatch(before, next);
+    if (!confChanged && isVersionOnlyPatch(patch)) return false;
     this.cibTree = next;
     if (confChanged) this.emit({ kind: "persist", cib: next });
     this.broadcast({

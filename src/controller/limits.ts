@@ -11,6 +11,11 @@ export const limits = {
    * Pacemaker's cluster-delay default (an action may wait in the executor's queue first).
    */
   actionTimeoutMarginMs: 60_000,
+  /**
+   * Least time between two commits of executor results by the DC (a burst of results is
+   * written once per interval; a lone result at once).
+   */
+  resultCommitIntervalMs: 50,
   /** Origins (node incarnations) whose last applied request the DC remembers. */
   requestOriginsMax: 1024,
 } as const;

@@ -144,4 +144,6 @@ export type Effect =
       readonly msg: string;
       readonly fields?: Readonly<Record<string, string | number>>;
     }
-  | { readonly kind: "exit" };
+  | { readonly kind: "exit" }
+  /** Feed a `flush` event at monotonic time `atMs` (results held back for one commit). */
+  | { readonly kind: "wake"; readonly atMs: number };

@@ -76,6 +76,7 @@ export class NodeDaemon {
   readonly ctrl: Controller;
   private readonly started = performance.now();
   private tickTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
   private api: Server | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextReqId = 1;
@@ -168,7 +169,22 @@ export class NodeDaemon {
       case "exit":
         void this.stop(0);
         return;
+      case "wake":
+        this.wakeAt(e.atMs);
+        return;
     }
+  }
+
+  /** One timer for the controller's `wake` (it asks for at most one at a time). */
+  private wakeAt(atMs: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.feed({ kind: "flush" });
+      },
+      Math.max(0, atMs - this.now().monoMs),
+    );
   }
 
   /** Executor results, once each (a recurring op's first result may arrive twice). */
@@ -279,6 +295,7 @@ export class NodeDaemon {
     if (this.stopping) return;
     this.stopping = true;
     if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
     for (const w of this.waiters.values()) clearTimeout(w.timer);
     await this.persistChain;
     await this.opts.cluster.stop().catch(() => undefined);

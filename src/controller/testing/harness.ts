@@ -34,7 +34,8 @@ type Pending =
       readonly kind: "graph";
       readonly seq: number;
       readonly graph: TransitionGraph;
-    };
+    }
+  | { readonly at: number; readonly node: string; readonly kind: "wake" };
 
 export interface Reply {
   readonly node: string;
@@ -197,6 +198,9 @@ export class FakeCluster {
         n.up = false;
         this.installView();
         return;
+      case "wake":
+        this.pending.push({ at: e.atMs, node: n.member.name, kind: "wake" });
+        return;
     }
   }
 
@@ -271,6 +275,7 @@ export class FakeCluster {
         const n = this.nodes.get(p.node);
         if (!n?.up) continue;
         if (p.kind === "result") this.run(n, { kind: "op-result", result: p.r });
+        else if (p.kind === "wake") this.run(n, { kind: "flush" });
         else this.run(n, { kind: "scheduled", seq: p.seq, graph: p.graph });
       }
       this.flush();
