@@ -35,6 +35,8 @@ export interface NodeInfo {
   fenceReason: string | undefined;
   /** Node has no node_state at all (never seen). */
   unseen: boolean;
+  /** The membership reports the node (node_state in_ccm); a pending member can be probed. */
+  inCcm?: boolean;
   readonly attrs: Map<string, string>;
   /** Resources allocated to this node so far (the tie-break between equal scores). */
   allocatedCount: number;

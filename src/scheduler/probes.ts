@@ -26,6 +26,18 @@ export function createProbes(set: ActionSet, ws: WorkingSet, rsc: Resource): voi
   }
 }
 
+/**
+ * A resource must be probed on a pending member before it starts anywhere, and a pending
+ * node runs nothing: its required starts are blocked (crm_simulate 2.1.5, core/stonith-4
+ * and variations). A resource already running is left alone.
+ */
+export function blockStartsAwaitingProbes(set: ActionSet, ws: WorkingSet, rsc: Resource): void {
+  if (rsc.orphan || !rsc.managed) return;
+  const waits = ws.nodes.some((n) => n.pending && n.inCcm === true && !probedOn(rsc, n.uname));
+  if (!waits) return;
+  for (const s of set.ofRsc(rsc.id, "start")) if (!s.optional) s.runnable = false;
+}
+
 /** Anonymous clone instances share probe results on a node. */
 function probedOn(rsc: Resource, node: string): boolean {
   if (rsc.history.has(node)) return true;

@@ -12,7 +12,7 @@ import { inhibitUnpaired } from "./interleave.js";
 import type { Resource, Role, WorkingSet } from "./model.js";
 import { applyOrderConstraints, orderGroup } from "./ordering.js";
 import { createPrimitiveActions, type PrimitivePlan } from "./primitive.js";
-import { createProbes } from "./probes.js";
+import { blockStartsAwaitingProbes, createProbes } from "./probes.js";
 import { createRecurring } from "./recurring.js";
 import { INFINITY } from "./scores.js";
 import { unpack } from "./unpack.js";
@@ -54,6 +54,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
   applyOrderConstraints(set, { ws, alloc, inhibited });
   const configured = new Set(set.edges.slice(implicitEdges));
   orderColocations(set, alloc);
+  for (const p of prims) blockStartsAwaitingProbes(set, ws, p);
   updateActions(set, (a) => isActiveOn(ws, a), pacemakerOrder(set, ws, configured));
   dropReloadsOfRestarts(plans);
   const nextRole = new Map<Resource, Role>();

@@ -179,9 +179,10 @@ function determineNodeState(
     return;
   }
   const inCcm = truthyState(getAttr(ns, "in_ccm"));
+  node.inCcm = inCcm;
   const crmdOnline = crmdIsOnline(getAttr(ns, "crmd"));
   const join = getAttr(ns, "join") ?? "down";
-  const expected = getAttr(ns, "expected") ?? "down";
+  const expected = getAttr(ns, "expected");
   const shutdownAttr = node.attrs.get("shutdown");
   node.shutdown = shutdownAttr !== undefined && shutdownAttr !== "0";
   if (node.attrs.has("terminate") && isTrue(node.attrs.get("terminate"))) {
@@ -203,23 +204,39 @@ function determineNodeState(
     if (inCcm && !crmdOnline && expected === "member" && join === "member") node.unclean = true;
     return;
   }
-  if (inCcm && crmdOnline) {
-    if (join === "member") node.online = true;
-    else if (join === "pending") node.pending = true;
-    return;
-  }
-  if (!inCcm) {
-    if (expected === "down" || (join === "down" && expected !== "member")) return;
+  fencingNodeState(node, ns, inCcm, crmdOnline, join, expected);
+}
+
+/**
+ * With fencing enabled, what the node_state attributes say about a node (crm_simulate 2.1.5
+ * on core/stonith-4, whose eleven nodes cover the combinations): a node the membership has
+ * never reported, or that failed the join, is fenced; a node not expected up is pending
+ * while any layer reports it, else down; a node expected up is fenced when it left the
+ * membership or its controller is gone, and pending until it has joined.
+ */
+function fencingNodeState(
+  node: NodeInfo,
+  ns: XmlElement,
+  inCcm: boolean,
+  crmdOnline: boolean,
+  join: string,
+  expected: string | undefined,
+): void {
+  const fence = (reason: string) => {
     node.unclean = true;
-    node.fenceReason = "peer is no longer part of the cluster";
+    node.fenceReason = reason;
+  };
+  if (getAttr(ns, "in_ccm") === undefined) return fence("peer has not been seen by the cluster");
+  if (join === "banned") return fence("peer failed Pacemaker membership criteria");
+  if (expected === undefined || expected === "down") {
+    node.pending = inCcm || crmdOnline;
     return;
   }
-  // In the membership but the controller is gone.
-  if (expected === "down" || join === "down") {
-    if (expected !== "member") return;
-  }
-  node.unclean = true;
-  node.fenceReason = "peer process is no longer available";
+  if (!inCcm) return fence("peer is no longer part of the cluster");
+  if (!crmdOnline) return fence("peer process is no longer available");
+  if (join === "member") node.online = true;
+  else if (join === "pending" || join === "down") node.pending = true;
+  else fence("peer was in an unknown state");
 }
 
 function truthyState(v: string | undefined): boolean {
