@@ -59,7 +59,9 @@ export function promotionScore(a: Allocator, clone: Resource, inst: Resource, no
     if (!dep || dep.kind === "clone") continue;
     const lead = dep.kind === "group" ? dep.children[0] : dep;
     const w = lead ? a.weightsOf(lead).get(node) : undefined;
-    if (w !== undefined && c.score > 0 && w > 0)
+    // The dependent's dislikes count as much as its preferences (-INFINITY rules the node
+    // out), as crm_simulate's promotion scores show.
+    if (w !== undefined && c.score > 0 && w !== 0)
       score = addScores(score, Math.round((w * c.score) / INFINITY));
   }
   return score;
