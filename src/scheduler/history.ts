@@ -345,11 +345,14 @@ function buildNodeHistory(
     lastStart: undefined,
     ban: undefined,
   };
+  const n = ws.nodeByName.get(node);
+  // A node an earlier entry of the status already condemned (a failure there calls for
+  // fencing): later failures on it are not failures of their resources.
+  const condemned = n?.unclean === true && n.fenceReason !== undefined && n.online;
   for (const op of ops) applyOp(rsc, h, op, ws);
   // On a lost node awaiting fencing, a recorded failure no longer matters: fencing will
   // stop whatever runs there.
-  const n = ws.nodeByName.get(node);
-  if (n && n.unclean && !n.online && h.failed) {
+  if (n && n.unclean && (!n.online || condemned) && h.failed) {
     h.failed = false;
     h.blocked = false;
   }

@@ -106,7 +106,7 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
     if (next !== undefined && start?.runnable) {
       if (current.includes(next)) return line("Restart", next);
       // Pacemaker names the first node it found the resource on.
-      return line("Move", `${current[0]} -> ${next}`);
+      return line(failed ? "Recover" : "Move", `${current[0]} -> ${next}`);
     }
     return current.flatMap((c) =>
       line(

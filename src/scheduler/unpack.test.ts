@@ -114,3 +114,32 @@ describe("unpack #default", () => {
     assert.deepEqual([...(d?.params ?? [])], [["c", "1"]]);
   });
 });
+
+describe("unpack failures on a condemned node", () => {
+  it("unpack does not count failures on a node an earlier failure condemned", () => {
+    // Pacemaker 2.1.5 (stonith-0): the first failed stop on a node asks for fencing; a
+    // failed stop of another resource listed after it there is not that resource's failure.
+    const entry = (id: string) =>
+      `<lrm_resource id="${id}" class="ocf" provider="pacemaker" type="Dummy">
+         ${op(id, "start", 0, 2)}${op(id, "stop", 1, 3)}</lrm_resource>`;
+    const xml = `<cib have-quorum="1"><configuration><crm_config/>
+      <nodes><node id="a" uname="a"/><node id="b" uname="b"/></nodes>
+      <resources><primitive id="fence" class="stonith" type="fence_dummy"/>
+        <primitive id="first" class="ocf" provider="pacemaker" type="Dummy"/>
+        <primitive id="second" class="ocf" provider="pacemaker" type="Dummy"/>
+      </resources><constraints/></configuration>
+      <status><node_state id="a" uname="a" in_ccm="true" crmd="online" join="member"
+        expected="member"><lrm id="a"><lrm_resources>${entry("first")}${entry("second")}
+      </lrm_resources></lrm></node_state></status></cib>`;
+    const r = parseXml(xml, "condemned.xml");
+    assert.ok(r.ok);
+    const ws = unpack(r.value, { now: 0 });
+    const a = ws.nodeByName.get("a");
+    assert.equal(a?.unclean, true);
+    assert.equal(a?.fenceReason, "first failed there");
+    assert.equal(ws.byId.get("first")?.history.get("a")?.failed, true);
+    const second = ws.byId.get("second")?.history.get("a");
+    assert.equal(second?.failed, false);
+    assert.equal(second?.role, "Started");
+  });
+});
