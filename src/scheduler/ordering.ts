@@ -156,8 +156,12 @@ function applyOrder(set: ActionSet, ctx: PairingContext, o: OrderConstraint): vo
   const fi = INVERSE[o.firstAction];
   const ti = INVERSE[thenAct];
   if (!fi || !ti) return;
+  // crm_simulate's trace shows the reverse stop order never making a stop required by
+  // itself: a stop is needed when its own start is (restart) or cannot run.
   const rflags = mandatory
-    ? IMPLIES_FIRST | (ti === "demote" ? RUNNABLE_LEFT : 0) | (ti === "stop" ? FROZEN_LEFT : 0)
+    ? ti === "stop"
+      ? FROZEN_LEFT
+      : IMPLIES_FIRST | (ti === "demote" ? RUNNABLE_LEFT : 0)
     : 0;
   orderPaired(set, ctx, then, ti, first, fi, rflags);
 }

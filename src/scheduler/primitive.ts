@@ -119,6 +119,9 @@ export function createPrimitiveActions(
   if (quorumBlock !== undefined && start.runnable) {
     start.runnable = false;
     start.reason = quorumBlock;
+    // Pacemaker makes a start required only when it can run (crm_simulate's trace), so
+    // what is ordered after a quorum-blocked start reads "unrunnable X start".
+    start.optional = true;
   }
   for (const s of plan.stops) {
     // A copy stopped by fencing does not make the copy that stays start again.

@@ -86,7 +86,9 @@ function primitiveLines(t: Transition, plan: PrimitivePlan): Line[] {
   const line = (verb: string, details: string, reason = ""): Line[] => [
     { verb, rsc: rsc.id, details, reason },
   ];
-  const startHappens = start !== undefined && next !== undefined && !start.optional;
+  // A start blocked when it was created stays optional but is still shown (blocked).
+  const startHappens =
+    start !== undefined && next !== undefined && (!start.optional || !start.runnable);
   if (current.length === 0) {
     if (!startHappens || !start) return [];
     const promoted = prom && (nextRole === "Promoted" || t.alloc.promoted.has(rsc));
