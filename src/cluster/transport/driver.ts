@@ -27,7 +27,7 @@ import type {
 import { resolveConfig } from "../protocol/config.js";
 import { encodeWire, type Wire } from "../protocol/wire.js";
 import { LinkHealth, type LinkSpec } from "./links.js";
-import { EnvelopeKeys, sealPacket } from "./packet-crypto.js";
+import { EnvelopeKeys, sealPacketParts } from "./packet-crypto.js";
 import { PacketReceiver, type TransportCounters } from "./receive.js";
 import { type LinkSocket, openLink } from "./udp-link.js";
 
@@ -354,7 +354,7 @@ export class ClusterDriver {
     const now = this.clock.monotonicMs();
     const hearMask =
       dest === 0 || socket.spec.mode === "multicast" ? 0xff : this.health.hearMask(dest, now);
-    const datagram = sealPacket(
+    const datagram = sealPacketParts(
       this.keys,
       {
         link: socket.spec.linkNumber,
@@ -366,10 +366,12 @@ export class ClusterDriver {
       },
       bytes,
     );
-    const c = this.receiver.counters;
-    c.txDatagrams++;
-    socket.send(datagram, addr, () => {
-      c.txErrors++;
-    });
+    this.receiver.counters.txDatagrams++;
+    socket.send(datagram, addr, this.onSent);
   }
+
+  /** The send callback of every datagram (one function, not a closure per packet). */
+  private readonly onSent = (e: Error | null): void => {
+    if (e) this.receiver.counters.txErrors++;
+  };
 }

@@ -13,7 +13,7 @@
  * traffic takes the lowest-numbered link that is up for its destination, or every link when
  * none is known up, so that a dead link costs at most the detection time, never the message.
  */
-import { isIP } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 import { err, ok, type Result } from "../../shared/result.js";
 import { type LocalAddress, pickBindAddress } from "../config/local-node.js";
 import type { CorosyncConfig } from "../config/types.js";
@@ -31,6 +31,11 @@ export interface LinkSpec {
   readonly ttl: number;
   /** Peer node id → its address on this link (unicast; may be empty with multicast). */
   readonly peers: ReadonlyMap<number, string>;
+  /**
+   * IP_MULTICAST_LOOP (multicast only; absent = on). Off when no other node of the nodelist
+   * can be on this host, so the node does not receive (and drop) a copy of each own packet.
+   */
+  readonly multicastLoop?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export function planLinks(
       }
       if (i.mcastaddr === undefined)
         return err(`link ${i.linkNumber}: transport udp needs mcastaddr`);
+      const peers = peersOn(config, opts.self, i.linkNumber);
       links.push({
         linkNumber: i.linkNumber,
         mode: "multicast",
@@ -61,7 +67,8 @@ export function planLinks(
         port: i.mcastport ?? defaultPort,
         mcastaddr: i.mcastaddr,
         ttl: i.ttl ?? 1,
-        peers: peersOn(config, opts.self, i.linkNumber),
+        peers,
+        multicastLoop: mayShareHost(config, opts.self, peers, opts.addresses),
       });
     }
   } else {
@@ -104,6 +111,27 @@ function peersOn(config: CorosyncConfig, self: number, link: number): Map<number
     if (n.nodeId !== self && a !== undefined) out.set(n.nodeId, a);
   }
   return out;
+}
+
+/**
+ * Whether another node of the cluster may run on this host (in this network namespace), and so
+ * needs our multicast looped back: yes unless every other node of the nodelist has an address
+ * on the link and none of them is ours (an address of this host, or in 127.0.0.0/8 or ::1,
+ * which the host answers whole). With no nodelist we cannot tell: yes.
+ */
+function mayShareHost(
+  config: CorosyncConfig,
+  self: number,
+  peers: ReadonlyMap<number, string>,
+  addresses: readonly LocalAddress[],
+): boolean {
+  const others = config.nodelist.filter((n) => n.nodeId !== self);
+  if (others.length === 0 || peers.size < others.length) return true;
+  const mine = new Set(addresses.map((a) => a.address));
+  for (const a of peers.values()) {
+    if (mine.has(a) || a === "::1" || (isIPv4(a) && a.startsWith("127."))) return true;
+  }
+  return false;
 }
 
 /** Per (link, peer): when an authentic packet last arrived; decides the links to use. */

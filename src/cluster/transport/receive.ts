@@ -99,7 +99,7 @@ export class PacketReceiver {
     }
     if (header.sender === this.self) {
       if (header.incarnation === this.selfIncarnation) c.rxLoopback++;
-      else if (openPacket(this.keys, datagram).ok) c.rxSelfConflict++;
+      else if (openPacket(this.keys, datagram, header).ok) c.rxSelfConflict++;
       else c.rxAuthFailed++;
       return undefined;
     }
@@ -111,7 +111,7 @@ export class PacketReceiver {
       c.rxUnknownSender++;
       return undefined;
     }
-    const opened = openPacket(this.keys, datagram);
+    const opened = openPacket(this.keys, datagram, header);
     if (!opened.ok) {
       if (opened.reason === "malformed") c.rxMalformed++;
       else c.rxAuthFailed++;
