@@ -5,7 +5,7 @@
 // docs/performance.md, "Node daemon". src/tools/launch.ts uses a bundle only when it is not
 // older than the last tsc emit. Without esbuild installed (npm install --omit=dev) this
 // prints a note and exits 0: the tools then load the compiled modules.
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,11 +60,13 @@ const common = {
   plugins: [liveBackend],
   logLevel: "error",
   legalComments: "none",
+  // Written below, each file atomically: tools and daemons start from dist/bundle/ while
+  // other builds run in the same tree, and must never read a half-written file.
+  write: false,
 };
 
-rmSync(OUT, { recursive: true, force: true });
 const started = performance.now();
-await Promise.all([
+const results = await Promise.all([
   ...tools.map(({ name, exportName }) =>
     esbuild.build({
       ...common,
@@ -86,4 +88,15 @@ await Promise.all([
     outdir: OUT,
   }),
 ]);
+mkdirSync(OUT, { recursive: true });
+const written = new Set();
+for (const file of results.flatMap((r) => r.outputFiles)) {
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.contents);
+  renameSync(tmp, file.path);
+  written.add(file.path);
+}
+for (const name of readdirSync(OUT)) {
+  if (!written.has(join(OUT, name)) && !name.endsWith(".tmp")) rmSync(join(OUT, name), { force: true });
+}
 console.error(`bundle: ${tools.length} tools and ${workers.length} workers in dist/bundle/ (${Math.round(performance.now() - started)} ms)`);
