@@ -357,13 +357,9 @@ export class Allocator {
       this.alloc.reasons.set(rsc, "stop-all-resources is set");
       return undefined;
     }
-    // A group member's own target-role overrides its group's (meta attributes are
-    // inherited); a disabled clone disables every instance.
-    const cloneDisabled =
-      rsc.parent?.kind === "clone"
-        ? isDisabled(rsc.parent)
-        : rsc.parent?.parent?.kind === "clone" && isDisabled(rsc.parent.parent);
-    if (rsc.targetRole === "Stopped" || cloneDisabled) {
+    // A member's own target-role overrides its group's or clone's (meta attributes are
+    // inherited, the child's own value first).
+    if (rsc.targetRole === "Stopped") {
       this.alloc.reasons.set(rsc, "its target-role is Stopped");
       return undefined;
     }
@@ -383,12 +379,6 @@ export class Allocator {
     if (usable.length === 0) return "no node is available to run it (offline, standby or unclean)";
     return "every available node has a negative score for it";
   }
-}
-
-export function isDisabled(r: Resource): boolean {
-  for (let x: Resource | undefined = r; x; x = x.parent)
-    if (x.targetRole === "Stopped") return true;
-  return false;
 }
 
 /** @example const alloc = allocate(ws); alloc.assigned.get(rsc) */

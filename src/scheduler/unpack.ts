@@ -373,17 +373,10 @@ function applyMeta(r: Resource, ctx: BuildContext): void {
   const st = get("resource-stickiness") ?? get("default-resource-stickiness");
   // Clone instances default to a stickiness of 1, so they do not shuffle needlessly.
   r.stickiness = st === undefined && inClone(r) ? 1 : parseScore(st, 0);
-  // Pacemaker's scheduler matches role names case-sensitively ("stopped" is ignored),
-  // while its status display does not; status-text.ts mirrors the latter.
-  const tr = get("target-role") ?? "Started";
-  r.targetRole =
-    tr === "Stopped"
-      ? "Stopped"
-      : tr === "Promoted" || tr === "Master"
-        ? "Promoted"
-        : tr === "Unpromoted" || tr === "Slave"
-          ? "Unpromoted"
-          : "Started";
+  // Role names are matched case-insensitively ("stopped" disables). Meta attributes are
+  // inherited, so a clone's child with its own target-role overrides the clone's.
+  const tr = normalizeRole(get("target-role") ?? "Started");
+  r.targetRole = tr === "Unknown" ? "Started" : tr;
   const managed = get("is-managed");
   r.managed = managed === undefined ? true : isTrue(managed);
   if (ctx.options.maintenanceMode || isTrue(get("maintenance"))) r.managed = false;
