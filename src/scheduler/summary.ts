@@ -30,12 +30,16 @@ export function summaryLines(t: Transition): string[] {
       if (plan) lines.push(...primitiveLines(t, plan));
     }
   }
-  const rscWidth = Math.max(0, ...lines.map((l) => l.rsc.length));
-  const detWidth = Math.max(0, ...lines.map((l) => l.details.length));
+  // crm_simulate's column widths, measured on its output: the name column is 5 wide and,
+  // going down the lines, grows to a name's length + 2 whenever a name is longer than it
+  // (so it depends on the order of the lines); the details column is at least 5 wide.
+  let nameWidth = 5;
+  for (const l of lines) if (l.rsc.length > nameWidth) nameWidth = l.rsc.length + 2;
+  const detWidth = Math.max(5, ...lines.map((l) => l.details.length));
   for (const l of lines) {
     const reason = l.reason === "" ? "" : `  ${l.reason}`;
     out.push(
-      `* ${l.verb.padEnd(10)} ${l.rsc.padEnd(rscWidth + 3)} ( ${l.details.padStart(detWidth)} )${reason}`,
+      `* ${l.verb.padEnd(10)} ${l.rsc.padEnd(nameWidth + 2)} ( ${l.details.padStart(detWidth)} )${reason}`,
     );
   }
   return out;
