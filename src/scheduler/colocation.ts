@@ -113,6 +113,7 @@ export function mergeDependents(
   ctx: MergeContext,
   visiting: Set<Resource> = new Set(),
   positiveOnly = false,
+  sign = 1,
 ): Weights {
   visiting.add(rsc);
   let work = new Map(base);
@@ -120,7 +121,9 @@ export function mergeDependents(
     if (!c.influence || visiting.has(c.dependent)) continue;
     // A dependent of the promoted role weighs in on promotion, not on where instances run.
     if (c.primaryRole === "Promoted" && promotable(c.primary)) continue;
-    const factor = c.score / INFINITY;
+    // Each link is scaled by its own score, but a negative link turns the whole rest of the
+    // chain against the primary (crm_simulate -s on chains A <- B <- C).
+    const factor = (sign * c.score) / INFINITY;
     work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting, positiveOnly);
   }
   visiting.delete(rsc);
@@ -150,7 +153,7 @@ function mergeOne(
     );
   }
   if (!anyAvailable(work, ctx)) return nodes;
-  return mergeDependents(dep, work, ctx, visiting, positiveOnly);
+  return mergeDependents(dep, work, ctx, visiting, positiveOnly, factor < 0 ? -1 : 1);
 }
 
 /**
