@@ -74,7 +74,11 @@ function bannedWhereActive(a: Allocator, inst: Resource): boolean {
   const lead = instanceLead(inst);
   const cur = lead ? currentNodes(lead) : [];
   if (!lead || cur.length !== 1) return false;
-  return (a.weightsOf(lead).get(cur[0] as string) ?? 0) < 0;
+  const node = cur[0] as string;
+  // A node that is lost or about to be fenced bans it as well (one in standby does not:
+  // its instances move).
+  const n = a.ws.nodeByName.get(node);
+  return (a.weightsOf(lead).get(node) ?? 0) < 0 || !n?.online || n.unclean;
 }
 
 export function assignClone(a: Allocator, clone: Resource): void {

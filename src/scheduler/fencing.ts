@@ -10,11 +10,20 @@ export function canFence(ws: WorkingSet): boolean {
   return o.stonithEnabled && !ws.frozen && (o.haveQuorum || o.noQuorumPolicy === "ignore");
 }
 
+/**
+ * Whether this partition may fence `n`: with quorum any unclean node; without it only a
+ * node still online with us (a member gone bad, e.g. after a failed stop), never one that
+ * left, which may be running as another partition (Pacemaker 2.1.5).
+ */
+export function canFenceNode(ws: WorkingSet, n: NodeInfo): boolean {
+  if (canFence(ws)) return true;
+  return ws.options.stonithEnabled && !ws.frozen && n.online;
+}
+
 export function createFencing(set: ActionSet, ws: WorkingSet): Map<string, Action> {
   const out = new Map<string, Action>();
-  if (!canFence(ws)) return out;
   for (const n of ws.nodes) {
-    if (!n.unclean) continue;
+    if (!n.unclean || !canFenceNode(ws, n)) continue;
     out.set(n.uname, fenceAction(set, ws, n));
   }
   return out;
