@@ -31,7 +31,7 @@ export function cluster(name, n) {
   const nodes = Array.from({ length: n }, (_, i) => `\tnode {\n\t\tnodeid: ${i + 1}\n\t\tring0_addr: 127.0.0.${i + 1}\n\t}`);
   writeFileSync(join(dir, "corosync.conf"), `totem {\n\tversion: 2\n\tcluster_name: b${port}\n\ttransport: udpu\n\tinterface {\n\t\tlinknumber: 0\n\t\tmcastport: ${port}\n\t}\n}\nnodelist {\n${nodes.join("\n")}\n}\nquorum {\n\tprovider: corosync_votequorum\n}\n`);
   writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
-  return { dir, n, procs: new Map(), views: new Map() };
+  return { dir, n, procs: new Map(), views: new Map(), startedAt: new Map() };
 }
 
 export const ids = (c) => Array.from({ length: c.n }, (_, i) => i + 1);
@@ -54,6 +54,7 @@ export function start(c, id, { deliverLog = false } = {}) {
       buf = buf.slice(nl + 1);
       const m = /view (\S+) members \[([\d,]*)\]/.exec(line);
       if (m) c.views.get(id).push({ atMs: performance.now(), ring: m[1], members: m[2] });
+      if (/\]: started, incarnation/.test(line)) c.startedAt.set(id, performance.now());
     }
   });
   return p;

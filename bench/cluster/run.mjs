@@ -43,7 +43,10 @@ const list = (v) => v.split(",").filter((x) => x !== "").map(Number);
 for (const n of list(values.sizes)) {
   const r = await failover(n, Number(values.trials));
   row(`crash → new view, ${n} processes (p50 / p99)`, `${r.ms_p50} / ${r.ms_p99} ms`, "≤ 800 ms", r.ms_p99 <= 800);
-  if (n === 3) row("3 processes: first view after the last spawn", `${r.first_view_ms} ms`, "≤ 1500 ms", r.first_view_ms <= 1500);
+  if (n === 3) {
+    row("3 processes: one view after the last node started", `${r.first_view_after_started_ms} ms`, "≤ 1500 ms", r.first_view_after_started_ms <= 1500);
+    row("3 processes: one view after the last spawn (Node.js boot included)", `${r.first_view_after_spawn_ms} ms`, "≤ 1500 ms", r.first_view_after_spawn_ms <= 1500);
+  }
 }
 for (const n of list(values["sim-sizes"])) {
   const r = simDetect(n, Number(values["sim-trials"]));

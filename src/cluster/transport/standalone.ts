@@ -35,6 +35,8 @@ interface CliIo {
 
 /** Messages accepted by one `cluster-broadcast` request at most. */
 export const broadcastBatchMax = 10_000;
+/** Bytes of one api request line at most (a `cluster-broadcast` of large payloads). */
+export const apiLineBytesMax = 16 * 1024 * 1024;
 
 /**
  * @example await clusterNodeCli(["--config", "c.conf", "--state-dir", "/tmp/s"], io)
@@ -203,13 +205,27 @@ function serveApi(
 ): Server {
   const status = () => buildClusterStatus(live.config, live);
   const server = createServer((conn) => {
-    let buf = "";
+    // One request line per connection. Chunks are kept as bytes and only the new chunk is
+    // searched for the newline: a 10 MB line costs one scan and one decode (re-scanning a
+    // growing string per chunk stalled the loop for a second), and a UTF-8 character split
+    // across chunks stays whole.
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let done = false;
     conn.on("error", () => conn.destroy());
     conn.on("data", (chunk: Buffer) => {
-      buf += chunk.toString("utf8");
-      if (buf.length > 16 * 1024 * 1024) conn.destroy();
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) conn.end(answer(buf.slice(0, nl), live, status));
+      if (done) return;
+      const nl = chunk.indexOf(0x0a);
+      chunks.push(nl >= 0 ? chunk.subarray(0, nl) : chunk);
+      bytes += chunk.length;
+      if (nl < 0 && bytes > apiLineBytesMax) {
+        done = true;
+        conn.destroy();
+        return;
+      }
+      if (nl < 0) return;
+      done = true;
+      conn.end(answer(Buffer.concat(chunks).toString("utf8"), live, status));
     });
   });
   server.maxConnections = statusConnectionsMax;
