@@ -41,6 +41,8 @@ export interface Allocation {
   /** Scores each primitive had when its node was chosen. */
   readonly finalWeights: Map<Resource, Weights>;
   readonly weights: Map<Resource, Weights>;
+  /** Each primitive's own scores before any colocation (`weights` changes as placing goes). */
+  readonly ownWeights: Map<Resource, Weights>;
   readonly notes: Map<Resource, ScoreNote[]>;
   /** Why a primitive ended up where it did (or nowhere), in plain words. */
   readonly reasons: Map<Resource, string>;
@@ -68,6 +70,7 @@ export class Allocator {
       assigned: new Map(),
       finalWeights: new Map(),
       weights: new Map(),
+      ownWeights: new Map(),
       notes: new Map(),
       reasons: new Map(),
       colocations: [],
@@ -79,6 +82,7 @@ export class Allocator {
       const w = initialWeights(ws, p, notes, (id) => this.locationTargets(id));
       applyHistoryScores(ws, p, w, notes);
       this.alloc.weights.set(p, w);
+      this.alloc.ownWeights.set(p, new Map(w));
       this.alloc.notes.set(p, notes);
     }
     const colos = [...groupColocations(ws), ...cloneColocations(ws), ...this.expandColocations()];
