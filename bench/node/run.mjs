@@ -198,8 +198,11 @@ try {
     ["cibadmin -Q", "cibadmin", ["-Q"]],
     ["crm_attribute permanent update", "crm_attribute", ["--node", "node3", "--name", "bench", "--update", "1"]],
   ];
+  const { freshBundle } = await import(join(REPO, "dist/tools/launch.js"));
   for (const [label, cmd, args] of tools) {
-    print({ case: label, ...wall(cmd, args, "node2"), target_ms: label.startsWith("crm_attribute") ? 30 : 100,
+    // A bundle older than the last tsc emit is not used (src/tools/launch.ts): say which ran.
+    const from = freshBundle(cmd, env("node2")) ? "bundle" : "modules";
+    print({ case: label, ...wall(cmd, args, "node2"), tool_from: from, target_ms: label.startsWith("crm_attribute") ? 30 : 100,
       pacemaker_cib_file: pcmkTool(cmd, args, cibFile) ?? "not installed",
       pacemaker_reference_live_ms: PCMK_REFERENCE[label].ms });
   }

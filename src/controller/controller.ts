@@ -443,16 +443,19 @@ export class Controller {
   }
 
   /**
-   * At the end of a batch of deliveries: commit the results at once if the last results
-   * commit is old enough, else once the interval is over (a `wake` effect). A lone result (a
-   * failover's start) is written at once; a burst (200 resources starting) becomes one
+   * At the end of a batch of deliveries: commit the results at once if few actions are
+   * running or the last results commit is old enough, else once the interval is over (a
+   * `wake` effect). A lone result (a failover's start) is written at once; a burst (200 resources starting) becomes one
    * commit per interval instead of one per batch, each costing a diff and a digest of the
    * whole status on every node's main thread.
    */
   private flushResults(): void {
     if (!this.draft) return;
     const dueMs = this.lastResultCommitMs + limits.resultCommitIntervalMs;
-    if (this.now.monoMs >= dueMs) {
+    // Few actions running: no burst to batch, and a waiting client (config change → Started)
+    // should not wait for the interval.
+    const burst = (this.transition?.runningCount() ?? 0) >= limits.resultBurstRunningMin;
+    if (!burst || this.now.monoMs >= dueMs) {
       this.flushDraft();
     } else if (this.wakeAtMs === null || this.wakeAtMs > dueMs) {
       this.wakeAtMs = dueMs;

@@ -16,6 +16,8 @@ export const limits = {
    * written once per interval; a lone result at once).
    */
   resultCommitIntervalMs: 50,
+  /** Actions running in a transition from which results count as a burst (are batched). */
+  resultBurstRunningMin: 8,
   /** Origins (node incarnations) whose last applied request the DC remembers. */
   requestOriginsMax: 1024,
 } as const;

@@ -89,6 +89,10 @@ export class Transition {
     this.abortReason = reason;
   }
 
+  runningCount(): number {
+    return this.runningIds.size;
+  }
+
   running(): GraphAction[] {
     return this.actionsOf(this.runningIds);
   }
