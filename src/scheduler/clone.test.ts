@@ -111,4 +111,15 @@ describe("clone placement", () => {
     assert.equal(placed(colocated(clone), "p"), "n2");
     assert.equal(placed(colocated(`<primitive id="C" ${DUMMY}/>`), "p"), "n3");
   });
+  it("a clone without its own target-role shows its child's as disabled", () => {
+    const t = run(
+      cib(
+        `<clone id="C"><primitive id="c" ${DUMMY}><meta_attributes id="m">
+          <nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes></primitive></clone>`,
+        "",
+        {},
+      ),
+    );
+    assert.match(renderResources(t.ws).join("\n"), /Stopped \(disabled\): \[ n1 n2 n3 \]/);
+  });
 });

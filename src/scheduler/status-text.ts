@@ -208,10 +208,17 @@ function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]
     const plain = stopped.filter((n) => !missing.has(n));
     const absent = stopped.filter((n) => missing.has(n));
     if (plain.length > 0) {
-      out.push(`${pad}* Stopped${disabled(c) ? " (disabled)" : ""}: [ ${plain.join(" ")} ]`);
+      const off = disabled(c) || (!c.meta.has("target-role") && isDisabledChild(c));
+      out.push(`${pad}* Stopped${off ? " (disabled)" : ""}: [ ${plain.join(" ")} ]`);
     }
     if (absent.length > 0) out.push(`${pad}* Stopped (not installed): [ ${absent.join(" ")} ]`);
   }
+}
+
+/** A clone without a target-role of its own shows its instances' configured one. */
+function isDisabledChild(c: Resource): boolean {
+  const child = cloneTemplate(c);
+  return child !== undefined && child.meta.get("target-role")?.toLowerCase() === "stopped";
 }
 
 function notInstalledNodes(c: Resource): Set<string> {
