@@ -5,7 +5,7 @@
 // docs/performance.md, "Node daemon". src/tools/launch.ts uses a bundle only when it is not
 // older than the last tsc emit. Without esbuild installed (npm install --omit=dev) this
 // prints a note and exits 0: the tools then load the compiled modules.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -63,6 +63,8 @@ const common = {
   // Written below, each file atomically: tools and daemons start from dist/bundle/ while
   // other builds run in the same tree, and must never read a half-written file.
   write: false,
+  metafile: true,
+  absWorkingDir: REPO,
 };
 
 const started = performance.now();
@@ -88,13 +90,36 @@ const results = await Promise.all([
     outdir: OUT,
   }),
 ]);
+// NAME.inputs.json lists the files a bundle was made from: src/tools/launch.ts uses the bundle
+// only while none of them is newer than it (a tsc run leaves unchanged outputs untouched). A
+// bundle that starts a worker also lists the worker's inputs, since it starts that bundle.
+const inputsOf = new Map();
+for (const r of results) {
+  for (const [out, meta] of Object.entries(r.metafile.outputs)) {
+    // The entry itself is virtual (stdin); every other input is a file.
+    inputsOf.set(resolve(REPO, out), Object.keys(meta.inputs).filter((i) => existsSync(join(REPO, i))));
+  }
+}
+const STARTERS = { "dist/daemon/scheduler-runner.js": "scheduler-worker.js", "dist/cluster/transport/cluster-host.js": "cluster-worker.js" };
+function manifest(outPath) {
+  const inputs = new Set(inputsOf.get(outPath) ?? []);
+  for (const [starter, worker] of Object.entries(STARTERS)) {
+    if (inputs.has(starter)) for (const i of inputsOf.get(join(OUT, worker)) ?? []) inputs.add(i);
+  }
+  return `${JSON.stringify([...inputs].sort())}\n`;
+}
+function writeAtomic(path, contents) {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, contents);
+  renameSync(tmp, path);
+  written.add(path);
+}
 mkdirSync(OUT, { recursive: true });
 const written = new Set();
+// The manifest first: a bundle is never newer than its manifest's listing.
 for (const file of results.flatMap((r) => r.outputFiles)) {
-  const tmp = `${file.path}.${process.pid}.tmp`;
-  writeFileSync(tmp, file.contents);
-  renameSync(tmp, file.path);
-  written.add(file.path);
+  writeAtomic(file.path.replace(/\.js$/, ".inputs.json"), manifest(file.path));
+  writeAtomic(file.path, file.contents);
 }
 for (const name of readdirSync(OUT)) {
   if (!written.has(join(OUT, name)) && !name.endsWith(".tmp")) rmSync(join(OUT, name), { force: true });

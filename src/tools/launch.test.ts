@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -16,6 +26,28 @@ describe("launch", () => {
 
   it("freshBundle finds no bundle for a tool that has none", () => {
     assert.equal(freshBundle("no-such-tool", {}), undefined);
+  });
+
+  it("freshBundle uses a bundle only while none of its inputs is newer", () => {
+    const root = `${mkdtempSync(join(tmpdir(), "pacer-launch-"))}/`;
+    try {
+      mkdirSync(`${root}dist/bundle`, { recursive: true });
+      writeFileSync(`${root}dist/a.js`, "");
+      writeFileSync(`${root}dist/bundle/t.js`, "");
+      writeFileSync(`${root}dist/bundle/t.inputs.json`, '["dist/a.js"]');
+      const old = new Date(Date.now() - 60_000);
+      utimesSync(`${root}dist/a.js`, old, old);
+      assert.ok(freshBundle("t", {}, root)?.href.endsWith("/dist/bundle/t.js"));
+      const later = new Date(Date.now() + 60_000);
+      utimesSync(`${root}dist/a.js`, later, later);
+      assert.equal(freshBundle("t", {}, root), undefined, "an input changed after bundling");
+      writeFileSync(`${root}dist/bundle/t.inputs.json`, '["dist/gone.js"]');
+      assert.equal(freshBundle("t", {}, root), undefined, "an input is gone");
+      writeFileSync(`${root}dist/bundle/t.inputs.json`, "{not json");
+      assert.equal(freshBundle("t", {}, root), undefined, "an unreadable manifest");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("every bin/ executable launches a tool module that exports it", async () => {
