@@ -3,12 +3,43 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { parseXml } from "./xml.js";
-import { parseXmlFast } from "./xml-fast.js";
+import {
+  attrValues,
+  getAttr,
+  parseXml,
+  printXml,
+  removeAttr,
+  setAttr,
+  type XmlElement,
+  type XmlNode,
+} from "./xml.js";
+import { LazyElement, parseXmlFast } from "./xml-fast.js";
 
 /** The saxes path (asking for element lines keeps the fast parser out of it). */
 function saxes(text: string) {
   return parseXml(text, "t.xml", { lines: new WeakMap() });
+}
+
+/** A tree as plain objects (reading a LazyElement's attributes as any caller would). */
+function plain(n: XmlNode): XmlNode {
+  if (n.type !== "element") return { ...n };
+  return {
+    type: "element",
+    name: n.name,
+    attrs: n.attrs.map(([k, v]) => [k, v]),
+    children: n.children.map(plain),
+  };
+}
+
+/** Every attribute read through getAttr/attrValues, before anything builds `attrs`. */
+function readAll(lazy: XmlElement, eager: XmlElement): void {
+  const names = new Set(eager.attrs.map(([k]) => k));
+  assert.deepEqual(attrValues(lazy, names), new Map(eager.attrs));
+  for (const [k, v] of eager.attrs) assert.equal(getAttr(lazy, k), v);
+  assert.equal(getAttr(lazy, "no-such-attribute"), undefined);
+  lazy.children.forEach((c, k) => {
+    if (c.type === "element") readAll(c, eager.children[k] as XmlElement);
+  });
 }
 
 /** The fast parser may give up on anything, but what it accepts saxes must parse the same. */
@@ -18,6 +49,10 @@ function agrees(text: string): boolean {
   const slow = saxes(text);
   assert.ok(slow.ok, `fast parser accepted what saxes rejects: ${JSON.stringify(text)}`);
   assert.deepEqual(fast, slow.value, JSON.stringify(text));
+  const lazy = parseXmlFast(text, true);
+  assert.ok(lazy, JSON.stringify(text));
+  readAll(lazy, slow.value);
+  assert.deepEqual(plain(lazy), slow.value, JSON.stringify(text));
   return true;
 }
 
@@ -54,6 +89,22 @@ describe("parseXmlFast", () => {
       "",
     ];
     for (const d of docs) assert.equal(parseXmlFast(d), undefined, JSON.stringify(d));
+  });
+
+  it("lazy elements read, change and print as plain ones", () => {
+    const text = '<cib><status><op id="a" rc="7" d="x&amp;y"/><op rc="0" id="b"/></status></cib>';
+    const lazy = parseXmlFast(text, true);
+    assert.ok(lazy);
+    const ops = (lazy.children[0] as XmlElement).children as XmlElement[];
+    assert.ok(ops[0] instanceof LazyElement);
+    assert.equal(getAttr(ops[0], "d"), "x&y");
+    setAttr(ops[0], "rc", "0");
+    removeAttr(ops[1] as XmlElement, "id");
+    ops[1]?.children.push({ type: "comment", text: "c" });
+    assert.equal(
+      printXml(lazy, { indent: "" }),
+      '<cib><status><op id="a" rc="0" d="x&amp;y"/><op rc="0"><!--c--></op></status></cib>\n',
+    );
   });
 
   it("agrees with saxes on every scheduler reference case", () => {

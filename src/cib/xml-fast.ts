@@ -82,17 +82,14 @@ function isBlank(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Parses `text`, or returns undefined when it is not in the subset this parser accepts. */
-export function parseXmlFast(text: string): XmlElement | undefined {
+/**
+ * Parses `text`, or returns undefined when it is not in the subset this parser accepts.
+ * `lazy`: elements with attributes are LazyElements (see there).
+ */
+export function parseXmlFast(text: string, lazy = false): XmlElement | undefined {
   if (SUSPECT_CHAR.test(text)) return undefined;
-  // Attribute and element names repeat: one string per distinct name.
-  const names = new Map<string, string>();
-  const intern = (s: string): string => {
-    const known = names.get(s);
-    if (known !== undefined) return known;
-    names.set(s, s);
-    return s;
-  };
+  specialAt = -1;
+  const names = new Names();
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let i = 0;
@@ -138,7 +135,7 @@ export function parseXmlFast(text: string): XmlElement | undefined {
     }
     if (!isNameStart(c)) return undefined; // processing instructions and the like
     if (root && stack.length === 0) return undefined; // a second root
-    const r = startTag(text, lt, intern);
+    const r = startTag(text, lt, names, lazy);
     if (!r) return undefined;
     const parent = stack[stack.length - 1];
     if (parent) (parent.children as XmlNode[]).push(r.el);
@@ -153,34 +150,184 @@ export function parseXmlFast(text: string): XmlElement | undefined {
   return root;
 }
 
+/**
+ * Element and attribute names repeat: one string per distinct name. Elements of one name
+ * mostly list the same attributes in the same order, so the names are first guessed from the
+ * previous element of that name (a compare instead of a slice and a lookup), and elements
+ * with the same names share one frozen list of them.
+ */
+class Names {
+  private readonly known = new Map<string, string>();
+  private readonly shapes = new Map<string, readonly string[]>();
+
+  intern(s: string): string {
+    const k = this.known.get(s);
+    if (k !== undefined) return k;
+    this.known.set(s, s);
+    return s;
+  }
+
+  /** The attribute names last seen on elements named `element`. */
+  shape(element: string): readonly string[] {
+    return this.shapes.get(element) ?? NO_NAMES;
+  }
+
+  /** `names` as a shared list: the shape itself when equal, else the new shape. */
+  share(element: string, shape: readonly string[], names: readonly string[]): readonly string[] {
+    if (names.length === shape.length && names.every((x, k) => x === shape[k])) return shape;
+    const next = Object.freeze([...names]);
+    this.shapes.set(element, next);
+    return next;
+  }
+}
+const NO_NAMES: readonly string[] = Object.freeze([]);
+
+/**
+ * An element whose attributes stay in the source text until something reads them: a status
+ * section is mostly such elements (lrm_resource, lrm_rsc_op), and most of their attributes
+ * are never read. Reading `attrs` builds the list once (as the eager parser would have); `attrValues`
+ * reads a few without building it. Only from `parseXml(..., { lazy: true })`: a structured
+ * clone (postMessage) copies own fields only, so these must not cross a worker boundary.
+ */
+export class LazyElement implements XmlElement {
+  readonly type = "element" as const;
+  name: string;
+  #attrs: [string, string][] | undefined;
+  #children: XmlNode[] | undefined;
+  readonly #src: string;
+  /** Source position right after the element name. */
+  readonly #from: number;
+  readonly #names: readonly string[];
+
+  constructor(name: string, src: string, from: number, names: readonly string[]) {
+    this.name = name;
+    this.#src = src;
+    this.#from = from;
+    this.#names = names;
+  }
+
+  get attrs(): [string, string][] {
+    if (this.#attrs === undefined) {
+      const out: [string, string][] = [];
+      this.#scan((k, v) => {
+        out.push([k, v]);
+      });
+      this.#attrs = out;
+    }
+    return this.#attrs;
+  }
+
+  set attrs(v: [string, string][]) {
+    this.#attrs = v;
+  }
+
+  get children(): XmlNode[] {
+    this.#children ??= [];
+    return this.#children;
+  }
+
+  set children(v: XmlNode[]) {
+    this.#children = v;
+  }
+
+  /** One attribute's value (the first of that name), without building `attrs`. */
+  attr(name: string): string | undefined {
+    if (this.#attrs !== undefined) {
+      for (const [k, v] of this.#attrs) if (k === name) return v;
+      return undefined;
+    }
+    if (!this.#names.includes(name)) return undefined;
+    let value: string | undefined;
+    this.#scan(
+      (_, v) => {
+        value ??= v;
+      },
+      new Set([name]),
+    );
+    return value;
+  }
+
+  /** Values of the attributes in `wanted` (first occurrence), without building `attrs`. */
+  attrValues(wanted: ReadonlySet<string>): Map<string, string> {
+    const out = new Map<string, string>();
+    if (this.#attrs !== undefined) {
+      for (const [k, v] of this.#attrs) if (wanted.has(k) && !out.has(k)) out.set(k, v);
+      return out;
+    }
+    this.#scan((k, v) => {
+      if (!out.has(k)) out.set(k, v);
+    }, wanted);
+    return out;
+  }
+
+  /** Walks the attributes validated at parse time; `only` skips decoding the others. */
+  #scan(visit: (name: string, value: string) => void, only?: ReadonlySet<string>): void {
+    const src = this.#src;
+    let p = this.#from;
+    for (const name of this.#names) {
+      while (isWs(src.charCodeAt(p))) p++;
+      p += name.length;
+      while (src.charCodeAt(p) !== 0x22 && src.charCodeAt(p) !== 0x27) p++; // ws = ws
+      const close = src.indexOf(src[p] as string, p + 1);
+      if (only === undefined || only.has(name)) {
+        visit(name, attrValue(src.slice(p + 1, close)) as string);
+      }
+      p = close + 1;
+    }
+  }
+}
+
+/** Scratch lists for one start tag (reused: no allocation per element). */
+const tagNames: string[] = [];
+const valueFrom: number[] = [];
+const valueTo: number[] = [];
+
 /** `<name (ws attr="v")* ws? /?>` starting at `lt`. */
 function startTag(
   text: string,
   lt: number,
-  intern: (s: string) => string,
+  names: Names,
+  lazy: boolean,
 ): { el: XmlElement; end: number; selfClosing: boolean } | undefined {
   const n = text.length;
   let p = lt + 1;
   while (p < n && isNameChar(text.charCodeAt(p))) p++;
-  const el: XmlElement = {
-    type: "element",
-    name: intern(text.slice(lt + 1, p)),
-    attrs: [],
-    children: [],
-  };
+  const elName = names.intern(text.slice(lt + 1, p));
+  const attrsFrom = p;
+  const shape = names.shape(elName);
+  tagNames.length = 0;
+  valueFrom.length = 0;
+  valueTo.length = 0;
   for (;;) {
     const wsFrom = p;
     while (p < n && isWs(text.charCodeAt(p))) p++;
     const c = text.charCodeAt(p);
-    if (c === 0x3e) return { el, end: p + 1, selfClosing: false };
-    if (c === 0x2f) {
-      if (text.charCodeAt(p + 1) !== 0x3e) return undefined;
-      return { el, end: p + 2, selfClosing: true };
+    if (c === 0x3e || c === 0x2f) {
+      const selfClosing = c === 0x2f;
+      if (selfClosing && text.charCodeAt(p + 1) !== 0x3e) return undefined;
+      const end = p + (selfClosing ? 2 : 1);
+      const shared = names.share(elName, shape, tagNames);
+      if (lazy && shared.length > 0) {
+        return { el: new LazyElement(elName, text, attrsFrom, shared), end, selfClosing };
+      }
+      return { el: eagerElement(text, elName, shared), end, selfClosing };
     }
     if (p === wsFrom || !isNameStart(c)) return undefined;
-    const nameFrom = p;
-    while (p < n && isNameChar(text.charCodeAt(p))) p++;
-    const name = intern(text.slice(nameFrom, p));
+    const k = tagNames.length;
+    const guess = shape[k];
+    let name: string;
+    if (
+      guess !== undefined &&
+      text.startsWith(guess, p) &&
+      !isNameChar(text.charCodeAt(p + guess.length))
+    ) {
+      name = guess;
+      p += guess.length;
+    } else {
+      const nameFrom = p;
+      while (p < n && isNameChar(text.charCodeAt(p))) p++;
+      name = names.intern(text.slice(nameFrom, p));
+    }
     while (p < n && isWs(text.charCodeAt(p))) p++;
     if (text.charCodeAt(p) !== 0x3d) return undefined;
     p++;
@@ -188,11 +335,40 @@ function startTag(
     const q = text.charCodeAt(p);
     if (q !== 0x22 && q !== 0x27) return undefined;
     const close = text.indexOf(q === 0x22 ? '"' : "'", p + 1);
-    if (close === -1) return undefined;
-    const value = attrValue(text.slice(p + 1, close));
-    if (value === undefined) return undefined;
-    for (const a of el.attrs) if (a[0] === name) return undefined; // duplicate: saxes says so
-    el.attrs.push([name, value]);
+    if (close === -1 || !plainValue(text, p + 1, close)) return undefined;
+    for (const x of tagNames) if (x === name) return undefined; // duplicate: saxes says so
+    tagNames.push(name);
+    valueFrom.push(p + 1);
+    valueTo.push(close);
     p = close + 1;
   }
+}
+
+/**
+ * Where the next character at or after a position is one of & < tab newline carriage-return
+ * (a value holding one needs the slow check). One regex search serves every value up to it,
+ * so the whole document is searched once instead of value by value.
+ */
+const SPECIAL = /[&<\t\n\r]/g;
+/** Reset by parseXmlFast for each document (parsing is synchronous: no interleaving). */
+let specialAt = -1;
+
+/** Whether the value is one the fast path reads as saxes does (checked once, at parse). */
+function plainValue(text: string, from: number, to: number): boolean {
+  if (specialAt < from) {
+    SPECIAL.lastIndex = from;
+    const m = SPECIAL.exec(text);
+    specialAt = m ? m.index : Number.POSITIVE_INFINITY;
+  }
+  if (specialAt >= to) return true;
+  return attrValue(text.slice(from, to)) !== undefined;
+}
+
+function eagerElement(text: string, name: string, attrNames: readonly string[]): XmlElement {
+  const attrs: [string, string][] = [];
+  for (let k = 0; k < attrNames.length; k++) {
+    const raw = text.slice(valueFrom[k] as number, valueTo[k] as number);
+    attrs.push([attrNames[k] as string, attrValue(raw) as string]);
+  }
+  return { type: "element", name, attrs, children: [] };
 }

@@ -3,9 +3,10 @@
  * the tree keeps attribute order, comments, text and unknown elements so that a
  * parse/print round trip changes nothing but insignificant whitespace between elements.
  */
-import { SaxesParser } from "saxes";
+import { createRequire } from "node:module";
+import type { SaxesParser } from "saxes";
 import { err, ok, type Result } from "../shared/result.js";
-import { parseXmlFast } from "./xml-fast.js";
+import { LazyElement, parseXmlFast } from "./xml-fast.js";
 
 export interface XmlElement {
   readonly type: "element";
@@ -42,8 +43,17 @@ export function elem(
 }
 
 export function getAttr(el: XmlElement, name: string): string | undefined {
+  if (el instanceof LazyElement) return el.attr(name);
   for (const [k, v] of el.attrs) if (k === name) return v;
   return undefined;
+}
+
+/** The values of the attributes named in `wanted` (first occurrence of each), in one pass. */
+export function attrValues(el: XmlElement, wanted: ReadonlySet<string>): Map<string, string> {
+  if (el instanceof LazyElement) return el.attrValues(wanted);
+  const out = new Map<string, string>();
+  for (const [k, v] of el.attrs) if (wanted.has(k) && !out.has(k)) out.set(k, v);
+  return out;
 }
 
 export function setAttr(el: XmlElement, name: string, value: string): void {
@@ -92,6 +102,19 @@ export function cloneElement(el: XmlElement): XmlElement {
 }
 
 /**
+ * saxes is loaded on first use: most documents never need it (see xml-fast.ts), and loading
+ * it costs a tool ~13 MB of memory and tens of milliseconds at start.
+ */
+let saxesClass: typeof SaxesParser | undefined;
+function loadSaxes(): typeof SaxesParser {
+  if (saxesClass === undefined) {
+    const mod = createRequire(import.meta.url)("saxes") as { SaxesParser: typeof SaxesParser };
+    saxesClass = mod.SaxesParser;
+  }
+  return saxesClass;
+}
+
+/**
  * Parses an XML document into its root element. Whitespace-only text between elements is
  * dropped (the CIB has no mixed content); other text and comments are kept.
  * @example const r = parseXml("<cib/>", "cib.xml"); if (r.ok) r.value.name === "cib";
@@ -102,6 +125,11 @@ export interface ParseOptions {
    * reports it), so validators can say `file:line` without the tree carrying positions.
    */
   readonly lines?: WeakMap<XmlElement, number>;
+  /**
+   * Leave the attributes of elements in the text until read (see LazyElement): less
+   * time and memory for a large status section. Such a tree must not be posted to a worker.
+   */
+  readonly lazy?: boolean;
 }
 
 export function parseXml(
@@ -112,10 +140,10 @@ export function parseXml(
   // The common case (a well-formed CIB) without saxes' per-character work; saxes decides
   // everything else, errors included, and gives element lines when asked for them.
   if (opts.lines === undefined) {
-    const fast = parseXmlFast(text);
+    const fast = parseXmlFast(text, opts.lazy === true);
     if (fast) return ok(fast);
   }
-  const parser = new SaxesParser({ xmlns: false, position: true });
+  const parser = new (loadSaxes())({ xmlns: false, position: true });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let failure: XmlSyntaxError | undefined;

@@ -32,7 +32,7 @@ import {
   type ScoreNote,
   type Weights,
 } from "./location.js";
-import type { Resource, WorkingSet } from "./model.js";
+import type { LocationConstraint, Resource, WorkingSet } from "./model.js";
 import { INFINITY } from "./scores.js";
 
 export interface Allocation {
@@ -77,9 +77,11 @@ export class Allocator {
       promoted: new Set(),
     };
     const prims = ws.resources.flatMap(allPrimitives);
+    const locationsOf = this.locationsByTarget();
     for (const p of prims) {
       const notes: ScoreNote[] = [];
-      const w = initialWeights(ws, p, notes, (id) => this.locationTargets(id));
+      const locs = locationsOf.get(p) ?? [];
+      const w = initialWeights(ws, p, notes, (id) => this.locationTargets(id), locs);
       applyHistoryScores(ws, p, w, notes);
       this.alloc.weights.set(p, w);
       this.alloc.ownWeights.set(p, new Map(w));
@@ -171,6 +173,19 @@ export class Allocator {
   nodeUsable(node: string): boolean {
     const n = this.ws.nodeByName.get(node);
     return n !== undefined && nodeCanRunResources(n);
+  }
+
+  /** Location constraints by the primitives they score, each list in configuration order. */
+  private locationsByTarget(): Map<Resource, LocationConstraint[]> {
+    const out = new Map<Resource, LocationConstraint[]>();
+    for (const loc of this.ws.locations) {
+      for (const t of this.locationTargets(loc.rsc)) {
+        const l = out.get(t);
+        if (l === undefined) out.set(t, [loc]);
+        else if (l[l.length - 1] !== loc) l.push(loc);
+      }
+    }
+    return out;
   }
 
   /** Primitives a location constraint on `id` scores. */

@@ -58,6 +58,8 @@ export function actionLine(a: Action): string {
 interface ExecState {
   callId: number;
   readonly statusEl: XmlElement;
+  /** lrm_resource elements by id, per lrm_resources element (first of an id wins, as find). */
+  readonly lrmIndex: Map<XmlElement, Map<string, XmlElement>>;
 }
 
 /** Returns a copy of `cib` with the results of `executed` recorded in its status. */
@@ -68,7 +70,7 @@ export function applyTransition(cib: XmlElement, t: Transition, executed: Action
     statusEl = elem("status");
     out.children.push(statusEl);
   }
-  const st: ExecState = { callId: maxCallId(statusEl), statusEl };
+  const st: ExecState = { callId: maxCallId(statusEl), statusEl, lrmIndex: new Map() };
   for (const a of executed) {
     if (a.fence) fenceNode(t, st, a.fence.node);
     else if (!a.pseudo && a.rsc && a.node !== undefined) recordOp(t, st, a);
@@ -110,7 +112,7 @@ function fenceNode(t: Transition, st: ExecState, uname: string): void {
   );
 }
 
-function lrmResourceEl(ns: XmlElement, rsc: Resource, id: string): XmlElement {
+function lrmResourceEl(st: ExecState, ns: XmlElement, rsc: Resource, id: string): XmlElement {
   let lrm = firstChild(ns, "lrm");
   if (!lrm) {
     lrm = elem("lrm", { id: getAttr(ns, "id") ?? "" });
@@ -121,12 +123,23 @@ function lrmResourceEl(ns: XmlElement, rsc: Resource, id: string): XmlElement {
     lrs = elem("lrm_resources");
     lrm.children.push(lrs);
   }
-  let lr = childElements(lrs, "lrm_resource").find((e) => getAttr(e, "id") === id);
+  // An index instead of a scan per action: a cold start probes every resource on every node.
+  let byId = st.lrmIndex.get(lrs);
+  if (byId === undefined) {
+    byId = new Map();
+    for (const e of childElements(lrs, "lrm_resource")) {
+      const eid = getAttr(e, "id");
+      if (eid !== undefined && !byId.has(eid)) byId.set(eid, e);
+    }
+    st.lrmIndex.set(lrs, byId);
+  }
+  let lr = byId.get(id);
   if (!lr) {
     const attrs: Record<string, string> = { id, class: rsc.cls, type: rsc.type };
     if (rsc.provider !== undefined) attrs.provider = rsc.provider;
     lr = elem("lrm_resource", attrs);
     lrs.children.push(lr);
+    byId.set(id, lr);
   }
   return lr;
 }
@@ -145,7 +158,7 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
   const ns = nodeStateEl(t, st, node);
   if (!ns) return;
   const id = historyId(rsc, node);
-  const lr = lrmResourceEl(ns, rsc, id);
+  const lr = lrmResourceEl(st, ns, rsc, id);
   const role = t.nextRole.get(rsc);
   const probe = a.task === "monitor" && a.intervalMs === 0;
   const rc = probe ? 7 : a.task === "monitor" && role === "Promoted" ? 8 : 0;

@@ -3,7 +3,7 @@
  * matching resource (anonymous clone entries are mapped onto instances), entries for
  * resources no longer configured become orphans.
  */
-import { childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
+import { attrValues, childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { addOrphanInstance, cloneTemplate, needsOrphanInstance } from "./clone-orphans.js";
 import { recordedParametersChanged } from "./digest.js";
 import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
@@ -198,20 +198,7 @@ function remapRc(cls: string | undefined, task: string, rc: number): number {
   return rc;
 }
 
-/** The attributes of an lrm_rsc_op that the scheduler reads (first occurrence wins). */
-interface OpAttrs {
-  id?: string;
-  operation?: string;
-  interval?: string;
-  "call-id"?: string;
-  "rc-code"?: string;
-  "op-status"?: string;
-  "transition-key"?: string;
-  "transition-magic"?: string;
-  "op-digest"?: string;
-  "op-restart-digest"?: string;
-  "last-rc-change"?: string;
-}
+/** The attributes of an lrm_rsc_op that the scheduler reads (one pass over the element). */
 const OP_ATTRS = new Set<string>([
   "id",
   "operation",
@@ -226,32 +213,25 @@ const OP_ATTRS = new Set<string>([
   "last-rc-change",
 ]);
 
-/** One pass over the attributes instead of a scan per attribute: status sections are large. */
-function opAttrs(op: XmlElement): OpAttrs {
-  const a: Record<string, string> = {};
-  for (const [k, v] of op.attrs) if (OP_ATTRS.has(k) && a[k] === undefined) a[k] = v;
-  return a as OpAttrs;
-}
-
 function readOps(lr: XmlElement): OpRecord[] {
   const out: OpRecord[] = [];
   const cls = getAttr(lr, "class");
   for (const op of childElements(lr, "lrm_rsc_op")) {
-    const a = opAttrs(op);
-    const key = a["transition-key"] ?? a["transition-magic"] ?? "";
+    const a = attrValues(op, OP_ATTRS);
+    const key = a.get("transition-key") ?? a.get("transition-magic") ?? "";
     const keyPart = key.includes(";") ? (key.split(";")[1] ?? "") : key;
     const target = Number(keyPart.split(":")[2] ?? "0");
     out.push({
-      id: a.id ?? "",
-      task: a.operation ?? "",
-      intervalMs: Number(a.interval ?? "0") || 0,
-      callId: Number(a["call-id"] ?? "0"),
-      rc: remapRc(cls, a.operation ?? "", Number(a["rc-code"] ?? "0")),
-      opStatus: Number(a["op-status"] ?? "0"),
+      id: a.get("id") ?? "",
+      task: a.get("operation") ?? "",
+      intervalMs: Number(a.get("interval") ?? "0") || 0,
+      callId: Number(a.get("call-id") ?? "0"),
+      rc: remapRc(cls, a.get("operation") ?? "", Number(a.get("rc-code") ?? "0")),
+      opStatus: Number(a.get("op-status") ?? "0"),
       targetRc: Number.isFinite(target) ? target : 0,
-      digest: a["op-digest"],
-      restartDigest: a["op-restart-digest"],
-      lastRcChange: Number(a["last-rc-change"] ?? "0"),
+      digest: a.get("op-digest"),
+      restartDigest: a.get("op-restart-digest"),
+      lastRcChange: Number(a.get("last-rc-change") ?? "0"),
       xml: op,
     });
   }

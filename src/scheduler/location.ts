@@ -5,7 +5,7 @@
  */
 
 import { failCount } from "./failcount.js";
-import type { NodeHistory, NodeInfo, Resource, WorkingSet } from "./model.js";
+import type { LocationConstraint, NodeHistory, NodeInfo, Resource, WorkingSet } from "./model.js";
 import { addScores, INFINITY, type Score } from "./scores.js";
 
 export interface ScoreNote {
@@ -21,15 +21,20 @@ export function nodeCanRunResources(n: NodeInfo): boolean {
   return n.online && !n.standby && !n.unclean && !n.shutdown && !n.pending && !n.maintenance;
 }
 
+/**
+ * `locations`: the constraints that may target `rsc`, in configuration order (all of them
+ * unless the caller indexed them: scanning every constraint per resource is quadratic).
+ */
 export function initialWeights(
   ws: WorkingSet,
   rsc: Resource,
   notes: ScoreNote[],
   locationTarget: (rscId: string) => Resource[],
+  locations: readonly LocationConstraint[] = ws.locations,
 ): Weights {
   const w: Weights = new Map();
   if (ws.options.symmetricCluster) for (const n of ws.nodes) w.set(n.uname, 0);
-  for (const loc of ws.locations) {
+  for (const loc of locations) {
     if (loc.role !== undefined) continue;
     if (!locationTarget(loc.rsc).includes(rsc)) continue;
     for (const [node, s] of loc.scores) {

@@ -33,9 +33,11 @@ export function summaryLines(t: Transition): string[] {
   // crm_simulate's column widths, measured on its output: the name column is 5 wide and,
   // going down the lines, grows to a name's length + 2 whenever a name is longer than it
   // (so it depends on the order of the lines); the details column is at least 5 wide.
+  // (A loop, not Math.max(...spread): a spread of 100,000s of lines overflows the stack.)
   let nameWidth = 5;
   for (const l of lines) if (l.rsc.length > nameWidth) nameWidth = l.rsc.length + 2;
-  const detWidth = Math.max(5, ...lines.map((l) => l.details.length));
+  let detWidth = 5;
+  for (const l of lines) detWidth = Math.max(detWidth, l.details.length);
   for (const l of lines) {
     const reason = l.reason === "" ? "" : `  ${l.reason}`;
     out.push(

@@ -187,7 +187,8 @@ async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
 }
 
 function parseOrFail(text: string, file: string): XmlElement {
-  const r = parseXml(text, file);
+  // Lazy: this tree stays in this thread, and most of a large status is never read.
+  const r = parseXml(text, file, { lazy: true });
   if (!r.ok) {
     const detail = r.error.detail.replace(/^\d+:\d+:\s*/, "");
     throw new UserError(`${file}:${r.error.line}:${r.error.col}: ${detail}`, ExitCode.DataErr);
