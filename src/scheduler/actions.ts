@@ -75,7 +75,13 @@ export class ActionSet {
     const k = ActionSet.key(a.rscId, a.task, a.intervalMs, a.node);
     const existing = this.byKey.get(k);
     if (existing) return existing;
-    const action: Action = { ...a, uid: this.actions.length, meta: a.meta ?? new Map() };
+    // Object.assign onto a fresh object, not a spread: a spread makes each action a slow
+    // dictionary-like object, and a cold start adds one probe per resource and node.
+    const action: Action = Object.assign(
+      { uid: this.actions.length, meta: a.meta ?? new Map<string, string>() },
+      a,
+    );
+    if (action.meta === undefined) (action as { meta: Map<string, string> }).meta = new Map();
     this.actions.push(action);
     this.byKey.set(k, action);
     if (action.intervalMs === 0) {
@@ -91,12 +97,12 @@ export class ActionSet {
     if (!first || !then || first === then) return;
     const e: Edge = { first, then, flags };
     this.edges.push(e);
-    const o = this.outEdges.get(first) ?? [];
-    o.push(e);
-    this.outEdges.set(first, o);
-    const i = this.inEdges.get(then) ?? [];
-    i.push(e);
-    this.inEdges.set(then, i);
+    const o = this.outEdges.get(first);
+    if (o) o.push(e);
+    else this.outEdges.set(first, [e]);
+    const i = this.inEdges.get(then);
+    if (i) i.push(e);
+    else this.inEdges.set(then, [e]);
   }
 
   /** Actions of `rsc` with `task` (any node). */
