@@ -102,6 +102,14 @@ export interface MergeContext {
   canRun(node: string): boolean;
 }
 
+/** Where a chain of dependents has got to (crm_simulate -s on chains A <- B <- C). */
+interface Chain {
+  /** Each link is scaled by its own score, but a negative link turns the rest against. */
+  readonly sign: number;
+  /** A group entered as a dependent: only its members follow, not its own dependents. */
+  readonly group: Resource | undefined;
+}
+
 /**
  * Folds the preferences of `rsc`'s dependents (recursively) into `base`. A dependent whose
  * contribution would leave no usable node is rolled back. `positiveOnly` (a clone's own
@@ -113,7 +121,7 @@ export function mergeDependents(
   ctx: MergeContext,
   visiting: Set<Resource> = new Set(),
   positiveOnly = false,
-  sign = 1,
+  chain: Chain = { sign: 1, group: undefined },
 ): Weights {
   visiting.add(rsc);
   let work = new Map(base);
@@ -121,10 +129,12 @@ export function mergeDependents(
     if (!c.influence || visiting.has(c.dependent)) continue;
     // A dependent of the promoted role weighs in on promotion, not on where instances run.
     if (c.primaryRole === "Promoted" && promotable(c.primary)) continue;
-    // Each link is scaled by its own score, but a negative link turns the whole rest of the
-    // chain against the primary (crm_simulate -s on chains A <- B <- C).
-    const factor = (sign * c.score) / INFINITY;
-    work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting, positiveOnly);
+    const internal = c.id.endsWith(":internal");
+    if (chain.group !== undefined && !(internal && c.dependent.parent === chain.group)) continue;
+    const factor = (chain.sign * c.score) / INFINITY;
+    const inGroup = c.dependent.parent?.kind === "group" ? c.dependent.parent : undefined;
+    const next: Chain = { sign: factor < 0 ? -1 : 1, group: internal ? chain.group : inGroup };
+    work = mergeOne(c.dependent, work, factor, c.nodeAttribute, ctx, visiting, positiveOnly, next);
   }
   visiting.delete(rsc);
   return work;
@@ -138,6 +148,7 @@ function mergeOne(
   ctx: MergeContext,
   visiting: Set<Resource>,
   positiveOnly: boolean,
+  chain: Chain,
 ): Weights {
   const depWeights = ctx.weightsOf(dep);
   const work = new Map(nodes);
@@ -153,7 +164,7 @@ function mergeOne(
     );
   }
   if (!anyAvailable(work, ctx)) return nodes;
-  return mergeDependents(dep, work, ctx, visiting, positiveOnly, factor < 0 ? -1 : 1);
+  return mergeDependents(dep, work, ctx, visiting, positiveOnly, chain);
 }
 
 /**
