@@ -68,6 +68,7 @@ import type {
   OpResult,
   View,
 } from "./types.js";
+import { packText, unpackText } from "./wire-text.js";
 
 /** Monotonic milliseconds (timeouts) and wall-clock seconds (what the CIB records). */
 export interface Now {
@@ -307,11 +308,24 @@ export class Controller {
       ringSeq: view.ringSeq,
       version: cibVersion(this.cibTree),
       digest: cibDigest(this.cibTree),
-      lrm: printLrm(this.localLrm()),
+      ...this.packedLrm(),
       settled: this.settled,
     });
     // Requests not answered yet may have been lost with the old DC: send them again.
     for (const [reqId, p] of this.myRequests) this.sendRequest(reqId, p);
+  }
+
+  private packedLrm(): { lrm: string; lrmZ?: true } {
+    const w = packText(printLrm(this.localLrm()));
+    return w.z ? { lrm: w.text, lrmZ: true } : { lrm: w.text };
+  }
+
+  /** The whole CIB as `cib-full` carries it. */
+  private fullCibMessage(ringSeq: number): Message {
+    const w = packText(printXml(this.cibTree, { indent: "" }));
+    return w.z
+      ? { kind: "cib-full", ringSeq, cib: w.text, cibZ: true }
+      : { kind: "cib-full", ringSeq, cib: w.text };
   }
 
   private localLrm(): XmlElement[] {
@@ -328,11 +342,17 @@ export class Controller {
     if (!join || !view || msg.ringSeq !== join.ringSeq || this.joinedView) return;
     const member = this.member(from);
     if (!member) return;
+    const lrm = unpackText(msg.lrm, msg.lrmZ);
+    if (lrm === undefined) {
+      this.log("error", "a join announce's history did not inflate; the node will be probed", {
+        from,
+      });
+    }
     join.announces.set(from, {
       member,
       version: msg.version,
       digest: msg.digest,
-      lrm: msg.lrm,
+      lrm: lrm ?? "",
       settled: msg.settled !== false,
     });
     if (join.announces.size < view.members.length || join.winner) return;
@@ -348,11 +368,7 @@ export class Controller {
     if (allSame) {
       this.completeJoin();
     } else if (winner.member.name === this.self) {
-      this.broadcast({
-        kind: "cib-full",
-        ringSeq: join.ringSeq,
-        cib: printXml(this.cibTree, { indent: "" }),
-      });
+      this.broadcast(this.fullCibMessage(join.ringSeq));
     }
   }
 
@@ -647,19 +663,21 @@ export class Controller {
       case "join-announce":
         this.onAnnounce(from, msg);
         return;
-      case "cib-full":
-        this.onCibFull(from, msg.ringSeq, msg.cib);
+      case "cib-full": {
+        const text = unpackText(msg.cib, msg.cibZ);
+        if (text === undefined) {
+          this.log("error", "a full CIB from a peer did not inflate; ignored", { from });
+          return;
+        }
+        this.onCibFull(from, msg.ringSeq, text);
         return;
+      }
       case "cib-diff":
         this.onDiff(from, msg);
         return;
       case "cib-sync-request":
         if (this.isDc && this.joinedView) {
-          this.broadcast({
-            kind: "cib-full",
-            ringSeq: this.viewNow?.ringSeq ?? 0,
-            cib: printXml(this.cibTree, { indent: "" }),
-          });
+          this.broadcast(this.fullCibMessage(this.viewNow?.ringSeq ?? 0));
         }
         return;
       case "cib-request":

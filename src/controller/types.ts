@@ -64,15 +64,23 @@ export type Message =
       readonly ringSeq: number;
       readonly version: CibVersion;
       readonly digest: string;
-      /** The node's executor history: lrm_resource elements, printed. */
+      /** The node's executor history: lrm_resource elements, printed (wire-text.ts). */
       readonly lrm: string;
+      /** `lrm` is deflated (wire-text.ts). */
+      readonly lrmZ?: true;
       /**
        * The sender already belongs to a formed cluster (its dc-deadtime wait is over): a DC
        * never holds a join that such a member is in (startup-hold.ts). Absent means true.
        */
       readonly settled?: boolean;
     }
-  | { readonly kind: "cib-full"; readonly ringSeq: number; readonly cib: string }
+  | {
+      readonly kind: "cib-full";
+      readonly ringSeq: number;
+      readonly cib: string;
+      /** `cib` is deflated (wire-text.ts). */
+      readonly cibZ?: true;
+    }
   | {
       readonly kind: "cib-diff";
       readonly from: CibVersion;
