@@ -83,6 +83,9 @@ function unpackColocation(ws: WorkingSet, el: XmlElement): void {
     return;
   }
   const score = parseScore(getAttr(el, "score"), 0);
+  // A colocation of score 0 is ignored altogether, the resources colocated with its
+  // dependent included (crm_simulate -s: nothing reaches the primary through it).
+  if (score === 0) return;
   const influenceAttr = getAttr(el, "influence");
   const pri = findRsc(ws, primary) as Resource;
   let primaryRole = roleAttr(getAttr(el, "with-rsc-role"));
