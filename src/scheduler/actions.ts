@@ -45,6 +45,11 @@ export interface Action {
   reason: string | undefined;
   /** Fencing target and why (task "stonith"). */
   readonly fence?: { readonly node: string; readonly reason: string; readonly action: string };
+  /**
+   * The operation the graph names when it differs from the task in the key: "notify" for a
+   * notification such as `rsc:0_pre_notify_start_0`, "notified" for its confirmation.
+   */
+  readonly operation?: string;
   readonly meta: Map<string, string>;
 }
 

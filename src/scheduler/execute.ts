@@ -51,7 +51,8 @@ export function executionOrder(t: Transition): Action[] {
 export function actionLine(a: Action): string {
   if (a.fence) return `* Fencing ${a.fence.node} (${a.fence.action})`;
   if (a.pseudo) return `* Pseudo action:   ${a.rscId}_${a.task}_${a.intervalMs}`;
-  const what = a.task === "monitor" && a.intervalMs > 0 ? `monitor=${a.intervalMs}` : a.task;
+  const what =
+    a.task === "monitor" && a.intervalMs > 0 ? `monitor=${a.intervalMs}` : (a.operation ?? a.task);
   return `* Resource action: ${a.rscId.padEnd(15)} ${what} on ${a.node ?? ""}`;
 }
 
@@ -73,7 +74,9 @@ export function applyTransition(cib: XmlElement, t: Transition, executed: Action
   const st: ExecState = { callId: maxCallId(statusEl), statusEl, lrmIndex: new Map() };
   for (const a of executed) {
     if (a.fence) fenceNode(t, st, a.fence.node);
-    else if (!a.pseudo && a.rsc && a.node !== undefined) recordOp(t, st, a);
+    // Notifications leave no history (the controller records none either).
+    else if (!a.pseudo && a.rsc && a.node !== undefined && a.operation !== "notify")
+      recordOp(t, st, a);
   }
   return out;
 }

@@ -15,7 +15,7 @@ function actionElement(t: Transition, a: Action): XmlElement {
   const node = a.node !== undefined ? t.ws.nodeByName.get(a.node) : undefined;
   const attrs: Record<string, string> = {
     id: String(a.uid),
-    operation: a.fence ? "stonith" : a.task,
+    operation: a.fence ? "stonith" : (a.operation ?? a.task),
     operation_key: actionKey(a),
   };
   if (node && !(a.pseudo && !a.rsc)) {
@@ -31,6 +31,7 @@ function actionElement(t: Transition, a: Action): XmlElement {
   const opDef = a.rsc?.ops.find((o) => o.name === a.task && o.intervalMs === a.intervalMs);
   meta.CRM_meta_timeout = String(opDef?.timeoutMs ?? 20000);
   if (a.fence) meta.CRM_meta_stonith_action = a.fence.action;
+  for (const [k, v] of a.meta) if (k.startsWith("CRM_meta_")) meta[k] = v;
   const children: XmlElement[] = [];
   if (a.rsc && !a.pseudo && a.rsc.kind === "primitive") {
     const p: Record<string, string> = { id: a.rsc.id, class: a.rsc.cls, type: a.rsc.type };

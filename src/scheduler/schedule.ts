@@ -10,6 +10,7 @@ import { promotable } from "./colocation.js";
 import { canFence, createFencing } from "./fencing.js";
 import { inhibitUnpaired } from "./interleave.js";
 import type { Resource, Role, WorkingSet } from "./model.js";
+import { createNotifications } from "./notify.js";
 import { applyOrderConstraints, orderGroup } from "./ordering.js";
 import { createPrimitiveActions, type PrimitivePlan } from "./primitive.js";
 import { blockStartsAwaitingProbes, createProbes } from "./probes.js";
@@ -21,6 +22,12 @@ import { pacemakerOrder, updateActions } from "./update-actions.js";
 export interface ScheduleOptions {
   /** Seconds since the epoch; defaults to the CIB's execution-date, else 0. */
   readonly now?: number;
+  /**
+   * Add clone notifications (notify=true) to the transition. Off by default until the
+   * controller leaves notify results out of the status section, as Pacemaker does: recorded
+   * as `RSC_last_0` they would hide the operation that says the instance runs.
+   */
+  readonly notifications?: boolean;
 }
 
 export interface Transition {
@@ -66,6 +73,8 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     createProbes(set, ws, p);
     if (role !== "Stopped") createRecurring(set, p, plan.next, role, start);
   }
+  if (opts.notifications === true)
+    createNotifications(set, ws, plans, allOfKind(ws.resources, "clone"));
   markPseudo(set);
   return { ws, alloc, actions: set, plans, fencing, nextRole, inhibited };
 }
