@@ -6,11 +6,14 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { openCib } from "../cib/open.js";
+import { checkSchema, formatVerifyMessage, type VerifySource } from "../cib/verify.js";
 import { parseXml, printXml, type XmlElement } from "../cib/xml.js";
+import { cycleWarning, mandatoryColocationCycles } from "../scheduler/colocation-cycles.js";
 import { actionLine, applyTransition, executionOrder } from "../scheduler/execute.js";
 import { explainResource } from "../scheduler/explain.js";
 import { graphDot, graphXml } from "../scheduler/graph.js";
 import { type Injection, injectChanges } from "../scheduler/inject.js";
+import type { WorkingSet } from "../scheduler/model.js";
 import { schedule } from "../scheduler/schedule.js";
 import { scoreLines } from "../scheduler/score-report.js";
 import { renderNodeList, renderResources } from "../scheduler/status-text.js";
@@ -56,6 +59,8 @@ interface Flags {
   datetime?: string;
   explain?: string;
   injections: Injection[];
+  /** Number of -V flags: warnings show at 2, as in Pacemaker's tools. */
+  verbosity: number;
 }
 
 const HELP = `Usage:
@@ -93,6 +98,7 @@ function parseFlags(argv: readonly string[]): Flags | "help" {
     scores: false,
     quiet: false,
     injections: [],
+    verbosity: 0,
   };
   for (const o of parsed.value.options) {
     const v = o.value ?? "";
@@ -150,6 +156,9 @@ function parseFlags(argv: readonly string[]): Flags | "help" {
       case "explain":
         f.explain = v;
         break;
+      case "verbose":
+        f.verbosity++;
+        break;
       default:
         break;
     }
@@ -157,7 +166,14 @@ function parseFlags(argv: readonly string[]): Flags | "help" {
   return f;
 }
 
-async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
+interface LoadedCib {
+  readonly cib: XmlElement;
+  readonly source: VerifySource;
+  /** The text read (file and pipe input), parsed again for line numbers of schema errors. */
+  readonly text?: string;
+}
+
+async function loadCib(f: Flags, io: ToolIo): Promise<LoadedCib> {
   if (f.xmlFile !== undefined) {
     const path = resolve(io.cwd, f.xmlFile);
     let text: string;
@@ -169,9 +185,12 @@ async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
         ExitCode.NoInput,
       );
     }
-    return parseOrFail(text, f.xmlFile);
+    return { cib: parseOrFail(text, f.xmlFile), source: { kind: "file", path: f.xmlFile }, text };
   }
-  if (f.pipe) return parseOrFail(await io.readStdin(), "<stdin>");
+  if (f.pipe) {
+    const text = await io.readStdin();
+    return { cib: parseOrFail(text, "<stdin>"), source: { kind: "pipe" }, text };
+  }
   // The live CIB: the same seam every tool uses (CIB_file/CIB_shadow/daemon socket).
   const backend = await openCib(io.env);
   const r = await backend.read();
@@ -183,7 +202,29 @@ async function loadCib(f: Flags, io: ToolIo): Promise<XmlElement> {
     const detail = "detail" in r.error ? r.error.detail : r.error.kind;
     throw new UserError(`Could not connect to the CIB: ${detail}`, ExitCode.Disconnect);
   }
-  return r.value;
+  return { cib: r.value, source: { kind: "live" } };
+}
+
+/** Mandatory colocation cycles, named (pacer's warning; Pacemaker only logs at info). */
+function cycleWarnings(ws: WorkingSet): string[] {
+  return mandatoryColocationCycles(ws).map(
+    (c) => `(colocation_cycle) \twarning: ${cycleWarning(c)}`,
+  );
+}
+
+/**
+ * Like Pacemaker's crm_simulate, refuse a CIB that does not pass schema validation: the
+ * same findings crm_verify prints (element, id, what is wrong), on stderr, exit 78.
+ */
+function schemaErrors(loaded: LoadedCib): string[] {
+  let findings = checkSchema(loaded.cib);
+  // Line numbers cost a slower parse: only for a CIB that is refused.
+  if (findings.length > 0 && loaded.text !== undefined) {
+    const lines = new WeakMap<XmlElement, number>();
+    const again = parseXml(loaded.text, "cib", { lines });
+    if (again.ok) findings = checkSchema(again.value, { lines });
+  }
+  return findings.map((m) => formatVerifyMessage(m, loaded.source));
 }
 
 function parseOrFail(text: string, file: string): XmlElement {
@@ -279,7 +320,13 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
     io.stdout(HELP);
     return ExitCode.Ok;
   }
-  let cib = await loadCib(f, io);
+  const loaded = await loadCib(f, io);
+  const invalid = schemaErrors(loaded);
+  if (invalid.length > 0) {
+    io.stderr(`${invalid.join("\n")}\n`);
+    return ExitCode.Config;
+  }
+  let cib = loaded.cib;
   const { now, original } = nowFor(f, cib);
   const dateLine = original ? [`Using the original execution date of: ${formatDate(now)}`] : [];
   const onlyScores = f.scores && !f.quiet && !f.run && f.explain === undefined;
@@ -298,6 +345,7 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
       out.push("Performing requested modifications", ...r.lines.map((l) => `  * ${l}`), "");
   }
   const t = schedule(cib, { now });
+  if (f.verbosity >= 2) for (const w of cycleWarnings(t.ws)) io.stderr(`${w}\n`);
   if (f.scores) out.push(...scoreLines(t), "");
   if (f.explain !== undefined) {
     out.push(...explainResource(t, f.explain));

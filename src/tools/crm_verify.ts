@@ -9,10 +9,14 @@ import { atomicWrite } from "../cib/persist.js";
 import {
   formatVerifyMessage,
   formatVerifyReport,
+  type VerifyMessage,
+  type VerifyReport,
   type VerifySource,
   verifyCib,
 } from "../cib/verify.js";
 import { elem, parseXml, printXml, type XmlElement } from "../cib/xml.js";
+import { cycleWarning, mandatoryColocationCycles } from "../scheduler/colocation-cycles.js";
+import { unpack } from "../scheduler/unpack.js";
 import { count, has, lastValue, type OptionSpec, parseGlibArgs } from "./_getopt.js";
 import { ExitCode, type ToolIo } from "./tool-io.js";
 
@@ -200,6 +204,26 @@ function xmlResult(argv: readonly string[], code: number): string {
   return printXml(elem("pacemaker-result", { "api-version": "2.25", request }, [status]));
 }
 
+/**
+ * pacer's own warnings from the scheduler's reading of a valid CIB: mandatory colocation
+ * cycles, named (Pacemaker accepts them and only logs 'Breaking dependency loop' at info).
+ */
+function withSchedulerWarnings(cib: XmlElement, report: VerifyReport): VerifyReport {
+  if (!report.schemaValid) return report;
+  const cycles = mandatoryColocationCycles(unpack(cib, { now: 0 }));
+  if (cycles.length === 0) return report;
+  const extra: VerifyMessage[] = cycles.map((c) => ({
+    level: "warning",
+    func: "colocation_cycle",
+    text: cycleWarning(c),
+  }));
+  return {
+    ...report,
+    messages: [...report.messages, ...extra],
+    warningCount: report.warningCount + extra.length,
+  };
+}
+
 async function check(args: ReturnType<typeof parseArgs>, io: ToolIo): Promise<number> {
   const emit = (lines: readonly string[]): void => {
     if (!args.quiet) for (const l of lines) io.stderr(`${l}\n`);
@@ -210,7 +234,7 @@ async function check(args: ReturnType<typeof parseArgs>, io: ToolIo): Promise<nu
     return loaded.code;
   }
   const { cib, lines, source } = loaded.value;
-  const report = verifyCib(cib, { lines });
+  const report = withSchedulerWarnings(cib, verifyCib(cib, { lines }));
   emit(formatVerifyReport(report, { verbosity: args.verbosity, source }));
   if (args.values.save !== undefined) {
     const saved = await atomicWrite(args.values.save, printXml(cib));
