@@ -158,8 +158,6 @@ export class Controller {
   private effects: Effect[] = [];
   private now: Now = { monoMs: 0, wallS: 0 };
   private lastResultCommitMs = Number.NEGATIVE_INFINITY;
-  /** The `wake` asked of the driver and not yet seen (one at a time). */
-  private wakeAtMs: number | null = null;
 
   constructor(opts: ControllerOptions) {
     this.self = opts.self;
@@ -222,7 +220,6 @@ export class Controller {
         this.onTick();
         break;
       case "flush":
-        if (this.wakeAtMs !== null && now.monoMs >= this.wakeAtMs) this.wakeAtMs = null;
         this.flushResults();
         break;
       case "client-request":
@@ -473,8 +470,8 @@ export class Controller {
     const burst = (this.transition?.runningCount() ?? 0) >= limits.resultBurstRunningMin;
     if (!burst || this.now.monoMs >= dueMs) {
       this.flushDraft();
-    } else if (this.wakeAtMs === null || this.wakeAtMs > dueMs) {
-      this.wakeAtMs = dueMs;
+    } else {
+      // Asked again at every deferral: the driver keeps one timer, re-armed each time.
       this.emit({ kind: "wake", atMs: dueMs });
     }
   }

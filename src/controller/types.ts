@@ -153,5 +153,8 @@ export type Effect =
       readonly fields?: Readonly<Record<string, string | number>>;
     }
   | { readonly kind: "exit" }
-  /** Feed a `flush` event at monotonic time `atMs` (results held back for one commit). */
+  /**
+   * Feed a `flush` event at monotonic time `atMs` (results held back for one commit); a new
+   * `wake` replaces the previous one.
+   */
   | { readonly kind: "wake"; readonly atMs: number };

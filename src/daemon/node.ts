@@ -175,7 +175,7 @@ export class NodeDaemon {
     }
   }
 
-  /** One timer for the controller's `wake` (it asks for at most one at a time). */
+  /** One timer for the controller's `wake`, re-armed at each request. */
   private wakeAt(atMs: number): void {
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(
@@ -183,7 +183,8 @@ export class NodeDaemon {
         this.wakeTimer = undefined;
         this.feed({ kind: "flush" });
       },
-      Math.max(0, atMs - this.now().monoMs),
+      // +1 ms: a timer may fire a fraction of a millisecond before `atMs` on the monotonic clock.
+      Math.max(0, atMs - this.now().monoMs) + 1,
     );
   }
 
