@@ -96,4 +96,17 @@ describe("propagate", () => {
     assert.equal(depN1.reason, "required clone running");
     assert.equal(depN2.optional, true);
   });
+  it("a group member inside a clone names the member whose stop required its own", () => {
+    const clone = { kind: "clone", parent: undefined } as unknown as Resource;
+    const group = { kind: "group", parent: clone } as unknown as Resource;
+    const fs = { kind: "primitive", parent: group } as unknown as Resource;
+    const reg = { kind: "primitive", parent: group } as unknown as Resource;
+    const set = new ActionSet();
+    const regStop = act(set, "reg:0", "stop", { rsc: reg });
+    const fsStop = act(set, "fs:0", "stop", { rsc: fs, optional: false });
+    set.order(regStop, fsStop, IMPLIES_FIRST | RUNNABLE_LEFT);
+    propagate(set, () => true);
+    assert.equal(regStop.optional, false);
+    assert.equal(regStop.reason, "required fs:0 stop");
+  });
 });

@@ -230,8 +230,10 @@ export function applyBackward(e: Edge, isActiveOn: (a: Action) => boolean): bool
   if (e.flags & IMPLIES_FIRST && !then.optional && first.optional && first.runnable) {
     first.optional = false;
     // Checked for primitives and groups; clone instances' orderings are evaluated through
-    // their clone in Pacemaker, which names the start instead.
-    if (first.rscId !== then.rscId && !inClone(first) && !inClone(then)) {
+    // their clone in Pacemaker, which names the start instead, but the members of a group
+    // instance are ordered among themselves (cloned-group-stop).
+    const sameGroup = first.rsc?.parent?.kind === "group" && first.rsc.parent === then.rsc?.parent;
+    if (first.rscId !== then.rscId && (sameGroup || (!inClone(first) && !inClone(then)))) {
       first.reason ??= `required ${describe(then)}`;
     }
     changed = true;
