@@ -28,6 +28,11 @@ export interface UpdateOrder {
   readonly edgeRank: ReadonlyMap<Edge, number>;
   /** Orderings Pacemaker never creates (their `then` did not exist yet). */
   readonly absent: ReadonlySet<Edge>;
+  /**
+   * Configured orderings after a group: Pacemaker first records them from the group's
+   * start/stop and moves them to its running/stopped when it first meets them.
+   */
+  readonly remapped: ReadonlySet<Edge>;
 }
 
 const GROUP_MEMBER_TASK: Record<string, string> = {
@@ -94,7 +99,12 @@ export function pacemakerOrder(
     if (isLazy(e.first)) rank(e.first);
   }
   for (const a of set.actions) rank(a);
-  return { actionRank, edgeRank, absent };
+  const remapped = new Set(
+    [...configuredEdges].filter(
+      (e) => isGroupPseudo(e.first) && (e.first.task === "running" || e.first.task === "stopped"),
+    ),
+  );
+  return { actionRank, edgeRank, absent, remapped };
 }
 
 /** The start of a primitive with no node: Pacemaker creates it only when an ordering needs it. */
@@ -114,6 +124,7 @@ function creationOrder(set: ActionSet): UpdateOrder {
     actionRank: new Map(set.actions.map((a, i) => [a, i])),
     edgeRank: new Map(set.edges.map((e, i) => [e, i])),
     absent: new Set(),
+    remapped: new Set(),
   };
 }
 
@@ -190,6 +201,15 @@ export function updateActions(
     if (a.task === "running" && a.runnable && kids.some((k) => !k.runnable)) a.runnable = false;
   };
 
+  // Meeting a remapped ordering the first time only moves it (to the front of both lists:
+  // a new ordering) and counts as a change of `then`.
+  const pendingRemap = new Set(order.remapped);
+  const remap = (e: Edge): void => {
+    pendingRemap.delete(e);
+    befores.set(e.then, [e, ...beforesOf(e.then).filter((x) => x !== e)]);
+    afters.set(e.first, [e, ...aftersOf(e.first).filter((x) => x !== e)]);
+  };
+
   // Deep chains are finished from a queue instead of the stack.
   const DEPTH_MAX = 2000;
   const deferred: Action[] = [];
@@ -207,8 +227,13 @@ export function updateActions(
     // A flag a group takes from its members is not a change that is passed on.
     derive(then);
     let thenChanged = false;
-    for (const e of beforesOf(then)) {
+    for (const e of [...beforesOf(then)]) {
       if (isGroupToMember(e)) continue;
+      if (pendingRemap.has(e)) {
+        remap(e);
+        thenChanged = true;
+        continue;
+      }
       derive(e.first);
       const wasFirst = flagsOf(e.first);
       const wasThen = flagsOf(then);
