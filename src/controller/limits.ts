@@ -15,7 +15,7 @@ export const limits = {
    * Least time between two commits of executor results by the DC (a burst of results is
    * written once per interval; a lone result at once).
    */
-  resultCommitIntervalMs: 50,
+  resultCommitIntervalMs: 250,
   /** Actions running in a transition from which results count as a burst (are batched). */
   resultBurstRunningMin: 8,
   /** Origins (node incarnations) whose last applied request the DC remembers. */
