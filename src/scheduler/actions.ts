@@ -168,10 +168,16 @@ export function applyForward(
     changed = true;
   }
   if (requiredOnly) return changed;
-  if (e.flags & COLOCATED && then.runnable && !first.runnable && first.node !== undefined) {
-    then.runnable = false;
-    then.reason ??= `colocation with ${first.rscId}`;
-    changed = true;
+  if (e.flags & COLOCATED && !first.runnable && first.node !== undefined) {
+    // Blocking a colocated dependent: one that could run names the colocation, one that
+    // already could not (crm_simulate's trace) is given the primary's start as reason.
+    if (then.runnable) {
+      then.runnable = false;
+      then.reason ??= `colocation with ${first.rscId}`;
+      changed = true;
+    } else {
+      then.reason ??= `unrunnable ${describe(first)}`;
+    }
   }
   if (e.flags & FROZEN_LEFT && first.frozen && !first.runnable && then.runnable) {
     // Pacemaker names no reason for this one.

@@ -126,7 +126,12 @@ function orderColocations(set: ActionSet, alloc: Allocation): void {
     for (const ps of set.ofRsc(c.primary.id, "start")) {
       // A dependent in the promoted role needs its primary for the promotion only.
       const task = c.dependentRole === "Promoted" ? "promote" : "start";
-      for (const ds of set.ofRsc(c.dependent.id, task)) set.order(ps, ds, COLOCATED);
+      // A group blocked by its primary is blocked as a whole: every member names the
+      // colocation (the ordering into the group's start acts on each member).
+      const group = c.dependent.parent?.kind === "group" ? c.dependent.parent : undefined;
+      const groupStart = task === "start" && group ? set.find(group.id, "start") : undefined;
+      const targets = groupStart ? [groupStart] : set.ofRsc(c.dependent.id, task);
+      for (const ds of targets) set.order(ps, ds, COLOCATED);
     }
   }
 }
