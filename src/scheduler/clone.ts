@@ -75,10 +75,12 @@ function bannedWhereActive(a: Allocator, inst: Resource): boolean {
   const cur = lead ? currentNodes(lead) : [];
   if (!lead || cur.length !== 1) return false;
   const node = cur[0] as string;
-  // A node that is lost or about to be fenced bans it as well (one in standby does not:
-  // its instances move).
-  const n = a.ws.nodeByName.get(node);
-  return (a.weightsOf(lead).get(node) ?? 0) < 0 || !n?.online || n.unclean;
+  // An instance that failed there (e.g. its stop) goes last as well: a fresh instance
+  // takes the free node, and it is stopped where it is.
+  const h = lead.history.get(node);
+  return (
+    (a.weightsOf(lead).get(node) ?? 0) < 0 || h?.failed === true || h?.failedTask !== undefined
+  );
 }
 
 export function assignClone(a: Allocator, clone: Resource): void {

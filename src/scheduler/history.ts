@@ -6,6 +6,7 @@
 import { attrValues, childElements, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { addOrphanInstance, cloneTemplate, needsOrphanInstance } from "./clone-orphans.js";
 import { recordedParametersChanged } from "./digest.js";
+import { canFenceNode } from "./fencing.js";
 import type { NodeHistory, OnFail, OpRecord, Resource, Role, WorkingSet } from "./model.js";
 import { INFINITY } from "./scores.js";
 import type { BuildContext } from "./unpack.js";
@@ -22,8 +23,9 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
     for (const lr of entries) {
       const id = getAttr(lr, "id") ?? "";
       const ops = readOps(lr);
-      // History of a cleanly offline node is stale; an unclean node's still counts.
-      if (!node.online && !(node.unclean && ws.options.stonithEnabled)) continue;
+      // Without fencing, the history of an offline node is stale; with it, what it says
+      // still runs there must be fenced first.
+      if (!node.online && !ws.options.stonithEnabled) continue;
       const newActive = roleFromOps(ops) !== "Stopped";
       const rsc = resolve(ws, byBase, id, node.uname, newActive) ?? makeOrphan(ws, lr, id, ctx);
       const prev = rsc.history.get(node.uname);
@@ -35,7 +37,9 @@ export function unpackHistory(ws: WorkingSet, status: XmlElement, ctx: BuildCont
       const all = prev && !replace ? mergeOps(prev.ops, ops) : ops;
       // An active entry names the instance on this node over an earlier inactive one.
       const lrmId = prev && !replace ? prev.lrmId : id;
-      rsc.history.set(node.uname, buildNodeHistory(rsc, node.uname, lrmId, all, ws));
+      const h = buildNodeHistory(rsc, node.uname, lrmId, all, ws);
+      rsc.history.set(node.uname, h);
+      if (!node.online) settleLostNode(ws, rsc, h);
     }
   }
 }
@@ -330,13 +334,33 @@ function buildNodeHistory(
   // fencing): later failures on it are not failures of their resources.
   const condemned = n?.unclean === true && n.fenceReason !== undefined && n.online;
   for (const op of ops) applyOp(rsc, h, op, ws);
-  // On a lost node awaiting fencing, a recorded failure no longer matters: fencing will
-  // stop whatever runs there.
-  if (n && n.unclean && (!n.online || condemned) && h.failed) {
+  if (n?.online && condemned && h.failed) {
     h.failed = false;
     h.blocked = false;
   }
   return h;
+}
+
+/**
+ * History on a node that is not online (read only with fencing enabled): a resource still
+ * active there condemns the node, and fencing will stop it, so its failures there no longer
+ * matter. Except a hard error (rc 2-5) where this partition cannot fence: nothing can be
+ * done about it, it is blocked (Pacemaker 2.1.5 on probe CIBs).
+ */
+function settleLostNode(ws: WorkingSet, rsc: Resource, h: NodeHistory): void {
+  const node = ws.nodeByName.get(h.node);
+  if (!node) return;
+  if (!node.unclean && h.role !== "Stopped" && rsc.managed) {
+    node.unclean = true;
+    node.fenceReason = `${rsc.id} is thought to be active there`;
+  }
+  if (!node.unclean || !h.failed) return;
+  if (h.ban === "node" && !canFenceNode(ws, node)) {
+    h.blocked = true;
+    return;
+  }
+  h.failed = false;
+  h.blocked = false;
 }
 
 function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): void {
@@ -396,7 +420,8 @@ function applyOp(rsc: Resource, h: NodeHistory, op: OpRecord, ws: WorkingSet): v
   else if ([2, 3, 4, 5].includes(op.rc) && h.ban === undefined) h.ban = "node";
   if (onFail === "fence" && ws.options.stonithEnabled) {
     const node = ws.nodeByName.get(h.node);
-    if (node && !node.unclean) {
+    // On a node already offline, what still runs there is what condemns it (below).
+    if (node && !node.unclean && node.online) {
       node.unclean = true;
       node.fenceReason = `${rsc.id} failed there`;
     }

@@ -5,6 +5,7 @@
  */
 
 import { failCount } from "./failcount.js";
+import { canFenceNode } from "./fencing.js";
 import type { LocationConstraint, NodeHistory, NodeInfo, Resource, WorkingSet } from "./model.js";
 import { addScores, INFINITY, type Score } from "./scores.js";
 
@@ -126,10 +127,9 @@ export function currentNodes(rsc: Resource): string[] {
  * to be fenced (fencing settles its state).
  */
 export function isBlocked(ws: WorkingSet, rsc: Resource): boolean {
-  const fenceable = ws.options.stonithEnabled;
   return [...rsc.history.values()].some((h) => {
     if (!h.blocked || h.role === "Stopped") return false;
     const node = ws.nodeByName.get(h.node);
-    return !(node?.unclean && fenceable);
+    return !(node?.unclean && canFenceNode(ws, node));
   });
 }

@@ -101,7 +101,9 @@ export function primitiveState(ws: WorkingSet, r: Resource): string | undefined 
   const orphan = r.orphan ? "ORPHANED " : "";
   if (nodes.length > 1) return `${orphan}${word} [ ${nodes.join(" ")} ]${suffix}`;
   const node = nodes[0] as string;
-  if (ws.nodeByName.get(node)?.unclean) flags.unshift("UNCLEAN");
+  // Only a lost node is marked; one still online shows its state in the node list only.
+  const n = ws.nodeByName.get(node);
+  if (n?.unclean && !n.online) flags.unshift("UNCLEAN");
   const all = flags.length > 0 ? ` (${flags.join(", ")})` : "";
   return `${orphan}${word} ${node}${all}`;
 }
@@ -130,6 +132,9 @@ function renderResource(ws: WorkingSet, r: Resource, pad: string, out: string[])
 
 function renderClone(ws: WorkingSet, c: Resource, pad: string, out: string[]): void {
   const s = c.clone;
+  // Pacemaker 2.1.5 does not count an instance blocked by a failure on a lost node as
+  // running for its clone: a clone active only through such instances is not listed.
+  if (!s?.unique && onlyStranded(ws, c)) return;
   const first = cloneTemplate(c) ?? c.children[0];
   const childId = first ? first.baseId : c.id;
   const tags: string[] = [];
@@ -175,6 +180,25 @@ function instanceState(
   return node === undefined ? { role: "Stopped", plain } : { node, role, plain };
 }
 
+/** An instance frozen by a failure on a node that is not online. */
+function stranded(ws: WorkingSet, inst: Resource): boolean {
+  const prims = inst.kind === "group" ? inst.children : [inst];
+  return prims.some((p) =>
+    [...p.history.values()].some(
+      (h) =>
+        h.failed &&
+        h.blocked &&
+        h.role !== "Stopped" &&
+        ws.nodeByName.get(h.node)?.online === false,
+    ),
+  );
+}
+
+function onlyStranded(ws: WorkingSet, c: Resource): boolean {
+  const active = c.children.filter((i) => instanceState(ws, i).node !== undefined);
+  return active.length > 0 && active.every((i) => stranded(ws, i));
+}
+
 function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]): void {
   const prom = c.clone?.promotable === true;
   const promoted: string[] = [];
@@ -182,7 +206,7 @@ function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]
   const activeOn = new Set<string>();
   for (const inst of c.children) {
     const st = instanceState(ws, inst);
-    if (st.node !== undefined) activeOn.add(st.node);
+    if (st.node !== undefined && !stranded(ws, inst)) activeOn.add(st.node);
     if (!st.plain) {
       renderInstance(ws, inst, pad, out);
       continue;
@@ -196,7 +220,9 @@ function renderAnonymous(ws: WorkingSet, c: Resource, pad: string, out: string[]
   if (started.length > 0) {
     out.push(`${pad}* ${prom ? "Unpromoted" : "Started"}: [ ${sortN(started).join(" ")} ]`);
   }
-  const activeCount = c.children.filter((i) => instanceState(ws, i).node !== undefined).length;
+  const activeCount = c.children.filter(
+    (i) => instanceState(ws, i).node !== undefined && !stranded(ws, i),
+  ).length;
   const allowed = cloneAllowedNodes(ws, c);
   const stopped = ws.nodes
     .map((n) => n.uname)

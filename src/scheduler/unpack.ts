@@ -75,11 +75,13 @@ export function unpack(cib: XmlElement, opts: UnpackOptions): WorkingSet {
     frozen: false,
   };
   if (config) unpackConstraints(ws, config, idx);
-  if (status) unpackHistory(ws, status, ctx);
+  // Known before the status is read: whether a lost node can be fenced decides how its
+  // history counts.
   const hasFencing = [...byId.values()].some(
     (r) => r.kind === "primitive" && r.cls === "stonith" && !r.orphan,
   );
   ws.frozen = options.stonithEnabled && !hasFencing;
+  if (status) unpackHistory(ws, status, ctx);
   return ws;
 }
 
