@@ -28,6 +28,11 @@ export const FROZEN_LEFT = 128;
  * instance's action on N is, even one that cannot run.
  */
 export const SUMMARIZES = 256;
+/**
+ * With SUMMARIZES semantics on an order between two clones (not interleaved): the first
+ * clone counts as required when any of its instances' actions is, on any node.
+ */
+export const CLONE_WIDE = 512;
 
 export interface Action {
   readonly uid: number;
@@ -162,7 +167,12 @@ export function applyForward(
     }
     changed = true;
   }
-  if (e.flags & IMPLIES_THEN && then.optional && !leaveAlone && requiredOnNode(set, first, then)) {
+  if (
+    e.flags & IMPLIES_THEN &&
+    then.optional &&
+    !leaveAlone &&
+    requiredOnNode(set, first, then, (e.flags & CLONE_WIDE) !== 0)
+  ) {
     then.optional = false;
     then.reason ??= `required ${describe(first)}`;
     changed = true;
@@ -211,11 +221,15 @@ export function applyForward(
   return changed;
 }
 
-/** A clone's pseudo-action with a required instance action on `then`'s node. */
-function requiredOnNode(set: ActionSet, first: Action, then: Action): boolean {
+/** A clone's pseudo-action with a required instance action on `then`'s node (or any). */
+function requiredOnNode(set: ActionSet, first: Action, then: Action, wide: boolean): boolean {
   if (!first.optional || then.node === undefined || first.rsc?.kind !== "clone") return false;
   return (set.inEdges.get(first) ?? []).some(
-    (x) => x.flags & SUMMARIZES && x.first.node === then.node && !x.first.optional,
+    (x) =>
+      x.flags & SUMMARIZES &&
+      x.first.node !== undefined &&
+      (wide || x.first.node === then.node) &&
+      !x.first.optional,
   );
 }
 

@@ -111,4 +111,17 @@ describe("ordering before a clone", () => {
     assert.ok(lines.includes("* Restart A:0 ( n2 ) due to required P start"), lines.join("\n"));
     assert.ok(lines.includes("* Restart A:1 ( n3 ) due to required P start"), lines.join("\n"));
   });
+  it("an instance of the first clone that starts restarts every instance of a clone after it", () => {
+    // Not interleaved: B waits for all of A, so A starting on n3 restarts B on n2 as well.
+    const text = cib("", { 2: ["A", "B"], 3: ["B"] }).replace(
+      'name="interleave" value="true"',
+      'name="interleave" value="false"',
+    );
+    const lines = summaryLines(run(text)).map((l) => l.replace(/\s+/g, " "));
+    assert.ok(
+      lines.includes("* Restart B:0 ( n2 ) due to required A-clone running"),
+      lines.join("\n"),
+    );
+    assert.ok(lines.includes("* Restart B:1 ( n3 ) due to required A-clone running"));
+  });
 });

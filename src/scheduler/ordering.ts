@@ -7,6 +7,7 @@ import {
   type Action,
   type ActionSet,
   ASYMMETRICAL,
+  CLONE_WIDE,
   FROZEN_LEFT,
   IMPLIES_FIRST,
   IMPLIES_THEN,
@@ -107,9 +108,10 @@ function orderPaired(
     // Each instance is ordered too: what is required of the clone is required of every
     // instance (a restarted primary restarts them all), and an action of a clone on the
     // first side counts on the instance's node only.
+    const wide = first.kind === "clone" ? CLONE_WIDE : 0;
     for (const inst of then.children) {
       for (const f of firstActions(set, first, firstTask)) {
-        for (const t of thenActions(set, inst, thenTask)) set.order(f, t, flags);
+        for (const t of thenActions(set, inst, thenTask)) set.order(f, t, flags | wide);
       }
     }
     return;
