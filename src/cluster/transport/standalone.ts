@@ -5,7 +5,8 @@
  * or over multicast. The full `pacer node` daemon embeds the same driver.
  *
  * Api socket ops (one JSON line each way): `cluster-status` (the tools'), `cluster-broadcast`
- * `{payloads: string[]}` (agreed-order messages, for tests and demos) and `cluster-counters`.
+ * `{payloads: string[]}` or `{sizes: number[]}` (agreed-order messages, for tests, benches and
+ * demos; `{ok:false, tryAgain:true}` when they do not fit: backpressure) and `cluster-counters`.
  */
 import { createWriteStream, readFileSync, rmSync, type WriteStream } from "node:fs";
 import { createConnection, createServer, type Server } from "node:net";
@@ -236,6 +237,25 @@ function serveApi(
   return server;
 }
 
+/**
+ * The messages of a `cluster-broadcast` request: `payloads` (strings), or `sizes` (byte counts:
+ * messages of that many "x" built here, so a bench can send a 10 MB message without a 10 MB
+ * JSON line, whose parsing alone holds the loop for ~0.5 s on a loaded host).
+ */
+function broadcastPayloads(r: Record<string, unknown>): Buffer[] | undefined {
+  if (r.op !== "cluster-broadcast") return undefined;
+  if (Array.isArray(r.payloads) && r.payloads.length <= broadcastBatchMax)
+    return r.payloads.map((p) => Buffer.from(String(p), "utf8"));
+  const sizes = r.sizes;
+  if (
+    Array.isArray(sizes) &&
+    sizes.length <= broadcastBatchMax &&
+    sizes.every((n) => Number.isInteger(n) && n >= 0 && n <= apiLineBytesMax)
+  )
+    return sizes.map((n: number) => Buffer.alloc(n, 0x78));
+  return undefined;
+}
+
 function answer(
   line: string,
   live: { driver: ClusterDriver; gate: BroadcastGate },
@@ -249,12 +269,8 @@ function answer(
     req = undefined;
   }
   const r = typeof req === "object" && req !== null ? (req as Record<string, unknown>) : {};
-  if (
-    r.op === "cluster-broadcast" &&
-    Array.isArray(r.payloads) &&
-    r.payloads.length <= broadcastBatchMax
-  ) {
-    const payloads = r.payloads.map((p) => Buffer.from(String(p), "utf8"));
+  const payloads = broadcastPayloads(r);
+  if (payloads !== undefined) {
     if (!gate.offer(driver, payloads)) {
       // Backpressure (Corosync's CS_ERR_TRY_AGAIN): nothing of this request was taken.
       const room = gate.room(driver);
