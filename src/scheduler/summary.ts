@@ -60,6 +60,8 @@ function stopReason(
   // "node availability" is what placement found; an instance an interleaved order keeps
   // from running was placed, and Pacemaker names no reason unless an ordering gave one.
   if (why === undefined && t.inhibited.has(instanceOf(plan.rsc))) return blocked.trim();
+  // Pacemaker gives a stop "node availability" only when the resource was placed nowhere.
+  if (why === undefined && plan.next !== undefined) return blocked === "" ? "" : "blocked";
   return `due to ${why ?? "node availability"}${blocked}`;
 }
 
