@@ -220,6 +220,7 @@ export class Controller {
         this.onTick();
         break;
       case "flush":
+        if (this.heldJoin && !this.holdingJoin()) this.completeJoin();
         this.flushResults();
         break;
       case "client-request":
@@ -394,6 +395,8 @@ export class Controller {
         });
       }
       this.heldJoin = true;
+      // Re-checked at the deadline (and on every tick and view before it).
+      this.emit({ kind: "wake", atMs: this.holdDeadlineMs() });
       return;
     }
     this.heldJoin = false;
@@ -471,7 +474,7 @@ export class Controller {
     if (!burst || this.now.monoMs >= dueMs) {
       this.flushDraft();
     } else {
-      // Asked again at every deferral: the driver keeps one timer, re-armed each time.
+      // Asked at every deferral; the driver keeps the earliest wake.
       this.emit({ kind: "wake", atMs: dueMs });
     }
   }
@@ -939,8 +942,12 @@ export class Controller {
       anySettled: [...(this.join?.announces.values() ?? [])].some((a) => a.settled),
       nodelistComplete: nodelistComplete(this.nodelist, this.viewNow?.members ?? []),
       nowMs: this.now.monoMs,
-      deadlineMs: (this.firstViewMs ?? this.now.monoMs) + this.dcDeadtime(),
+      deadlineMs: this.holdDeadlineMs(),
     });
+  }
+
+  private holdDeadlineMs(): number {
+    return (this.firstViewMs ?? this.now.monoMs) + this.dcDeadtime();
   }
 
   private onTick(): void {

@@ -78,6 +78,15 @@ describe("dc-deadtime", () => {
     assert.deepEqual(starts(long), ["node1"]);
   });
 
+  it("takes charge at the deadline itself, not at the next tick", () => {
+    // Ticks come every 100 ms here (every 1 s in the daemon); the hold asks for a wake.
+    const c = cluster(["node1", "node2"], ["node1"], { "dc-deadtime": "2050ms" });
+    c.advance(2040);
+    assert.equal(c.node("node1").ctrl.joined, false);
+    c.advance(20);
+    assert.equal(c.node("node1").ctrl.joined, true, "joined at 2050 ms, before the tick at 2100");
+  });
+
   it("does not wait when every node of the nodelist is in the first view", () => {
     const c = cluster(["node1", "node2"], ["node1", "node2"], { "dc-deadtime": "1min" });
     c.settle(1000);

@@ -154,7 +154,8 @@ export type Effect =
     }
   | { readonly kind: "exit" }
   /**
-   * Feed a `flush` event at monotonic time `atMs` (results held back for one commit); a new
-   * `wake` replaces the previous one.
+   * Feed a `flush` event at monotonic time `atMs` (results held back for one commit, the end
+   * of a dc-deadtime hold). The driver may keep only the earliest: the controller asks again
+   * at that flush for what is still due.
    */
   | { readonly kind: "wake"; readonly atMs: number };

@@ -77,6 +77,7 @@ export class NodeDaemon {
   private readonly started = performance.now();
   private tickTimer: NodeJS.Timeout | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAtMs = 0;
   private api: Server | undefined;
   private readonly waiters = new Map<number, Waiter>();
   private nextReqId = 1;
@@ -175,9 +176,14 @@ export class NodeDaemon {
     }
   }
 
-  /** One timer for the controller's `wake`, re-armed at each request. */
+  /**
+   * One timer for the controller's `wake`s: the earliest asked wins (the controller asks
+   * again, at its flush, for anything still due later).
+   */
   private wakeAt(atMs: number): void {
+    if (this.wakeTimer && this.wakeAtMs <= atMs) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeAtMs = atMs;
     this.wakeTimer = setTimeout(
       () => {
         this.wakeTimer = undefined;
