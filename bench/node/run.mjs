@@ -37,6 +37,9 @@ const PCMK_REFERENCE = {
   "crm_mon -1": { ms: 53 },
   "cibadmin -Q": { ms: 34 },
   "crm_attribute permanent update": { ms: 129 },
+  // The failover lab (docs/performance.md): hard failure -> VIP answers from the survivor,
+  // Corosync's default token (3000 ms) as Debian ships it.
+  "kill9-recovery-1-resource": { ms: 6560, token_ms: 3000 },
 };
 
 writeFileSync(join(dir, "authkey"), randomBytes(256), { mode: 0o400 });
@@ -159,7 +162,8 @@ async function kill9(label, pollMs) {
     // Each poll prints the whole CIB on the survivor: poll a big CIB less often.
     await sleep(pollMs);
   }
-  print({ case: label, ms: Math.round(performance.now() - tk), killed: holder });
+  print({ case: label, ms: Math.round(performance.now() - tk), killed: holder, token_ms: 600,
+    ...(PCMK_REFERENCE[label] ? { pacemaker_reference: PCMK_REFERENCE[label] } : {}) });
   killedLast = holder;
 }
 
