@@ -83,6 +83,14 @@ export class Allocator {
       const locs = locationsOf.get(p) ?? [];
       const w = initialWeights(ws, p, notes, (id) => this.locationTargets(id), locs);
       applyHistoryScores(ws, p, w, notes);
+      // A failure with on-fail=stop bans the resource everywhere (crm_simulate -s shows it
+      // -INFINITY on every node, and it lends nothing to what it is colocated with).
+      if ([...p.history.values()].some((h) => h.failed && h.onFail === "stop")) {
+        for (const n of w.keys()) {
+          w.set(n, -INFINITY);
+          notes.push({ node: n, score: -INFINITY, why: "it failed and its on-fail policy is stop" });
+        }
+      }
       this.alloc.weights.set(p, w);
       this.alloc.ownWeights.set(p, new Map(w));
       this.alloc.notes.set(p, notes);
