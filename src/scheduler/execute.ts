@@ -12,7 +12,7 @@ import {
   setAttr,
   type XmlElement,
 } from "../cib/xml.js";
-import type { Action } from "./actions.js";
+import { type Action, COLOCATED, type Edge } from "./actions.js";
 import { operationDigest } from "./digest.js";
 import type { Resource } from "./model.js";
 import type { Transition } from "./schedule.js";
@@ -24,18 +24,17 @@ export function executionOrder(t: Transition): Action[] {
   const indeg = new Map<Action, number>();
   for (const a of included) indeg.set(a, 0);
   for (const e of t.actions.edges) {
-    if (inSet.has(e.first) && inSet.has(e.then)) indeg.set(e.then, (indeg.get(e.then) ?? 0) + 1);
+    if (isOrdering(e) && inSet.has(e.first) && inSet.has(e.then))
+      indeg.set(e.then, (indeg.get(e.then) ?? 0) + 1);
   }
   const out: Action[] = [];
   let wave = included.filter((a) => indeg.get(a) === 0);
-  const done = new Set<Action>();
   while (wave.length > 0) {
     const next: Action[] = [];
     for (const a of wave) {
       out.push(a);
-      done.add(a);
       for (const e of t.actions.outEdges.get(a) ?? []) {
-        if (!inSet.has(e.then)) continue;
+        if (!isOrdering(e) || !inSet.has(e.then)) continue;
         const d = (indeg.get(e.then) ?? 0) - 1;
         indeg.set(e.then, d);
         if (d === 0) next.push(e.then);
@@ -43,9 +42,23 @@ export function executionOrder(t: Transition): Action[] {
     }
     wave = next.sort((x, y) => x.uid - y.uid);
   }
-  // Cycles (should not happen) still execute, after everything else.
-  for (const a of included) if (!done.has(a)) out.push(a);
+  // Actions on a cycle of orderings (mandatory orders A then B, B then A) never become
+  // ready, nor does anything after them: like crm_simulate, they are not executed.
   return out;
+}
+
+/**
+ * Actions of the transition that executionOrder could not run (an ordering cycle): the
+ * transition is invalid, as crm_simulate reports it.
+ */
+export function unexecuted(t: Transition, executed: readonly Action[]): Action[] {
+  const done = new Set(executed);
+  return t.actions.actions.filter((a) => !a.optional && a.runnable && !done.has(a));
+}
+
+/** A mandatory colocation's edge keeps a dependent from starting, it orders nothing. */
+function isOrdering(e: Edge): boolean {
+  return e.flags !== COLOCATED;
 }
 
 export function actionLine(a: Action): string {

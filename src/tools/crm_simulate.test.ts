@@ -75,4 +75,13 @@ describe("crm_simulate on bad input", () => {
     const loud = await run(cib(dummy("A") + dummy("B"), cycle), "-VV");
     assert.match(loud.err, /warning: Mandatory colocations a-with-b, b-with-a form a cycle/);
   });
+  it("reports a cycle of mandatory orders as an invalid transition, as crm_simulate does", async () => {
+    const loop = `<rsc_order id="ab" first="A" then="B"/><rsc_order id="ba" first="B" then="A"/>`;
+    const r = await run(cib(dummy("A") + dummy("B"), loop));
+    assert.equal(r.code, ExitCode.Error);
+    assert.equal(r.err, "Transition failed: terminated\nAn invalid transition was produced\n");
+    const executing = r.out.slice(r.out.indexOf("Executing"), r.out.indexOf("Revised"));
+    assert.doesNotMatch(executing, / start on /);
+    assert.match(r.out.slice(r.out.indexOf("Revised")), /A\t\(ocf:pacemaker:Dummy\):\t Stopped/);
+  });
 });

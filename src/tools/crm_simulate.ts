@@ -9,7 +9,7 @@ import { openCib } from "../cib/open.js";
 import { checkSchema, formatVerifyMessage, type VerifySource } from "../cib/verify.js";
 import { parseXml, printXml, type XmlElement } from "../cib/xml.js";
 import { cycleWarning, mandatoryColocationCycles } from "../scheduler/colocation-cycles.js";
-import { actionLine, applyTransition, executionOrder } from "../scheduler/execute.js";
+import { actionLine, applyTransition, executionOrder, unexecuted } from "../scheduler/execute.js";
 import { explainResource } from "../scheduler/explain.js";
 import { graphDot, graphXml } from "../scheduler/graph.js";
 import { type Injection, injectChanges } from "../scheduler/inject.js";
@@ -321,9 +321,9 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
     return ExitCode.Ok;
   }
   const loaded = await loadCib(f, io);
-  const invalid = schemaErrors(loaded);
-  if (invalid.length > 0) {
-    io.stderr(`${invalid.join("\n")}\n`);
+  const refused = schemaErrors(loaded);
+  if (refused.length > 0) {
+    io.stderr(`${refused.join("\n")}\n`);
     return ExitCode.Config;
   }
   let cib = loaded.cib;
@@ -359,9 +359,11 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
   if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t));
   if (f.dot !== undefined) await writeAtomic(resolve(io.cwd, f.dot), graphDot(t));
   let revised = cib;
+  let invalid = false;
   if (f.simulate || f.output !== undefined) {
     const executed = executionOrder(t);
     revised = applyTransition(cib, t, executed);
+    invalid = f.simulate && unexecuted(t, executed).length > 0;
     if (f.simulate) {
       out.push("Executing Cluster Transition:", ...executed.map((a) => `  ${actionLine(a)}`), "");
       if (!f.quiet) out.push(...dateLine, "Revised Cluster Status:", ...statusBlock(revised, now));
@@ -370,5 +372,11 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
   if (f.output !== undefined) await writeAtomic(resolve(io.cwd, f.output), printXml(revised));
   while (out.length > 0 && out[out.length - 1] === "") out.pop();
   if (out.length > 0) io.stdout(`${out.join("\n")}\n`);
+  // Some actions could never run (a cycle of mandatory orderings): crm_simulate says so on
+  // stderr and fails.
+  if (invalid) {
+    io.stderr("Transition failed: terminated\nAn invalid transition was produced\n");
+    return ExitCode.Error;
+  }
   return ExitCode.Ok;
 }
