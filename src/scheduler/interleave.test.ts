@@ -124,4 +124,15 @@ describe("ordering before a clone", () => {
     );
     assert.ok(lines.includes("* Restart B:1 ( n3 ) due to required A-clone running"));
   });
+  it("clone-min gates the clone after it even under an optional order", () => {
+    // A can run on two nodes only (banned from n1) but needs three: B cannot start, and
+    // interleave does not apply to a clone-min order.
+    const text = cib('kind="Optional"').replace(
+      '<clone id="A-clone">',
+      '<clone id="A-clone"><meta_attributes id="A-m"><nvpair id="A-min" name="clone-min" value="3"/></meta_attributes>',
+    );
+    const lines = bLines(run(text));
+    assert.equal(lines.length, 3);
+    for (const l of lines) assert.match(l, /due to unrunnable clone-one-or-more:o1 \(blocked\)$/);
+  });
 });

@@ -139,8 +139,10 @@ function applyOrder(set: ActionSet, ctx: PairingContext, o: OrderConstraint): vo
   const mandatory = o.kind === "Mandatory";
   const thenAct = o.thenAction;
   const minimum = first.kind === "clone" ? (!o.requireAll ? 1 : (first.clone?.cloneMin ?? 0)) : 0;
-  if (mandatory && minimum > 0 && o.firstAction === "start") {
-    orderOneOrMore(set, o, first, then, minimum);
+  // The instance count gates "then" even when the order is optional (crm_simulate 2.1.5
+  // blocks the start either way); only a mandatory one also makes it required.
+  if (minimum > 0 && o.firstAction === "start") {
+    orderOneOrMore(set, o, first, then, minimum, mandatory);
     return;
   }
   const oneOrMore = 0;
@@ -204,6 +206,7 @@ function orderOneOrMore(
   first: Resource,
   then: Resource,
   minimum: number,
+  mandatory: boolean,
 ): void {
   const gate = set.add({
     task: "one-or-more",
@@ -224,6 +227,6 @@ function orderOneOrMore(
       set.order(a, gate, ONE_OR_MORE);
     }
   }
-  for (const t of thenActions(set, then, o.thenAction))
-    set.order(gate, t, IMPLIES_THEN | RUNNABLE_LEFT);
+  const flags = mandatory ? IMPLIES_THEN | RUNNABLE_LEFT : RUNNABLE_LEFT;
+  for (const t of thenActions(set, then, o.thenAction)) set.order(gate, t, flags);
 }
