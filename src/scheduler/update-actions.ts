@@ -15,8 +15,13 @@
  * - A group's pseudo-action is required as soon as one member's matching action is (its
  *   `running` is unrunnable as soon as one member's start is). An ordering into a group's
  *   start or stop is applied to each member's start or stop directly, so the member is
- *   given the reason of the ordering's first ("required grp1 running"). The group's own
- *   start->member and stop->member orderings carry no flags of their own.
+ *   given the reason of the ordering's first ("required grp1 running"); the same holds for
+ *   a clone's start/stop and its instances. The group's own start->member and
+ *   stop->member orderings carry no flags of their own.
+ * - A configured ordering after a group is first recorded from the group's start/stop and
+ *   moved to its running/stopped when first met, which only counts as a change.
+ * - The start of an unplaced resource exists only once an ordering names it as first;
+ *   orderings into it created before that never exist.
  */
 import { type Action, type ActionSet, applyBackward, applyForward, type Edge } from "./actions.js";
 import type { Resource, WorkingSet } from "./model.js";
