@@ -100,9 +100,11 @@ prepare() {
   done
 }
 
+# Node flags as packaging/pacer.service starts the daemon (src/daemon/node-flags.ts says why).
+DAEMON_FLAGS="--interrupt-budget=1000000 --no-short-builtin-calls --single-threaded-gc"
 start_node() {
   nsenter -t $(holder $1) -m -u -n -- env PATH="$REPO/bin:$PATH" \
-    node "$REPO/bin/pacer" node --config /etc/corosync/corosync.conf --state-dir /var/lib/pacemaker \
+    node $DAEMON_FLAGS "$REPO/bin/pacer" node --config /etc/corosync/corosync.conf --state-dir /var/lib/pacemaker \
     </dev/null >>$STATE/$1/log-pacer/pacer.log 2>&1 &
 }
 start() { for n in $NODES; do start_node $n; done; }

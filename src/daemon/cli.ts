@@ -10,16 +10,17 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { apiSocket } from "../cib/live-backend.js";
 import { describeAuthkeyError, readAuthkey } from "../cluster/config/authkey.js";
 import { parseCorosyncConf } from "../cluster/config/corosync-conf.js";
 import { findLocalNode } from "../cluster/config/local-node.js";
 import { type CorosyncConfig, formatConfIssue } from "../cluster/config/types.js";
 import { localAddresses } from "../cluster/transport/local-addresses.js";
 import { Executor } from "../executor/executor.js";
+import { apiSocketPath } from "../shared/api-socket.js";
 import { ExitCode, type ToolIo, UserError } from "../tools/tool-io.js";
 import { toControllerResult } from "./executor-bridge.js";
 import { NodeDaemon } from "./node.js";
+import { daemonNodeFlags, missingDaemonFlags } from "./node-flags.js";
 import { WorkerScheduler } from "./scheduler-runner.js";
 import { nodeNames, TransportLayer } from "./transport-adapter.js";
 
@@ -91,6 +92,13 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
   const stateDir = values["state-dir"];
   mkdirSync(stateDir, { recursive: true, mode: 0o750 });
   const log = pino({ level: values["log-level"], base: { node: self.name, pid: process.pid } });
+  const missing = missingDaemonFlags(process.execArgv);
+  if (missing.length > 0) {
+    log.info(
+      { missing },
+      `started without node ${daemonNodeFlags.join(" ")}: more memory and idle CPU (packaging/pacer.service passes them)`,
+    );
+  }
   // A node with its own state dir (loopback clusters: several nodes on one host) also keeps
   // its agents' state files (HA_VARRUN, HA_RSCTMP) under it, so nodes do not share them.
   // With the system's state dir the agents use the system's defaults.
@@ -108,7 +116,7 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
   return new Promise<number>((resolve, reject) => {
     const daemon = new NodeDaemon({
       stateDir,
-      apiSocket: values["api-socket"] ?? apiSocket(io.env),
+      apiSocket: values["api-socket"] ?? apiSocketPath(io.env),
       ...(config.totem.clusterName !== undefined ? { clusterName: config.totem.clusterName } : {}),
       cluster: new TransportLayer(config, self, { authkey: key.value, stateDir }),
       executor,
