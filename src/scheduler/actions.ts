@@ -197,12 +197,15 @@ export function applyForward(
   // With ONE_OR_MORE, one runnable first is enough: the count above decides.
   // A stop that is not needed (yet) blocks nothing, not even its own start.
   const idleStop = e.flags & RESTART && first.optional;
+  // A frozen resource's stop holds back only a stop that is needed.
+  const frozenStopWaits = first.frozen === true && first.task === "stop" && then.optional;
   if (
     e.flags & RUNNABLE_LEFT &&
     !(e.flags & ONE_OR_MORE) &&
     then.runnable &&
     !leaveAlone &&
-    !idleStop
+    !idleStop &&
+    !frozenStopWaits
   ) {
     const blocked = !first.runnable && !(first.optional && firstIsNoop(first, isActiveOn));
     if (blocked) {

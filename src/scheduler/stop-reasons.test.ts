@@ -90,4 +90,17 @@ describe("blocked stops", () => {
     );
     assert.deepEqual(lines, []);
   });
+  it("in a group, a blocked member holds back the stops that are needed, naming why", () => {
+    // rsc1 starts, so rsc2 and rsc3 after it must restart; their stops wait for rsc4's,
+    // which failed and is blocked. rsc3's stop was needed for rsc2's before rsc4 held it.
+    const members = ["rsc1", "rsc2", "rsc3", "rsc4"].map((r) => primitive(r)).join("");
+    const lines = summary(
+      cib(`<group id="g">${members}</group>`, "", status(["rsc2", "rsc3"], ["rsc4"])),
+    );
+    assert.deepEqual(lines, [
+      "* Start rsc1 ( n1 )",
+      "* Stop rsc2 ( n1 ) due to unrunnable rsc3 stop (blocked)",
+      "* Stop rsc3 ( n1 ) due to required rsc2 stop (blocked)",
+    ]);
+  });
 });
