@@ -29,23 +29,6 @@ for (const file of readdirSync(join(REPO, "bin")).sort()) {
 }
 if (tools.length === 0) throw new Error("bundle: no bin/ file calls launch(); nothing to bundle");
 
-// cib/open.ts loads the live backend through a variable specifier, which a bundler cannot
-// follow; inside a bundle that import would look for dist/bundle/live-backend.js. Point it at
-// the module itself. Fails loudly if the code changed shape, rather than bundle a tool that
-// cannot reach the live cluster.
-const liveBackend = {
-  name: "live-backend-literal",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]dist[\\/]cib[\\/]open\.js$/ }, (args) => {
-      const src = readFileSync(args.path, "utf8");
-      if (src.includes('import("./live-backend.js")')) return { contents: src, loader: "js" };
-      const out = src.replace("await import(specifier)", 'await import("./live-backend.js")');
-      if (out === src) throw new Error("bundle: dist/cib/open.js no longer imports the live backend as expected");
-      return { contents: out, loader: "js" };
-    });
-  },
-};
-
 // Workers are started from a file beside the module that starts them
 // (new URL("./x-worker.js", import.meta.url)); in a bundle that is dist/bundle/.
 const workers = ["daemon/scheduler-worker.js", "cluster/transport/cluster-worker.js"];
@@ -57,7 +40,6 @@ const common = {
   target: "node20",
   // pino loads its transports by file name at run time; it stays a package import.
   external: ["pino"],
-  plugins: [liveBackend],
   logLevel: "error",
   legalComments: "none",
   // Written below, each file atomically: tools and daemons start from dist/bundle/ while
