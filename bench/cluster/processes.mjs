@@ -37,7 +37,7 @@ export function cluster(name, n) {
 export const ids = (c) => Array.from({ length: c.n }, (_, i) => i + 1);
 export const sock = (c, id) => join(c.dir, `api${id}.sock`);
 
-/** Starts node `id`; every view it logs is recorded with the time this process read it. */
+/** Starts node `id`; every view it logs is recorded with the (wall-clock) time it logged it. */
 export function start(c, id, { deliverLog = false } = {}) {
   const p = spawn(process.execPath, [pacer, "cluster-node", "--config", join(c.dir, "corosync.conf"), "--authkey", join(c.dir, "authkey"),
     "--state-dir", join(c.dir, `s${id}`), "--api-socket", sock(c, id), "--nodeid", String(id),
@@ -53,8 +53,10 @@ export function start(c, id, { deliverLog = false } = {}) {
       const line = buf.slice(0, nl);
       buf = buf.slice(nl + 1);
       const m = /view (\S+) members \[([\d,]*)\]/.exec(line);
-      if (m) c.views.get(id).push({ atMs: performance.now(), ring: m[1], members: m[2] });
-      if (/\]: started, incarnation/.test(line)) c.startedAt.set(id, performance.now());
+      // Times are the node's own (wall-clock ms on its log line), not when we got to read it.
+      const at = Number(/ at (\d+)$/.exec(line)?.[1] ?? Date.now());
+      if (m) c.views.get(id).push({ atMs: at, ring: m[1], members: m[2] });
+      if (/\]: started, incarnation/.test(line)) c.startedAt.set(id, at);
     }
   });
   return p;

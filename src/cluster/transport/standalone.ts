@@ -147,7 +147,7 @@ async function run(
     onView: (v) => {
       history.observe(v);
       o.io.stderr(
-        `pacer cluster-node[${o.self}]: view ${v.ringId.rep}.${v.ringId.seq.toString(16)} members [${v.members.join(",")}]\n`,
+        `pacer cluster-node[${o.self}]: view ${v.ringId.rep}.${v.ringId.seq.toString(16)} members [${v.members.join(",")}] at ${Date.now()}\n`,
       );
     },
     onDeliver: (d) =>
@@ -163,8 +163,12 @@ async function run(
   await removeStaleSocket(o.socketPath);
   const server = serveApi(o.socketPath, { config, self: o.self, driver: d, gate, history });
   // Tests and benches time view formation from this line (the node is up: links and api open).
+  // "at" (wall-clock ms, here and on view lines) lets them time events by the node's own clock,
+  // not by when a busy reader got to the line.
   server.once("listening", () =>
-    o.io.stderr(`pacer cluster-node[${o.self}]: started, incarnation ${incarnation}\n`),
+    o.io.stderr(
+      `pacer cluster-node[${o.self}]: started, incarnation ${incarnation} at ${Date.now()}\n`,
+    ),
   );
   return new Promise<number>((resolve) => {
     const shutdown = (): void => {
@@ -287,6 +291,8 @@ function answer(
       maxTickGapMs: driver.maxTickGapMs,
       delivered: driver.deliveredCount,
       pendingMessages: gate.summary()?.pendingMessages ?? 0,
+      // The token after local-health stretching (docs/protocol.md §3): > token after stalls.
+      tokenEffectiveMs: gate.summary()?.tokenEffectiveMs ?? 0,
       cpuUs: cpu.user + cpu.system,
       view: driver.view,
     })}\n`;
