@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Scheduler benchmark: pacer's `crm_simulate -x F -R -Q` beside Pacemaker's, on the shared
-// scale inputs (../shared/pcmk-scheduler/scale/gen.mjs). One line per size: wall time and
-// peak RSS (/usr/bin/time %e %M) of each, the ratios, and the number of Transition Summary
-// lines each printed (they must be equal).
+// scale inputs (../shared/pcmk-scheduler/scale/gen.mjs). One line per size: wall time, CPU
+// time (user + system) and peak RSS (/usr/bin/time %e %U %S %M) of each, the ratios, and the
+// number of Transition Summary lines each printed (they must be equal). On a shared host wall
+// time mostly measures the neighbours; CPU time is the steadier comparison.
 //
 //   node bench/scheduler/run.mjs [--runs 3] [--pcmk-runs 1] [--sizes 16x1000s,16x1000c,...]
 //                                [--pacemaker default|all|none] [--timeout 300] [--keep DIR]
@@ -60,10 +61,10 @@ function fail(msg) {
   process.exit(1);
 }
 
-/** Runs cmd under /usr/bin/time; stdout to a file. Returns seconds, peak KB, output text. */
+/** Runs cmd under /usr/bin/time; stdout to a file. Returns wall s, CPU s, peak KB, output. */
 function timed(cmd, args, outFile, timeoutS) {
   const fd = openSync(outFile, "w");
-  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %M", cmd, ...args], {
+  const r = spawnSync("/usr/bin/time", ["-f", "TIME %e %U %S %M", cmd, ...args], {
     stdio: ["ignore", fd, "pipe"],
     encoding: "utf8",
     env: { ...process.env, LC_ALL: "C", CIB_shadow_dir: join(dir, "shadow") },
@@ -72,12 +73,13 @@ function timed(cmd, args, outFile, timeoutS) {
   });
   closeSync(fd);
   if (r.error?.code === "ETIMEDOUT") return { timedOut: true };
-  const m = /TIME ([\d.]+) (\d+)\s*$/.exec(r.stderr ?? "");
+  const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(r.stderr ?? "");
   if (r.status !== 0 || !m) {
     const why = (r.stderr ?? "").trim().split("\n").slice(-3).join(" | ");
     fail(`${cmd} ${args.join(" ")} failed (exit ${r.status}): ${why}`);
   }
-  return { s: Number(m[1]), kb: Number(m[2]), out: readFileSync(outFile, "utf8") };
+  const cpu = Number(m[2]) + Number(m[3]);
+  return { s: Number(m[1]), cpu, kb: Number(m[4]), out: readFileSync(outFile, "utf8") };
 }
 
 /** Lines of the Transition Summary section (indented lines after its header). */
@@ -91,7 +93,7 @@ function summaryCount(out) {
 }
 
 function median(rs) {
-  const s = [...rs].sort((a, b) => a.s - b.s);
+  const s = [...rs].sort((a, b) => a.cpu - b.cpu); // by CPU time: steadier than wall
   return s[Math.floor(s.length / 2)];
 }
 
@@ -106,7 +108,7 @@ console.log(
   `# bench/scheduler: crm_simulate -x F -R -Q, pacer median of ${values.runs}, Pacemaker median of ${values["pcmk-runs"]} (-R); load1 ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]}`,
 );
 console.log(
-  "size(nodes x rscs mode)   MB-in  pacer s  pacer MB  pcmk s  pcmk MB  speed x  mem x  TS pacer/pcmk",
+  "size (NxM mode)   MB-in | pacer wall/cpu s    MB | pcmk wall/cpu s     MB | speed x wall/cpu  mem x | TS pacer/pcmk",
 );
 let bad = false;
 for (const { nodes, rscs, mode } of sizes) {
@@ -145,7 +147,13 @@ for (const { nodes, rscs, mode } of sizes) {
       const c = median(runs);
       const cTs = summaryCount(c.out);
       if (cTs !== pTs) bad = true;
-      cols = [fmtS(c.s), fmtMB(c.kb), (c.s / p.s).toFixed(1), (c.kb / p.kb).toFixed(1), `${pTs}/${cTs}${cTs === pTs ? "" : " MISMATCH"}`];
+      cols = [
+        `${fmtS(c.s)}/${fmtS(c.cpu)}`,
+        fmtMB(c.kb),
+        `${(c.s / p.s).toFixed(1)}/${(c.cpu / p.cpu).toFixed(1)}`,
+        (c.kb / p.kb).toFixed(1),
+        `${pTs}/${cTs}${cTs === pTs ? "" : " MISMATCH"}`,
+      ];
     }
   } else {
     note = havePcmk
@@ -153,8 +161,21 @@ for (const { nodes, rscs, mode } of sizes) {
       : "Pacemaker skipped (/usr/sbin/crm_simulate not installed)";
   }
   cols ??= ["-", "-", "-", "-", `${pTs}/-`];
-  const row = [`${nodes}x${rscs} ${mode}`.padEnd(24), inMB.padStart(6), fmtS(p.s).padStart(8), fmtMB(p.kb).padStart(9),
-    cols[0].padStart(7), cols[1].padStart(8), cols[2].padStart(8), cols[3].padStart(6), `  ${cols[4]}`];
+  const row = [
+    `${nodes}x${rscs} ${mode}`.padEnd(17),
+    inMB.padStart(5),
+    "|",
+    `${fmtS(p.s)}/${fmtS(p.cpu)}`.padStart(15),
+    fmtMB(p.kb).padStart(5),
+    "|",
+    cols[0].padStart(15),
+    cols[1].padStart(6),
+    "|",
+    cols[2].padStart(16),
+    cols[3].padStart(6),
+    "|",
+    cols[4],
+  ];
   console.log(row.join(" ") + (note ? `  # ${note}` : ""));
 }
 if (values.keep === undefined) rmSync(dir, { recursive: true, force: true });

@@ -55,8 +55,11 @@ export interface Action {
    * notification such as `rsc:0_pre_notify_start_0`, "notified" for its confirmation.
    */
   readonly operation?: string;
-  readonly meta: Map<string, string>;
+  /** Read-only: actions without meta of their own share one empty map. */
+  readonly meta: ReadonlyMap<string, string>;
 }
+
+const NO_META: ReadonlyMap<string, string> = new Map();
 
 export interface Edge {
   readonly first: Action;
@@ -81,17 +84,14 @@ export class ActionSet {
     return this.byKey.get(ActionSet.key(rscId, task, intervalMs, node));
   }
 
-  add(a: Omit<Action, "uid" | "meta"> & { meta?: Map<string, string> }): Action {
+  add(a: Omit<Action, "uid" | "meta"> & { meta?: ReadonlyMap<string, string> }): Action {
     const k = ActionSet.key(a.rscId, a.task, a.intervalMs, a.node);
     const existing = this.byKey.get(k);
     if (existing) return existing;
     // Object.assign onto a fresh object, not a spread: a spread makes each action a slow
     // dictionary-like object, and a cold start adds one probe per resource and node.
-    const action: Action = Object.assign(
-      { uid: this.actions.length, meta: a.meta ?? new Map<string, string>() },
-      a,
-    );
-    if (action.meta === undefined) (action as { meta: Map<string, string> }).meta = new Map();
+    const action: Action = Object.assign({ uid: this.actions.length, meta: NO_META }, a);
+    if (action.meta === undefined) (action as { meta: ReadonlyMap<string, string> }).meta = NO_META;
     this.actions.push(action);
     this.byKey.set(k, action);
     if (action.intervalMs === 0) {
