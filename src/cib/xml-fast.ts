@@ -197,21 +197,29 @@ export class LazyElement implements XmlElement {
   readonly #src: string;
   /** Source position right after the element name. */
   readonly #from: number;
+  /** Attribute names in order (unique: duplicates were left to saxes). */
   readonly #names: readonly string[];
+  /** No value holds a reference or a tab/newline: values are plain slices of the source. */
+  readonly #plain: boolean;
 
-  constructor(name: string, src: string, from: number, names: readonly string[]) {
+  constructor(name: string, src: string, from: number, names: readonly string[], plain: boolean) {
     this.name = name;
     this.#src = src;
     this.#from = from;
     this.#names = names;
+    this.#plain = plain;
   }
 
   get attrs(): [string, string][] {
     if (this.#attrs === undefined) {
       const out: [string, string][] = [];
-      this.#scan((k, v) => {
-        out.push([k, v]);
-      });
+      let p = this.#from;
+      for (const name of this.#names) {
+        const open = this.#valueStart(p, name);
+        const close = this.#src.indexOf(this.#src[open] as string, open + 1);
+        out.push([name, this.#value(open + 1, close)]);
+        p = close + 1;
+      }
       this.#attrs = out;
     }
     return this.#attrs;
@@ -230,21 +238,21 @@ export class LazyElement implements XmlElement {
     this.#children = v;
   }
 
-  /** One attribute's value (the first of that name), without building `attrs`. */
+  /** One attribute's value, without building `attrs`. */
   attr(name: string): string | undefined {
     if (this.#attrs !== undefined) {
       for (const [k, v] of this.#attrs) if (k === name) return v;
       return undefined;
     }
-    if (!this.#names.includes(name)) return undefined;
-    let value: string | undefined;
-    this.#scan(
-      (_, v) => {
-        value ??= v;
-      },
-      new Set([name]),
-    );
-    return value;
+    const at = this.#names.indexOf(name);
+    if (at < 0) return undefined;
+    let p = this.#from;
+    for (let k = 0; ; k++) {
+      const open = this.#valueStart(p, this.#names[k] as string);
+      const close = this.#src.indexOf(this.#src[open] as string, open + 1);
+      if (k === at) return this.#value(open + 1, close);
+      p = close + 1;
+    }
   }
 
   /** Values of the attributes in `wanted` (first occurrence), without building `attrs`. */
@@ -254,26 +262,29 @@ export class LazyElement implements XmlElement {
       for (const [k, v] of this.#attrs) if (wanted.has(k) && !out.has(k)) out.set(k, v);
       return out;
     }
-    this.#scan((k, v) => {
-      if (!out.has(k)) out.set(k, v);
-    }, wanted);
+    let p = this.#from;
+    for (const name of this.#names) {
+      const open = this.#valueStart(p, name);
+      const close = this.#src.indexOf(this.#src[open] as string, open + 1);
+      if (wanted.has(name)) out.set(name, this.#value(open + 1, close));
+      p = close + 1;
+    }
     return out;
   }
 
-  /** Walks the attributes validated at parse time; `only` skips decoding the others. */
-  #scan(visit: (name: string, value: string) => void, only?: ReadonlySet<string>): void {
+  /** The opening quote of the attribute `name` that starts after position `p` (validated). */
+  #valueStart(p: number, name: string): number {
     const src = this.#src;
-    let p = this.#from;
-    for (const name of this.#names) {
-      while (isWs(src.charCodeAt(p))) p++;
-      p += name.length;
-      while (src.charCodeAt(p) !== 0x22 && src.charCodeAt(p) !== 0x27) p++; // ws = ws
-      const close = src.indexOf(src[p] as string, p + 1);
-      if (only === undefined || only.has(name)) {
-        visit(name, attrValue(src.slice(p + 1, close)) as string);
-      }
-      p = close + 1;
-    }
+    let q = p;
+    while (isWs(src.charCodeAt(q))) q++;
+    q += name.length;
+    while (src.charCodeAt(q) !== 0x22 && src.charCodeAt(q) !== 0x27) q++; // ws = ws
+    return q;
+  }
+
+  #value(from: number, to: number): string {
+    const raw = this.#src.slice(from, to);
+    return this.#plain ? raw : (attrValue(raw) as string);
   }
 }
 
@@ -298,6 +309,7 @@ function startTag(
   tagNames.length = 0;
   valueFrom.length = 0;
   valueTo.length = 0;
+  let allPlain = true;
   for (;;) {
     const wsFrom = p;
     while (p < n && isWs(text.charCodeAt(p))) p++;
@@ -308,7 +320,8 @@ function startTag(
       const end = p + (selfClosing ? 2 : 1);
       const shared = names.share(elName, shape, tagNames);
       if (lazy && shared.length > 0) {
-        return { el: new LazyElement(elName, text, attrsFrom, shared), end, selfClosing };
+        const el = new LazyElement(elName, text, attrsFrom, shared, allPlain);
+        return { el, end, selfClosing };
       }
       return { el: eagerElement(text, elName, shared), end, selfClosing };
     }
@@ -335,7 +348,10 @@ function startTag(
     const q = text.charCodeAt(p);
     if (q !== 0x22 && q !== 0x27) return undefined;
     const close = text.indexOf(q === 0x22 ? '"' : "'", p + 1);
-    if (close === -1 || !plainValue(text, p + 1, close)) return undefined;
+    if (close === -1) return undefined;
+    const kind = valueKind(text, p + 1, close);
+    if (kind === "invalid") return undefined;
+    if (kind === "decode") allPlain = false;
     for (const x of tagNames) if (x === name) return undefined; // duplicate: saxes says so
     tagNames.push(name);
     valueFrom.push(p + 1);
@@ -353,15 +369,18 @@ const SPECIAL = /[&<\t\n\r]/g;
 /** Reset by parseXmlFast for each document (parsing is synchronous: no interleaving). */
 let specialAt = -1;
 
-/** Whether the value is one the fast path reads as saxes does (checked once, at parse). */
-function plainValue(text: string, from: number, to: number): boolean {
+/**
+ * How the fast path reads a value (checked once, at parse): as it stands ("plain"), decoded
+ * as saxes would ("decode"), or not at all ("invalid": saxes decides).
+ */
+function valueKind(text: string, from: number, to: number): "plain" | "decode" | "invalid" {
   if (specialAt < from) {
     SPECIAL.lastIndex = from;
     const m = SPECIAL.exec(text);
     specialAt = m ? m.index : Number.POSITIVE_INFINITY;
   }
-  if (specialAt >= to) return true;
-  return attrValue(text.slice(from, to)) !== undefined;
+  if (specialAt >= to) return "plain";
+  return attrValue(text.slice(from, to)) === undefined ? "invalid" : "decode";
 }
 
 function eagerElement(text: string, name: string, attrNames: readonly string[]): XmlElement {

@@ -8,10 +8,12 @@ import { addScores, parseScore, type Score } from "./scores.js";
 
 export function failCount(rsc: Resource, node: NodeInfo): Score {
   if (rsc.history.get(node.uname)?.failCountCleared === true) return 0;
-  const names = new Set([rsc.id, rsc.baseId]);
+  // Built at the first fail count: called for every resource on every node, mostly none.
+  let names: Set<string> | undefined;
   let total: Score = 0;
   for (const [k, v] of node.attrs) {
     if (!k.startsWith("fail-count-")) continue;
+    names ??= new Set([rsc.id, rsc.baseId]);
     const rest = k.slice("fail-count-".length);
     const hash = rest.indexOf("#");
     const name = hash >= 0 ? rest.slice(0, hash) : rest;
