@@ -66,7 +66,11 @@ export function actionLine(a: Action): string {
   if (a.pseudo) return `* Pseudo action:   ${a.rscId}_${a.task}_${a.intervalMs}`;
   const what =
     a.task === "monitor" && a.intervalMs > 0 ? `monitor=${a.intervalMs}` : (a.operation ?? a.task);
-  return `* Resource action: ${a.rscId.padEnd(15)} ${what} on ${a.node ?? ""}`;
+  // An anonymous clone instance whose history there has no instance number is named as
+  // that history is (crm_simulate does); otherwise by its instance id.
+  const known = a.rsc && a.node !== undefined ? a.rsc.history.get(a.node)?.lrmId : undefined;
+  const id = known !== undefined && known === a.rsc?.baseId ? known : a.rscId;
+  return `* Resource action: ${id.padEnd(15)} ${what} on ${a.node ?? ""}`;
 }
 
 interface ExecState {
