@@ -156,9 +156,11 @@ for (const { nodes, rscs, mode } of sizes) {
       ];
     }
   } else {
-    note = havePcmk
-      ? "Pacemaker skipped (over a minute here: --pacemaker all or BENCH_PACEMAKER=all to run it)"
-      : "Pacemaker skipped (/usr/sbin/crm_simulate not installed)";
+    note = !havePcmk
+      ? "Pacemaker skipped (/usr/sbin/crm_simulate not installed)"
+      : values.pacemaker === "none"
+        ? "Pacemaker skipped (--pacemaker none)"
+        : "Pacemaker skipped (over a minute here: --pacemaker all or BENCH_PACEMAKER=all to run it)";
   }
   cols ??= ["-", "-", "-", "-", `${pTs}/-`];
   const row = [
