@@ -135,4 +135,28 @@ describe("ordering before a clone", () => {
     assert.equal(lines.length, 3);
     for (const l of lines) assert.match(l, /due to unrunnable clone-one-or-more:o1 \(blocked\)$/);
   });
+  it("an inhibited instance still pairs where it runs, so only inactive ones spread", () => {
+    // Z (disabled) -> A -> B, all interleaved, no ban. As crm_simulate 2.1.5: with nothing
+    // running, nothing starts at all; with A and B running, B stops for A's unrunnable start.
+    const chain = (running: Record<number, string[]>) =>
+      cib("", running)
+        .replace(
+          '<rsc_location id="ban" rsc="A-clone" node="n1" score="-INFINITY"/>',
+          '<rsc_order id="o0" first="Z-clone" then="A-clone"/>',
+        )
+        .replace(
+          '<clone id="A-clone">',
+          `<clone id="Z-clone"><meta_attributes id="Z-m"><nvpair id="Z-tr" name="target-role" value="Stopped"/></meta_attributes>
+             <primitive id="Z" class="ocf" provider="pacemaker" type="Dummy"/></clone>
+           <clone id="A-clone"><meta_attributes id="A-m"><nvpair id="A-i" name="interleave" value="true"/></meta_attributes>`,
+        );
+    const norm = (t: Transition) => summaryLines(t).map((l) => l.replace(/\s+/g, " "));
+    assert.deepEqual(norm(run(chain({}))), []);
+    assert.deepEqual(norm(run(chain({ 2: ["A", "B"], 3: ["A", "B"] }))), [
+      "* Stop A:0 ( n2 )",
+      "* Stop A:1 ( n3 )",
+      "* Stop B:0 ( n2 ) due to unrunnable A:0 start",
+      "* Stop B:1 ( n3 ) due to unrunnable A:1 start",
+    ]);
+  });
 });

@@ -41,7 +41,11 @@ export function instanceNode(
   return alloc.assigned.get(lead);
 }
 
-/** The instance of `clone` that pairs with an instance on `node`, if any. */
+/**
+ * The instance of `clone` that pairs with an instance on `node`, if any. An inhibited
+ * instance still pairs where it is active now (crm_simulate then names its unrunnable
+ * start); one that is not active pairs nowhere, so inhibition spreads along a chain.
+ */
 export function partnerOn(
   ws: WorkingSet,
   alloc: Allocation,
@@ -50,7 +54,11 @@ export function partnerOn(
   task: string,
   inhibited: ReadonlySet<Resource>,
 ): Resource | undefined {
-  return clone.children.find((c) => instanceNode(ws, alloc, c, task, inhibited) === node);
+  const at = (c: Resource) =>
+    inhibited.has(c) && !BY_CURRENT_NODE.has(task)
+      ? instanceNode(ws, alloc, c, "stop", inhibited)
+      : instanceNode(ws, alloc, c, task, inhibited);
+  return clone.children.find((c) => at(c) === node);
 }
 
 function inhibits(ws: WorkingSet, o: OrderConstraint): [Resource, Resource] | undefined {
