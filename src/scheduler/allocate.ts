@@ -43,6 +43,11 @@ export interface Allocation {
   readonly weights: Map<Resource, Weights>;
   /** Each primitive's own scores before any colocation (`weights` changes as placing goes). */
   readonly ownWeights: Map<Resource, Weights>;
+  /**
+   * Placement as it happened: when each primitive's placement began (a dependent begins
+   * before the primaries it is colocated with) and when its node was chosen.
+   */
+  readonly trace: { readonly begin: boolean; readonly rsc: Resource }[];
   readonly notes: Map<Resource, ScoreNote[]>;
   /** Why a primitive ended up where it did (or nowhere), in plain words. */
   readonly reasons: Map<Resource, string>;
@@ -71,6 +76,7 @@ export class Allocator {
       finalWeights: new Map(),
       weights: new Map(),
       ownWeights: new Map(),
+      trace: [],
       notes: new Map(),
       reasons: new Map(),
       colocations: [],
@@ -88,7 +94,11 @@ export class Allocator {
       if ([...p.history.values()].some((h) => h.failed && h.onFail === "stop")) {
         for (const n of w.keys()) {
           w.set(n, -INFINITY);
-          notes.push({ node: n, score: -INFINITY, why: "it failed and its on-fail policy is stop" });
+          notes.push({
+            node: n,
+            score: -INFINITY,
+            why: "it failed and its on-fail policy is stop",
+          });
         }
       }
       this.alloc.weights.set(p, w);
@@ -282,6 +292,7 @@ export class Allocator {
     }
     if (this.allocating.has(rsc)) return undefined;
     this.allocating.add(rsc);
+    this.alloc.trace.push({ begin: true, rsc });
     const w = this.weightsOf(rsc);
     for (const c of this.asDependent.get(rsc) ?? []) {
       if (c.dependentRole === "Promoted" || c.dependentRole === "Unpromoted") continue;
@@ -320,6 +331,7 @@ export class Allocator {
   place(rsc: Resource, node: string | undefined, merged: Weights): void {
     this.alloc.assigned.set(rsc, node);
     this.alloc.finalWeights.set(rsc, merged);
+    this.alloc.trace.push({ begin: false, rsc });
     if (node !== undefined) {
       const n = this.ws.nodeByName.get(node);
       if (n) n.allocatedCount++;

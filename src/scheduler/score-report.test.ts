@@ -62,4 +62,33 @@ describe("score report of a group", () => {
     assert.equal(lines.indexOf(group[0] as string), 0);
     assert.ok(lines[group.length]?.startsWith("pcmk__primitive_assign: a "));
   });
+  it("prints in placement order: a dependent group begins before the group it is with", () => {
+    const xml = CIB.replace(
+      `<group id="g">`,
+      `<group id="h">${dummy("x")}${dummy("y")}</group><group id="g">`,
+    ).replace(
+      `<rsc_location id="l-g"`,
+      `<rsc_colocation id="h-with-g" rsc="h" with-rsc="g" score="INFINITY"/><rsc_location id="l-g"`,
+    );
+    const r = parseXml(xml, "test.xml");
+    assert.ok(r.ok);
+    const heads = scoreLines(schedule(r.value)).map((l) => l.split(" allocation")[0]);
+    assert.deepEqual(
+      [...new Set(heads)],
+      [
+        "pcmk__group_assign: h",
+        "pcmk__group_assign: x",
+        "pcmk__group_assign: y",
+        "pcmk__group_assign: g",
+        "pcmk__group_assign: a",
+        "pcmk__group_assign: b",
+        "pcmk__group_assign: c",
+        "pcmk__primitive_assign: a",
+        "pcmk__primitive_assign: b",
+        "pcmk__primitive_assign: c",
+        "pcmk__primitive_assign: x",
+        "pcmk__primitive_assign: y",
+      ],
+    );
+  });
 });

@@ -12,19 +12,35 @@ import { compareNames } from "./status-text.js";
 export function scoreLines(t: Transition): string[] {
   const out: string[] = [];
   const nodes = [...t.ws.nodes].map((n) => n.uname).sort(compareNames);
-  for (const top of t.ws.resources) {
-    if (top.kind === "group") out.push(...groupLines(t, top, nodes));
-    for (const p of allPrimitives(top)) {
-      const w = t.alloc.finalWeights.get(p) ?? t.alloc.weights.get(p);
-      if (!w) continue;
-      for (const n of nodes) {
-        const usable = t.ws.nodeByName.get(n);
-        const s =
-          usable && usable.online && !usable.standby && !usable.unclean
-            ? (w.get(n) ?? -INFINITY)
-            : -INFINITY;
-        out.push(`${kind(p)}: ${p.id} allocation score on ${n}: ${formatScore(s)}`);
-      }
+  // Pacemaker prints as it assigns: a group's lines when it begins (before the primaries its
+  // members are colocated with), each primitive's when its node is chosen.
+  const all = t.ws.resources.flatMap(allPrimitives);
+  const known = new Set(all);
+  const traced = t.alloc.trace.filter((e) => known.has(e.rsc));
+  const done = new Set(traced.filter((e) => !e.begin).map((e) => e.rsc));
+  const events = [
+    ...traced.map((e) => ({ begin: e.begin, p: e.rsc })),
+    ...all.filter((p) => !done.has(p)).map((p) => ({ begin: false, p })),
+  ];
+  const groupsDone = new Set<Resource>();
+  const printed = new Set<Resource>();
+  for (const { begin, p } of events) {
+    const g = p.parent?.kind === "group" && p.parent.parent === undefined ? p.parent : undefined;
+    if (g && !groupsDone.has(g)) {
+      groupsDone.add(g);
+      out.push(...groupLines(t, g, nodes));
+    }
+    if (begin || printed.has(p)) continue;
+    printed.add(p);
+    const w = t.alloc.finalWeights.get(p) ?? t.alloc.weights.get(p);
+    if (!w) continue;
+    for (const n of nodes) {
+      const usable = t.ws.nodeByName.get(n);
+      const s =
+        usable && usable.online && !usable.standby && !usable.unclean
+          ? (w.get(n) ?? -INFINITY)
+          : -INFINITY;
+      out.push(`${kind(p)}: ${p.id} allocation score on ${n}: ${formatScore(s)}`);
     }
   }
   return out;
