@@ -33,7 +33,7 @@ import {
   type Weights,
 } from "./location.js";
 import type { LocationConstraint, Resource, WorkingSet } from "./model.js";
-import { INFINITY } from "./scores.js";
+import { addScores, INFINITY } from "./scores.js";
 
 export interface Allocation {
   /** Chosen node per primitive (undefined = stopped). */
@@ -100,6 +100,14 @@ export class Allocator {
             why: "it failed and its on-fail policy is stop",
           });
         }
+      }
+      // A resource that may not move (unmanaged, or frozen by on-fail=block) holds its node
+      // at INFINITY, which draws what it is colocated with there (crm_simulate -s).
+      const here = currentNodes(p).filter((n) => ws.nodeByName.get(n)?.online);
+      if ((!p.managed || isBlocked(ws, p)) && here.length === 1 && !ws.frozen) {
+        const n = here[0] as string;
+        w.set(n, addScores(w.get(n) ?? 0, INFINITY));
+        notes.push({ node: n, score: INFINITY, why: "it may not move from where it runs" });
       }
       this.alloc.weights.set(p, w);
       this.alloc.ownWeights.set(p, new Map(w));
