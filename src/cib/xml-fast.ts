@@ -310,6 +310,7 @@ function startTag(
   valueFrom.length = 0;
   valueTo.length = 0;
   let allPlain = true;
+  let onShape = true;
   for (;;) {
     const wsFrom = p;
     while (p < n && isWs(text.charCodeAt(p))) p++;
@@ -340,6 +341,7 @@ function startTag(
       const nameFrom = p;
       while (p < n && isNameChar(text.charCodeAt(p))) p++;
       name = names.intern(text.slice(nameFrom, p));
+      onShape = false;
     }
     while (p < n && isWs(text.charCodeAt(p))) p++;
     if (text.charCodeAt(p) !== 0x3d) return undefined;
@@ -352,7 +354,9 @@ function startTag(
     const kind = valueKind(text, p + 1, close);
     if (kind === "invalid") return undefined;
     if (kind === "decode") allPlain = false;
-    for (const x of tagNames) if (x === name) return undefined; // duplicate: saxes says so
+    // Duplicates are saxes' to report. Names that so far follow the shape (the names of an
+    // element that had none twice) cannot repeat: only a departure needs the check.
+    if (!onShape) for (const x of tagNames) if (x === name) return undefined;
     tagNames.push(name);
     valueFrom.push(p + 1);
     valueTo.push(close);

@@ -217,14 +217,32 @@ const OP_ATTRS = new Set<string>([
   "last-rc-change",
 ]);
 
+/**
+ * The expected exit code in a transition key (`action:transition:EXPECTED:uuid`, or the part
+ * after `;` of a transition magic `status:rc;key`), "0" when absent. Found with indexOf: it
+ * runs for every recorded operation.
+ */
+function expectedRcField(key: string): string {
+  let part = key;
+  const semi = key.indexOf(";");
+  if (semi >= 0) {
+    const next = key.indexOf(";", semi + 1);
+    part = key.slice(semi + 1, next < 0 ? undefined : next);
+  }
+  const c1 = part.indexOf(":");
+  const c2 = c1 < 0 ? -1 : part.indexOf(":", c1 + 1);
+  if (c2 < 0) return "0";
+  const c3 = part.indexOf(":", c2 + 1);
+  return part.slice(c2 + 1, c3 < 0 ? undefined : c3);
+}
+
 function readOps(lr: XmlElement): OpRecord[] {
   const out: OpRecord[] = [];
   const cls = getAttr(lr, "class");
   for (const op of childElements(lr, "lrm_rsc_op")) {
     const a = attrValues(op, OP_ATTRS);
     const key = a.get("transition-key") ?? a.get("transition-magic") ?? "";
-    const keyPart = key.includes(";") ? (key.split(";")[1] ?? "") : key;
-    const target = Number(keyPart.split(":")[2] ?? "0");
+    const target = Number(expectedRcField(key));
     out.push({
       id: a.get("id") ?? "",
       task: a.get("operation") ?? "",
