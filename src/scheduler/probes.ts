@@ -5,12 +5,18 @@
 import type { ActionSet } from "./actions.js";
 import type { Resource, WorkingSet } from "./model.js";
 
-export function createProbes(set: ActionSet, ws: WorkingSet, rsc: Resource): void {
+export function createProbes(
+  set: ActionSet,
+  ws: WorkingSet,
+  rsc: Resource,
+  assigned: ReadonlyMap<Resource, string | undefined>,
+): void {
   if (rsc.orphan || !rsc.managed) return;
   const starts = set.ofRsc(rsc.id, "start");
   for (const n of ws.nodes) {
     if (!n.online || n.unclean || n.pending || n.shutdown) continue;
     if (probedOn(rsc, n.uname)) continue;
+    if (!probesFor(rsc, n.uname, assigned)) continue;
     const probe = set.add({
       task: "monitor",
       rsc,
@@ -48,4 +54,26 @@ function probedOn(rsc: Resource, node: string): boolean {
     const p = inst.kind === "group" ? inst.children[idx] : inst;
     return p?.history.has(node) === true;
   });
+}
+
+/**
+ * One instance of an anonymous clone answers for all on a node: the one placed there, else
+ * the first by number (crm_simulate 2.1.5's Executing sections).
+ */
+function probesFor(
+  rsc: Resource,
+  node: string,
+  assigned: ReadonlyMap<Resource, string | undefined>,
+): boolean {
+  const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;
+  if (!clone || clone.kind !== "clone" || clone.clone?.unique) return true;
+  const idx = rsc.parent?.kind === "group" ? rsc.parent.children.indexOf(rsc) : 0;
+  const member = (inst: Resource) => (inst.kind === "group" ? inst.children[idx] : inst);
+  const lead = (inst: Resource) => (inst.kind === "group" ? inst.children[0] : inst);
+  const insts = [...clone.children].sort((x, y) => (x.instance ?? 0) - (y.instance ?? 0));
+  const here = insts.find((i) => {
+    const l = lead(i);
+    return l !== undefined && assigned.get(l) === node;
+  });
+  return member(here ?? (insts[0] as Resource)) === rsc;
 }

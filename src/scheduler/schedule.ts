@@ -70,7 +70,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     const start = plan.starts[0];
     const role = roleAfter(alloc, p, plan);
     nextRole.set(p, role);
-    createProbes(set, ws, p);
+    createProbes(set, ws, p, alloc.assigned);
     if (role !== "Stopped") createRecurring(set, p, plan.next, role, start);
   }
   if (opts.notifications === true)
