@@ -85,3 +85,32 @@ describe("crm_simulate on bad input", () => {
     assert.match(r.out.slice(r.out.indexOf("Revised")), /A\t\(ocf:pacemaker:Dummy\):\t Stopped/);
   });
 });
+
+describe("crm_simulate -Q (as Pacemaker 2.1.5 prints it)", () => {
+  const two = cib(dummy("A"), "");
+  const quiet = async (...flags: string[]) => {
+    const s = scratchCib(two);
+    scratches.push(s);
+    const io = captureIo(s.env);
+    const code = await crmSimulate(["-x", s.cibPath, "-Q", ...flags], io);
+    return { code, out: io.out() };
+  };
+  const scores =
+    "pcmk__primitive_assign: A allocation score on n1: 0\n" +
+    "pcmk__primitive_assign: A allocation score on n2: 0\n";
+  it("prints nothing with -R or -S", async () => {
+    for (const f of [[], ["-R"], ["-S"], ["-R", "-u", "n1"]]) {
+      assert.deepEqual(await quiet(...f), { code: ExitCode.Ok, out: "" }, f.join(" "));
+    }
+  });
+  it("prints only the scores with -s, a blank line after them with -S", async () => {
+    assert.equal((await quiet("-s")).out, scores);
+    assert.equal((await quiet("-R", "-s")).out, scores);
+    assert.equal((await quiet("-S", "-s")).out, `${scores}\n`);
+  });
+  it("prints a blank line for the modifications with -S or -s", async () => {
+    assert.equal((await quiet("-S", "-u", "n1")).out, "\n");
+    assert.equal((await quiet("-s", "-u", "n1")).out, `\n${scores}`);
+    assert.equal((await quiet("-S", "-s", "-u", "n1")).out, `\n${scores}\n`);
+  });
+});

@@ -14,7 +14,7 @@ import { explainResource } from "../scheduler/explain.js";
 import { graphDot, graphXml } from "../scheduler/graph.js";
 import { type Injection, injectChanges } from "../scheduler/inject.js";
 import type { WorkingSet } from "../scheduler/model.js";
-import { schedule } from "../scheduler/schedule.js";
+import { schedule, type Transition } from "../scheduler/schedule.js";
 import { scoreLines } from "../scheduler/score-report.js";
 import { renderNodeList, renderResources } from "../scheduler/status-text.js";
 import { summaryLines } from "../scheduler/summary.js";
@@ -314,6 +314,44 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   await rename(tmp, path);
 }
 
+/** -G, -D and -O files of a run. Returns whether some required action could never run. */
+async function saveFiles(f: Flags, cib: XmlElement, t: Transition, io: ToolIo): Promise<boolean> {
+  if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t));
+  if (f.dot !== undefined) await writeAtomic(resolve(io.cwd, f.dot), graphDot(t));
+  if (!f.simulate && f.output === undefined) return false;
+  const executed = executionOrder(t);
+  if (f.output !== undefined)
+    await writeAtomic(resolve(io.cwd, f.output), printXml(applyTransition(cib, t, executed)));
+  return f.simulate && unexecuted(t, executed).length > 0;
+}
+
+/**
+ * -Q as Pacemaker 2.1.5 prints it: no status, summary or execution; only the scores (-s),
+ * a blank line where the modifications' list would end (with -S or -s), and one after the
+ * scores with -S.
+ */
+async function quietRun(f: Flags, input: XmlElement, now: number, io: ToolIo): Promise<number> {
+  const out: string[] = [];
+  let cib = input;
+  if (f.injections.length > 0) {
+    cib = injectChanges(cib, f.injections).cib;
+    if (f.simulate || f.scores) out.push("");
+  }
+  const t = schedule(cib, { now });
+  if (f.verbosity >= 2) for (const w of cycleWarnings(t.ws)) io.stderr(`${w}\n`);
+  if (f.scores) {
+    out.push(...scoreLines(t));
+    if (f.simulate) out.push("");
+  }
+  const invalid = await saveFiles(f, cib, t, io);
+  if (out.length > 0) io.stdout(`${out.join("\n")}\n`);
+  if (invalid) {
+    io.stderr("Transition failed: terminated\nAn invalid transition was produced\n");
+    return ExitCode.Error;
+  }
+  return ExitCode.Ok;
+}
+
 export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<number> {
   const f = parseFlags(argv);
   if (f === "help") {
@@ -334,6 +372,7 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
     io.stdout(`${showScores(cib, now, schedule(cib, { now }), dateLine).join("\n")}\n`);
     return ExitCode.Ok;
   }
+  if (f.quiet && f.explain === undefined) return quietRun(f, cib, now, io);
   const out: string[] = [];
   if (!f.quiet && f.explain === undefined) {
     out.push(...dateLine, "Current cluster status:", ...statusBlock(cib, now), "");
