@@ -15,6 +15,7 @@ import {
 import { type Action, COLOCATED, type Edge } from "./actions.js";
 import { operationDigest } from "./digest.js";
 import type { Resource } from "./model.js";
+import { FEATURE_SET } from "./graph.js";
 import type { Transition } from "./schedule.js";
 
 /** Actions that will be executed (required and runnable), in a valid execution order. */
@@ -74,7 +75,10 @@ export function actionLine(a: Action): string {
 }
 
 interface ExecState {
-  callId: number;
+  /** The last call id used, per lrm_resource. */
+  readonly callIds: Map<XmlElement, number>;
+  /** Status updates made (each bumps num_updates, as the CIB does). */
+  updates: number;
   readonly statusEl: XmlElement;
   /** lrm_resource elements by id, per lrm_resources element (first of an id wins, as find). */
   readonly lrmIndex: Map<XmlElement, Map<string, XmlElement>>;
@@ -88,12 +92,16 @@ export function applyTransition(cib: XmlElement, t: Transition, executed: Action
     statusEl = elem("status");
     out.children.push(statusEl);
   }
-  const st: ExecState = { callId: maxCallId(statusEl), statusEl, lrmIndex: new Map() };
+  const st: ExecState = { callIds: new Map(), updates: 0, statusEl, lrmIndex: new Map() };
   for (const a of executed) {
     if (a.fence) fenceNode(t, st, a.fence.node);
     // Notifications leave no history (the controller records none either).
     else if (!a.pseudo && a.rsc && a.node !== undefined && a.operation !== "notify")
       recordOp(t, st, a);
+  }
+  if (st.updates > 0) {
+    const before = Number(getAttr(out, "num_updates") ?? "0") || 0;
+    setAttr(out, "num_updates", String(before + st.updates));
   }
   return out;
 }
@@ -155,8 +163,9 @@ function lrmResourceEl(st: ExecState, ns: XmlElement, rsc: Resource, id: string)
   }
   let lr = byId.get(id);
   if (!lr) {
-    const attrs: Record<string, string> = { id, class: rsc.cls, type: rsc.type };
+    const attrs: Record<string, string> = { id, class: rsc.cls };
     if (rsc.provider !== undefined) attrs.provider = rsc.provider;
+    attrs.type = rsc.type;
     lr = elem("lrm_resource", attrs);
     lrs.children.push(lr);
     byId.set(id, lr);
@@ -183,19 +192,22 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
   const probe = a.task === "monitor" && a.intervalMs === 0;
   const rc = probe ? 7 : a.task === "monitor" && role === "Promoted" ? 8 : 0;
   const opId = a.intervalMs > 0 ? `${id}_monitor_${a.intervalMs}` : `${id}_last_0`;
-  st.callId++;
-  const key = `${a.uid}:0:${rc}:00000000-0000-0000-0000-000000000000`;
+  // Call ids count per resource history: one past the highest recorded there.
+  const callId = (st.callIds.get(lr) ?? maxCallId(lr)) + 1;
+  st.callIds.set(lr, callId);
+  st.updates++;
+  // crm_simulate's fake transition: action id, transition -1, expected rc, a dummy uuid.
+  const key = `${a.uid}:-1:${rc}:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`;
   const op = elem("lrm_rsc_op", {
     id: opId,
     operation_key: `${id}_${a.task}_${a.intervalMs}`,
     operation: a.task,
     "crm-debug-origin": "crm_simulate",
-    crm_feature_set: "3.16.2",
+    crm_feature_set: FEATURE_SET,
     "transition-key": key,
     "transition-magic": `0:${rc};${key}`,
     "exit-reason": "",
-    on_node: node,
-    "call-id": String(st.callId),
+    "call-id": String(callId),
     "rc-code": String(rc),
     "op-status": "0",
     interval: String(a.intervalMs),

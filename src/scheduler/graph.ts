@@ -2,8 +2,10 @@
  * The transition graph as Pacemaker writes it (crm_simulate -G): one synapse per action
  * with the actions it waits for as triggers; and the same graph as a dot file (-D).
  */
-import { elem, printXml, type XmlElement } from "../cib/xml.js";
+import { elem, firstChild, printXml, type XmlElement } from "../cib/xml.js";
 import type { Action } from "./actions.js";
+import type { Resource } from "./model.js";
+import { buildIdIndex, parseDurationMs, readAttributeSets } from "./nvpairs.js";
 import type { Transition } from "./schedule.js";
 
 function actionKey(a: Action): string {
@@ -11,7 +13,38 @@ function actionKey(a: Action): string {
   return `${a.rscId}_${a.task}_${a.intervalMs}`;
 }
 
-function actionElement(t: Transition, a: Action): XmlElement {
+/** What Pacemaker 2.1.5 writes as crm_feature_set in graphs and recorded operations. */
+export const FEATURE_SET = "3.16.1";
+
+/** Cluster options and defaults the graph repeats, read as written in the CIB. */
+interface GraphConfig {
+  readonly props: Map<string, string>;
+  /** op_defaults timeout (ms), the timeout of an action without one of its own. */
+  readonly defaultTimeoutMs: number;
+}
+
+function graphConfig(cib: XmlElement | undefined): GraphConfig {
+  const props = new Map<string, string>();
+  const opDefaults = new Map<string, string>();
+  const config = cib ? firstChild(cib, "configuration") : undefined;
+  if (cib && config) {
+    const idx = buildIdIndex(cib);
+    const crm = firstChild(config, "crm_config");
+    if (crm) readAttributeSets(crm, "cluster_property_set", idx, props);
+    const od = firstChild(config, "op_defaults");
+    if (od) readAttributeSets(od, "meta_attributes", idx, opDefaults);
+  }
+  return { props, defaultTimeoutMs: parseDurationMs(opDefaults.get("timeout")) ?? 20000 };
+}
+
+const sortedAttrs = (m: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+function elementName(a: Action): string {
+  return a.fence ? "crm_event" : a.pseudo ? "pseudo_event" : "rsc_op";
+}
+
+function headerAttrs(t: Transition, a: Action): Record<string, string> {
   const node = a.node !== undefined ? t.ws.nodeByName.get(a.node) : undefined;
   const attrs: Record<string, string> = {
     id: String(a.uid),
@@ -22,51 +55,91 @@ function actionElement(t: Transition, a: Action): XmlElement {
     attrs.on_node = node.uname;
     attrs.on_node_uuid = node.id;
   }
+  return attrs;
+}
+
+function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
+  const node = a.node !== undefined ? t.ws.nodeByName.get(a.node) : undefined;
   const meta: Record<string, string> = {};
-  if (node) {
+  if (node && !(a.pseudo && !a.rsc)) {
     meta.CRM_meta_on_node = node.uname;
     meta.CRM_meta_on_node_uuid = node.id;
   }
   if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs);
   const opDef = a.rsc?.ops.find((o) => o.name === a.task && o.intervalMs === a.intervalMs);
-  meta.CRM_meta_timeout = String(opDef?.timeoutMs ?? 20000);
+  meta.CRM_meta_timeout = String(opDef?.timeoutMs ?? cfg.defaultTimeoutMs);
   if (a.fence) meta.CRM_meta_stonith_action = a.fence.action;
+  // A probe expects "not running".
+  if (a.task === "monitor" && a.intervalMs === 0 && !a.pseudo) meta.CRM_meta_op_target_rc = "7";
   for (const [k, v] of a.meta) if (k.startsWith("CRM_meta_")) meta[k] = v;
   const children: XmlElement[] = [];
   if (a.rsc && !a.pseudo && a.rsc.kind === "primitive") {
-    const p: Record<string, string> = { id: a.rsc.id, class: a.rsc.cls, type: a.rsc.type };
+    const p: Record<string, string> = { id: a.rsc.id, class: a.rsc.cls };
     if (a.rsc.provider !== undefined) p.provider = a.rsc.provider;
+    p.type = a.rsc.type;
     children.push(elem("primitive", p));
     for (const [k, v] of a.rsc.params) meta[k] = v;
   }
-  meta.crm_feature_set = "3.16.2";
-  children.push(elem("attributes", meta));
-  const name = a.fence ? "crm_event" : a.pseudo ? "pseudo_event" : "rsc_op";
-  return elem(name, attrs, children);
+  meta.crm_feature_set = FEATURE_SET;
+  children.push(elem("attributes", sortedAttrs(meta)));
+  return elem(elementName(a), headerAttrs(t, a), children);
 }
 
 function included(t: Transition): Action[] {
   return t.actions.actions.filter((a) => !a.optional && a.runnable);
 }
 
-/** @example graphXml(schedule(cib)) // "<transition_graph ...>" */
-export function graphXml(t: Transition): string {
-  const acts = included(t);
+/**
+ * Synapse order as Pacemaker writes it: resource by resource in configuration order (a
+ * collective's own actions before its children's), each resource's actions newest first;
+ * then the actions of no resource (fencing, shutdown).
+ */
+function synapseOrder(t: Transition, acts: readonly Action[]): Action[] {
+  const byRsc = new Map<Resource | undefined, Action[]>();
+  for (const a of acts) {
+    const list = byRsc.get(a.rsc);
+    if (list) list.push(a);
+    else byRsc.set(a.rsc, [a]);
+  }
+  const out: Action[] = [];
+  const visit = (r: Resource): void => {
+    const list = byRsc.get(r);
+    if (list) {
+      out.push(...[...list].sort((x, y) => y.uid - x.uid));
+      byRsc.delete(r);
+    }
+    for (const c of r.children) visit(c);
+  };
+  for (const r of t.ws.resources) visit(r);
+  // Resources not reached from the top level (none expected), then no-resource actions.
+  for (const [r, list] of byRsc) if (r !== undefined) out.push(...list);
+  out.push(...(byRsc.get(undefined) ?? []));
+  return out;
+}
+
+/** @example graphXml(schedule(cib), cib) // "<transition_graph ...>" */
+export function graphXml(t: Transition, cib?: XmlElement): string {
+  const cfg = graphConfig(cib);
+  const acts = synapseOrder(t, included(t));
   const inSet = new Set(acts);
   const root = elem("transition_graph", {
-    "cluster-delay": "60s",
-    "stonith-timeout": "60s",
+    "cluster-delay": cfg.props.get("cluster-delay") ?? "60s",
+    "stonith-timeout": cfg.props.get("stonith-timeout") ?? "60s",
     "failed-stop-offset": "INFINITY",
-    "failed-start-offset": "INFINITY",
+    "failed-start-offset": t.ws.options.startFailureIsFatal ? "INFINITY" : "1",
+    "batch-limit": cfg.props.get("batch-limit") ?? "0",
     transition_id: "0",
   });
   acts.forEach((a, i) => {
-    const triggers = (t.actions.inEdges.get(a) ?? [])
-      .filter((e) => inSet.has(e.first))
-      .map((e) => elem("trigger", {}, [actionElement(t, e.first)]));
+    const firsts = new Set(
+      (t.actions.inEdges.get(a) ?? []).map((e) => e.first).filter((f) => inSet.has(f)),
+    );
+    const triggers = [...firsts]
+      .sort((x, y) => x.uid - y.uid)
+      .map((f) => elem("trigger", {}, [elem(elementName(f), headerAttrs(t, f))]));
     root.children.push(
       elem("synapse", { id: String(i) }, [
-        elem("action_set", {}, [actionElement(t, a)]),
+        elem("action_set", {}, [actionElement(t, a, cfg)]),
         elem("inputs", {}, triggers),
       ]),
     );

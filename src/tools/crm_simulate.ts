@@ -316,7 +316,7 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 
 /** -G, -D and -O files of a run. Returns whether some required action could never run. */
 async function saveFiles(f: Flags, cib: XmlElement, t: Transition, io: ToolIo): Promise<boolean> {
-  if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t));
+  if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t, cib));
   if (f.dot !== undefined) await writeAtomic(resolve(io.cwd, f.dot), graphDot(t));
   if (!f.simulate && f.output === undefined) return false;
   const executed = executionOrder(t);
@@ -395,7 +395,7 @@ export async function crmSimulate(argv: readonly string[], io: ToolIo): Promise<
     if (!f.quiet || f.run)
       out.push("Transition Summary:", ...summaryLines(t).map((l) => `  ${l}`), "");
   }
-  if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t));
+  if (f.graph !== undefined) await writeAtomic(resolve(io.cwd, f.graph), graphXml(t, cib));
   if (f.dot !== undefined) await writeAtomic(resolve(io.cwd, f.dot), graphDot(t));
   let revised = cib;
   let invalid = false;

@@ -1,0 +1,87 @@
+// crm_simulate -G (transition graph) and -O (CIB after the simulated transition) against
+// Pacemaker 2.1.5's, recorded for every reference case by testdata/record-graphs.sh
+// (`crm_simulate -x CASE -S -G ... -O ...`, wall-clock last-rc-change/last-run masked to 0).
+// Files must be identical, except for cases listed in graph-known-failures.txt, a list that
+// may only shrink. GRAPH_GOLDEN_REPORT=1 prints the pass counts and the failing cases.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { REPO_ROOT, sharedDir } from "../testing/shared-dir.js";
+import { crmSimulate } from "../tools/crm_simulate.js";
+import type { ToolIo } from "../tools/tool-io.js";
+
+const CASES = join(sharedDir(), "pcmk-scheduler", "cases");
+const RECORDED = join(REPO_ROOT, "src", "scheduler", "testdata", "graph");
+const KNOWN = join(REPO_ROOT, "src", "scheduler", "graph-known-failures.txt");
+const scratch = mkdtempSync(join(tmpdir(), "pacer-graph-golden-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+const io: ToolIo = {
+  env: {},
+  cwd: scratch,
+  stdout: () => undefined,
+  stderr: () => undefined,
+  readStdin: async () => "",
+  stdinIsTTY: false,
+  stdoutIsTTY: false,
+};
+
+const masked = (text: string): string =>
+  text.replace(/ (last-rc-change|last-run)="\d+"/g, ' $1="0"').trimEnd();
+
+async function runCase(xml: string): Promise<{ graph: string; out: string }> {
+  const g = join(scratch, "graph.xml");
+  const o = join(scratch, "out.xml");
+  rmSync(g, { force: true });
+  rmSync(o, { force: true });
+  await crmSimulate(["-x", xml, "-S", "-G", g, "-O", o], io).catch(() => undefined);
+  const read = (p: string) => (existsSync(p) ? masked(readFileSync(p, "utf8")) : "");
+  return { graph: read(g), out: read(o) };
+}
+
+function knownFailures(): Set<string> {
+  if (!existsSync(KNOWN)) return new Set();
+  return new Set(
+    readFileSync(KNOWN, "utf8")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#")),
+  );
+}
+
+describe("crm_simulate -G/-O golden files", { skip: !existsSync(CASES) }, () => {
+  const known = knownFailures();
+  for (const tier of ["core", "clone"]) {
+    const dir = join(CASES, tier);
+    const names = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith(".xml"))
+          .map((f) => f.slice(0, -4))
+          .sort()
+      : [];
+    it(`${tier}: -G and -O match Pacemaker's or are known failures`, async () => {
+      const unexpected: string[] = [];
+      const failing: Record<"graph" | "out", string[]> = { graph: [], out: [] };
+      for (const name of names) {
+        const actual = await runCase(join(dir, `${name}.xml`));
+        for (const kind of ["graph", "out"] as const) {
+          const path = join(RECORDED, tier, `${name}.${kind}.xml`);
+          const expected = existsSync(path) ? masked(readFileSync(path, "utf8")) : "";
+          if (actual[kind] === expected) continue;
+          failing[kind].push(name);
+          if (!known.has(`${kind}:${tier}/${name}`)) unexpected.push(`${kind}:${tier}/${name}`);
+        }
+      }
+      if (process.env.GRAPH_GOLDEN_REPORT) {
+        for (const kind of ["graph", "out"] as const) {
+          const pass = names.length - failing[kind].length;
+          console.log(`${kind} ${tier} ${pass}/${names.length}`);
+          for (const n of failing[kind]) console.log(`  FAIL ${kind}:${tier}/${n}`);
+        }
+      }
+      assert.deepEqual(unexpected, [], `new failures (fix them; the known list only shrinks)`);
+    });
+  }
+});
