@@ -74,6 +74,9 @@ export function actionLine(a: Action): string {
   return `* Resource action: ${id.padEnd(15)} ${what} on ${a.node ?? ""}`;
 }
 
+/** The newest CIB schema Pacemaker 2.1.5 knows. */
+const LATEST_SCHEMA = "pacemaker-3.9";
+
 interface ExecState {
   /** The last call id used, per lrm_resource. */
   readonly callIds: Map<XmlElement, number>;
@@ -98,6 +101,10 @@ export function applyTransition(cib: XmlElement, t: Transition, executed: Action
     // Notifications leave no history (the controller records none either).
     else if (!a.pseudo && a.rsc && a.node !== undefined && a.operation !== "notify")
       recordOp(t, st, a);
+  }
+  // A CIB written for a 1.x/2.x schema is upgraded to the newest one on loading.
+  if (/^pacemaker-[12]\./.test(getAttr(out, "validate-with") ?? "")) {
+    setAttr(out, "validate-with", LATEST_SCHEMA);
   }
   if (st.updates > 0) {
     const before = Number(getAttr(out, "num_updates") ?? "0") || 0;
@@ -135,6 +142,9 @@ function fenceNode(t: Transition, st: ExecState, uname: string): void {
   setAttr(ns, "crmd", "offline");
   setAttr(ns, "join", "down");
   setAttr(ns, "expected", "down");
+  setAttr(ns, "crm-debug-origin", "simulate_fencing_action");
+  // The node's state, then its history and attributes, are two updates.
+  st.updates += 2;
   ns.children = ns.children.filter(
     (c) => c.type !== "element" || (c.name !== "lrm" && c.name !== "transient_attributes"),
   );
@@ -196,8 +206,8 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
   const callId = (st.callIds.get(lr) ?? maxCallId(lr)) + 1;
   st.callIds.set(lr, callId);
   st.updates++;
-  // crm_simulate's fake transition: action id, transition -1, expected rc, a dummy uuid.
-  const key = `${a.uid}:-1:${rc}:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`;
+  // crm_simulate's fake transition key: the call id, transition -1, expected rc, a dummy uuid.
+  const key = `${callId}:-1:${rc}:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`;
   const op = elem("lrm_rsc_op", {
     id: opId,
     operation_key: `${id}_${a.task}_${a.intervalMs}`,
@@ -216,6 +226,12 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
     "queue-time": "0",
     "op-digest": operationDigest(rsc, a.task, a.intervalMs),
   });
-  lr.children = lr.children.filter((c) => c.type !== "element" || getAttr(c, "id") !== opId);
-  lr.children.push(op);
+  // A result already recorded under that id is updated in place, as the CIB applies it:
+  // its attributes keep their places (and those not written keep their values), new ones
+  // follow.
+  const old = lr.children.find(
+    (c): c is XmlElement => c.type === "element" && c.name === "lrm_rsc_op" && getAttr(c, "id") === opId,
+  );
+  if (old === undefined) lr.children.push(op);
+  else for (const [k, v] of op.attrs) setAttr(old, k, v);
 }
