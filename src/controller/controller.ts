@@ -771,8 +771,10 @@ export class Controller {
     // A cancelled recurring operation is what a `cancel` action asked for.
     const expected =
       key !== null &&
-      r.rc === key.targetRc &&
-      (r.opStatus === 0 || (r.opStatus === 1 && r.intervalMs > 0));
+      (r.operation === "notify" ||
+        (r.rc === key.targetRc && (r.opStatus === 0 || (r.opStatus === 1 && r.intervalMs > 0))));
+    if (r.operation === "notify" && (r.rc !== 0 || r.opStatus !== 0))
+      this.log("warn", "notification failed (ignored)", { resource: r.resource, rc: r.rc, node });
     if (mine && key && t.complete(key.actionId, expected)) {
       if (!expected)
         this.requestSchedule(
@@ -995,6 +997,8 @@ export class Controller {
  * resource stopped or running are information, not failures. */
 export function isFailure(r: OpResult): boolean {
   if (r.opStatus === 1) return false;
+  // A failed notification is logged, never counted: the resource's own state is unchanged.
+  if (r.operation === "notify") return false;
   if (r.operation === "monitor" && r.intervalMs === 0) {
     return r.opStatus !== 0 || ![0, 7, 8].includes(r.rc);
   }

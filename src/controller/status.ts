@@ -93,6 +93,9 @@ function putOp(list: XmlElement, entry: XmlElement): void {
  * judged it a failure (rc other than expected); failures also get `RSC_last_failure_0`.
  */
 export function recordOp(cib: XmlElement, member: Member, r: OpResult, failed: boolean): void {
+  // Notifications are not history: a notify result must not replace the start that shows the
+  // instance running (Pacemaker records none).
+  if (r.operation === "notify") return;
   const ns = nodeState(cib, member);
   const list = lrmResources(ns);
   let rsc = childElements(list, "lrm_resource").find((e) => getAttr(e, "id") === r.resource);

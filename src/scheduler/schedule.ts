@@ -23,9 +23,8 @@ export interface ScheduleOptions {
   /** Seconds since the epoch; defaults to the CIB's execution-date, else 0. */
   readonly now?: number;
   /**
-   * Add clone notifications (notify=true) to the transition. Off by default until the
-   * controller leaves notify results out of the status section, as Pacemaker does: recorded
-   * as `RSC_last_0` they would hide the operation that says the instance runs.
+   * Add clone notifications (notify=true) to the transition; on unless `false`. (The
+   * controller leaves notify results out of the status section, as Pacemaker does.)
    */
   readonly notifications?: boolean;
 }
@@ -73,7 +72,7 @@ export function schedule(cib: XmlElement, opts: ScheduleOptions = {}): Transitio
     createProbes(set, ws, p, alloc.assigned);
     if (role !== "Stopped") createRecurring(set, p, plan.next, role, start);
   }
-  if (opts.notifications === true)
+  if (opts.notifications !== false)
     createNotifications(set, ws, plans, allOfKind(ws.resources, "clone"));
   markPseudo(set);
   return { ws, alloc, actions: set, plans, fencing, nextRole, inhibited };
