@@ -5,7 +5,7 @@
  * (setting GC flags at run time crashed V8, measured), hence the launcher's job.
  *
  * Measured in the failover lab (docs/performance.md, "Memory" and "Idle CPU"): a node idles
- * at 55-60 MiB VmRSS with them, 61-76 MiB without.
+ * at 55-60 MiB VmRSS with them (62-63 MiB after 20 minutes), 61-77 MiB without.
  * - `--interrupt-budget=1000000` (V8's default: 67584): a function must run ~15x more bytecode
  *   before TurboFan optimises it. At start-up and idle nothing qualifies, so TurboFan's code
  *   pages, its compile zones (malloc'd on helper threads and kept by the allocator) and the
