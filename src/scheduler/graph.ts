@@ -71,6 +71,8 @@ function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
   if (a.fence) meta.CRM_meta_stonith_action = a.fence.action;
   // A probe expects "not running".
   if (a.task === "monitor" && a.intervalMs === 0 && !a.pseudo) meta.CRM_meta_op_target_rc = "7";
+  if (opDef) opMeta(opDef.xml, meta);
+  cloneMeta(a.rsc, meta);
   for (const [k, v] of a.meta) if (k.startsWith("CRM_meta_")) meta[k] = v;
   const children: XmlElement[] = [];
   if (a.rsc && !a.pseudo && a.rsc.kind === "primitive") {
@@ -83,6 +85,47 @@ function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
   meta.crm_feature_set = FEATURE_SET;
   children.push(elem("attributes", sortedAttrs(meta)));
   return elem(elementName(a), headerAttrs(t, a), children);
+}
+
+const ROLE_NAMES: Record<string, string> = { Master: "Promoted", Slave: "Unpromoted" };
+
+/** An operation definition's settings, as CRM_meta_ attributes (durations in ms). */
+function opMeta(op: XmlElement, meta: Record<string, string>): void {
+  for (const [k, v] of op.attrs) {
+    if (k === "id") continue;
+    const key = `CRM_meta_${k.replace(/-/g, "_")}`;
+    if (k === "interval") {
+      const ms = parseDurationMs(v) ?? 0;
+      if (ms > 0) meta[key] = String(ms);
+    } else if (k === "timeout" || k === "start-delay") {
+      const ms = parseDurationMs(v);
+      if (ms !== undefined) meta[key] = String(ms);
+    } else if (k === "role") meta[key] = ROLE_NAMES[v] ?? v;
+    else meta[key] = v;
+  }
+}
+
+/** The settings of the clone an action's resource belongs to (and its instance number). */
+function cloneMeta(rsc: Resource | undefined, meta: Record<string, string>): void {
+  let instance: number | undefined;
+  let r = rsc;
+  while (r !== undefined && r.kind !== "clone") {
+    instance ??= r.instance;
+    r = r.parent;
+  }
+  const c = r?.clone;
+  if (c === undefined) return;
+  if (instance !== undefined) meta.CRM_meta_clone = String(instance);
+  meta.CRM_meta_clone_max = String(c.cloneMax);
+  meta.CRM_meta_clone_node_max = String(c.cloneNodeMax);
+  meta.CRM_meta_globally_unique = String(c.unique);
+  meta.CRM_meta_notify = String(c.notify);
+  if (c.promotable) {
+    meta.CRM_meta_master_max = String(c.promotedMax);
+    meta.CRM_meta_master_node_max = String(c.promotedNodeMax);
+    meta.CRM_meta_promoted_max = String(c.promotedMax);
+    meta.CRM_meta_promoted_node_max = String(c.promotedNodeMax);
+  }
 }
 
 function included(t: Transition): Action[] {
