@@ -184,7 +184,7 @@ function lrmResourceEl(st: ExecState, ns: XmlElement, rsc: Resource, id: string)
 }
 
 /** The id a resource's history is recorded under on `node`. */
-function historyId(rsc: Resource, node: string): string {
+export function historyId(rsc: Resource, node: string): string {
   const h = rsc.history.get(node);
   if (h) return h.lrmId;
   const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;

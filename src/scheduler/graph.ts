@@ -4,6 +4,7 @@
  */
 import { elem, firstChild, printXml, type XmlElement } from "../cib/xml.js";
 import type { Action } from "./actions.js";
+import { historyId } from "./execute.js";
 import type { Resource } from "./model.js";
 import { buildIdIndex, parseDurationMs, readAttributeSets } from "./nvpairs.js";
 import type { Transition } from "./schedule.js";
@@ -44,13 +45,29 @@ function elementName(a: Action): string {
   return a.fence ? "crm_event" : a.pseudo ? "pseudo_event" : "rsc_op";
 }
 
+/**
+ * An anonymous clone instance is known to its node by the name its history there has (or
+ * its configuration id): the graph keys its actions by that name, and by the instance's
+ * own as the internal key.
+ */
+function anonymousName(a: Action): string | undefined {
+  const rsc = a.rsc;
+  if (rsc === undefined || rsc.instance === undefined || rsc.kind !== "primitive") return undefined;
+  const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;
+  if (clone?.kind !== "clone" || clone.clone?.unique) return undefined;
+  return a.node !== undefined ? historyId(rsc, a.node) : rsc.baseId;
+}
+
 function headerAttrs(t: Transition, a: Action): Record<string, string> {
   const node = a.node !== undefined ? t.ws.nodeByName.get(a.node) : undefined;
+  const key = actionKey(a);
+  const anon = anonymousName(a);
   const attrs: Record<string, string> = {
     id: String(a.uid),
     operation: a.fence ? "stonith" : (a.operation ?? a.task),
-    operation_key: actionKey(a),
+    operation_key: anon !== undefined ? `${anon}${key.slice(a.rscId.length)}` : key,
   };
+  if (anon !== undefined) attrs.internal_operation_key = key;
   if (node && !(a.pseudo && !a.rsc)) {
     attrs.on_node = node.uname;
     attrs.on_node_uuid = node.id;
@@ -76,7 +93,10 @@ function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
   for (const [k, v] of a.meta) if (k.startsWith("CRM_meta_")) meta[k] = v;
   const children: XmlElement[] = [];
   if (a.rsc && !a.pseudo && a.rsc.kind === "primitive") {
-    const p: Record<string, string> = { id: a.rsc.id, class: a.rsc.cls };
+    const anon = anonymousName(a);
+    const p: Record<string, string> =
+      anon !== undefined ? { id: anon, "long-id": a.rsc.id } : { id: a.rsc.id };
+    p.class = a.rsc.cls;
     if (a.rsc.provider !== undefined) p.provider = a.rsc.provider;
     p.type = a.rsc.type;
     children.push(elem("primitive", p));
@@ -160,6 +180,33 @@ function synapseOrder(t: Transition, acts: readonly Action[]): Action[] {
   return out;
 }
 
+/** A collective's "running" waits for its "start", its "stopped" for its "stop". */
+function collectiveInputs(acts: readonly Action[]): Map<Action, Action> {
+  const byKey = new Map<string, Action>();
+  for (const a of acts) {
+    if (a.pseudo && a.rsc && a.rsc.kind !== "primitive" && a.intervalMs === 0 && !a.operation)
+      byKey.set(`${a.rsc.id}\0${a.task}`, a);
+  }
+  const out = new Map<Action, Action>();
+  for (const [then, first] of [
+    ["running", "start"],
+    ["stopped", "stop"],
+  ] as const) {
+    for (const a of acts) {
+      if (!a.pseudo || !a.rsc || a.rsc.kind === "primitive" || a.task !== then) continue;
+      const f = byKey.get(`${a.rsc.id}\0${first}`);
+      if (f !== undefined) out.set(a, f);
+    }
+  }
+  return out;
+}
+
+/** A synapse of a resource with a priority carries it. */
+function synapseAttrs(i: number, a: Action): Record<string, string> {
+  const priority = a.rsc?.priority ?? 0;
+  return priority !== 0 ? { id: String(i), priority: String(priority) } : { id: String(i) };
+}
+
 /** @example graphXml(schedule(cib), cib) // "<transition_graph ...>" */
 export function graphXml(t: Transition, cib?: XmlElement): string {
   const cfg = graphConfig(cib);
@@ -173,15 +220,24 @@ export function graphXml(t: Transition, cib?: XmlElement): string {
     "batch-limit": cfg.props.get("batch-limit") ?? "0",
     transition_id: "0",
   });
+  const implied = collectiveInputs(acts);
   acts.forEach((a, i) => {
     const firsts = new Set(
       (t.actions.inEdges.get(a) ?? []).map((e) => e.first).filter((f) => inSet.has(f)),
     );
+    const own = implied.get(a);
+    if (own !== undefined) firsts.add(own);
+    // A collective's start waits for its "stopped", not for its "stop" as well.
+    if (a.pseudo && a.task === "start" && a.rsc && a.rsc.kind !== "primitive") {
+      for (const f of [...firsts]) {
+        if (f.rsc === a.rsc && f.task === "stop" && f.pseudo) firsts.delete(f);
+      }
+    }
     const triggers = [...firsts]
       .sort((x, y) => x.uid - y.uid)
       .map((f) => elem("trigger", {}, [elem(elementName(f), headerAttrs(t, f))]));
     root.children.push(
-      elem("synapse", { id: String(i) }, [
+      elem("synapse", synapseAttrs(i, a), [
         elem("action_set", {}, [actionElement(t, a, cfg)]),
         elem("inputs", {}, triggers),
       ]),
