@@ -106,8 +106,11 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
   const runDir = join(stateDir, "run");
   if (privateRun) mkdirSync(runDir, { recursive: true });
   let daemonRef: NodeDaemon | undefined;
+  const apiSocket = values["api-socket"] ?? apiSocketPath(io.env);
   const executor = new Executor({
     nodeName: self.name,
+    // Agents' tools (crm_attribute --promotion in promotable agents) reach this node.
+    apiSocket,
     onRecurring: (r) => daemonRef?.report(toControllerResult(r)),
     ...(privateRun ? { haVars: { HA_VARRUN: runDir, HA_RSCTMP: runDir } } : {}),
   });
@@ -116,7 +119,7 @@ export async function pacerNode(argv: readonly string[], io: ToolIo): Promise<nu
   return new Promise<number>((resolve, reject) => {
     const daemon = new NodeDaemon({
       stateDir,
-      apiSocket: values["api-socket"] ?? apiSocketPath(io.env),
+      apiSocket,
       ...(config.totem.clusterName !== undefined ? { clusterName: config.totem.clusterName } : {}),
       cluster: new TransportLayer(config, self, { authkey: key.value, stateDir }),
       executor,

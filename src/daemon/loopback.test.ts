@@ -2,7 +2,9 @@
  * The loopback cluster test (no root): three `pacer node` processes on 127.x.y.1-3 (udpu),
  * configured with `crm`, then: kill -9 of the node holding a group (recovery time measured),
  * `crm resource migrate`, a monitor failure (recovered and counted), `crm node standby`,
- * and a restart with a stale CIB. After every step the CIB digest is identical on all nodes.
+ * a restart with a stale CIB, SIGTERM, and a promotable clone (Stateful: started on every
+ * node, one promoted from the agent's promotion score). After every step the CIB digest is
+ * identical on all nodes.
  * Figures are printed as one JSON line (`loopback-figures`). Set PACER_SKIP_LOOPBACK=1 to skip.
  */
 import assert from "node:assert/strict";
@@ -337,5 +339,43 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
     assert.deepEqual(await lb.where("d1", survivor), [survivor]);
     lb.start(now);
     await lb.settle(30000);
+  });
+
+  it("starts a promotable clone everywhere and promotes one instance", async () => {
+    // Debian's Stateful sets its promotion score with `crm_attribute --promotion` on start.
+    const agent = existsSync("/usr/lib/ocf/resource.d/pacemaker/Stateful")
+      ? "ocf:pacemaker:Stateful"
+      : "ocf:pacer:Stateful";
+    const via = lb.running()[0] as string;
+    lb.crm(via, "configure", "primitive", "st", agent);
+    const t0 = Date.now();
+    lb.crm(via, "configure", "clone", "st-clone", "st", "meta", "promotable=true", "notify=true");
+    await lb.settle(30000);
+    figures.promotable_clone_settled_ms = Date.now() - t0;
+    const cib = await lb.cib(via);
+    for (const n of NAMES) {
+      assert.ok(activeResources(cib, n).includes("st"), `st runs on ${n} (history under "st")`);
+      assert.ok(transientAttrs(cib, n).has("master-st"), `promotion score on ${n}`);
+    }
+    const status = lb.crm(via, "status");
+    const promoted = /\* Promoted: \[ (\S+) \]/.exec(status)?.[1];
+    assert.ok(promoted !== undefined && NAMES.includes(promoted), status);
+    const unpromoted = /\* Unpromoted: \[ ([^\]]+) \]/.exec(status)?.[1]?.split(" ").sort();
+    assert.deepEqual(
+      unpromoted,
+      NAMES.filter((n) => n !== promoted),
+      status,
+    );
+    assert.doesNotMatch(status, /Failed Resource Actions:[\s\S]*\* st[ :_]/, status);
+    // Leave the cluster as the earlier steps found it: stop (demote first), then delete.
+    lb.crm(via, "resource", "stop", "st-clone");
+    await lb.settle(30000);
+    for (const n of NAMES) assert.deepEqual(await lb.where("st", n), [], `st stopped, via ${n}`);
+    lb.crm(via, "configure", "delete", "st-clone");
+    await lb.settle(30000);
+    lb.crm(via, "configure", "delete", "st");
+    await lb.settle(30000);
+    const after = await lb.cib(via);
+    for (const n of NAMES) assert.equal(transientAttrs(after, n).has("master-st"), false, n);
   });
 });

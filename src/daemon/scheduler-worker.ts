@@ -9,6 +9,7 @@ import { graphFromXml } from "../controller/graph-xml.js";
 import { recheckAt } from "../controller/recheck.js";
 import { graphXml } from "../scheduler/graph.js";
 import { schedule } from "../scheduler/schedule.js";
+import { withAnonymousInstances } from "./clone-instances.js";
 
 interface Job {
   readonly seq: number;
@@ -33,7 +34,10 @@ parentPort?.on("message", (job: Job) => {
     if (!g.ok) throw new Error(g.error);
     parentPort?.postMessage({
       seq: job.seq,
-      graph: { ...g.value, recheckAtS: recheckAt(cib.value, job.nowS) },
+      graph: {
+        ...withAnonymousInstances(g.value, cib.value),
+        recheckAtS: recheckAt(cib.value, job.nowS),
+      },
     });
   } catch (e) {
     parentPort?.postMessage({ seq: job.seq, error: e instanceof Error ? e.message : String(e) });

@@ -70,6 +70,19 @@ describe("crmAttribute", () => {
     );
   });
 
+  it("--promotion names the attribute master-RSC, RSC from OCF_RESOURCE_INSTANCE by default", async () => {
+    await run("-N", "node2", "--promotion=st", "-l", "reboot", "-v", "5");
+    assert.equal(
+      (await run("-N", "node2", "-n", "master-st", "-l", "reboot", "-G", "-q")).out,
+      "5\n",
+    );
+    const io = captureIo({ ...s.env, OCF_RESOURCE_INSTANCE: "st" });
+    assert.equal(await crmAttribute(["-N", "node2", "-p", "-l", "reboot", "-G", "-q"], io), 0);
+    assert.equal(io.out(), "5\n");
+    const bare = await run("--promotion", "-G");
+    assert.equal(bare.code, 64);
+  });
+
   it("an unknown node cannot be mapped to a UUID", async () => {
     const r = await run("-N", "nosuch", "-n", "a", "-v", "1");
     assert.equal(r.code, 105);

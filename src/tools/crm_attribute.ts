@@ -4,6 +4,7 @@
  * rsc_defaults/op_defaults, with Pacemaker 2.1.5's set and nvpair ids and messages.
  */
 import { hostname } from "node:os";
+import { apiRequest } from "../cib/live-backend.js";
 import { childElements, elem, firstChild, getAttr, type XmlElement } from "../cib/xml.js";
 import { commitToolCib, type OpenedCib, readToolCib } from "./_cib-access.js";
 import { has, lastValue, type OptionSpec, type ParsedArgs, parseGlibArgs } from "./_getopt.js";
@@ -30,6 +31,7 @@ const SPECS: readonly OptionSpec[] = [
   { long: "id", short: "i", value: true },
   { long: "default", short: "d", value: true },
   { long: "output-as", value: true },
+  { long: "promotion", short: "p", value: false },
 ];
 
 type Scope = "crm_config" | "nodes" | "status" | "rsc_defaults" | "op_defaults";
@@ -185,7 +187,14 @@ function findIn(sets: readonly XmlElement[], name: string, id?: string): XmlElem
  * @example await crmAttribute(["--node", "node1", "--name", "rack", "--update", "r1"], io)
  */
 export async function crmAttribute(argv: readonly string[], io: ToolIo): Promise<number> {
-  const parsed = parseGlibArgs(argv, SPECS);
+  // `--promotion[=RSC]`: the value is optional, which the option parser does not know.
+  let promotionRsc: string | undefined;
+  const plain = argv.map((a) => {
+    if (!a.startsWith("--promotion=")) return a;
+    promotionRsc = a.slice("--promotion=".length);
+    return "--promotion";
+  });
+  const parsed = parseGlibArgs(plain, SPECS);
   if (!parsed.ok) {
     io.stderr(`${TOOL}: ${parsed.error}\n`);
     return ExitCode.Usage;
@@ -194,6 +203,32 @@ export async function crmAttribute(argv: readonly string[], io: ToolIo): Promise
   if (has(args, "help")) {
     io.stdout(HELP);
     return ExitCode.Ok;
+  }
+  if (has(args, "promotion")) {
+    const rsc = promotionRsc ?? io.env.OCF_RESOURCE_INSTANCE;
+    if (rsc === undefined || rsc === "") {
+      io.stderr(`${TOOL}: Error performing operation: Invalid argument\n`);
+      return ExitCode.Usage;
+    }
+    const transient =
+      (lastValue(args, "lifetime") ?? (lastValue(args, "node") === undefined ? "reboot" : "")) ===
+      "reboot";
+    // As Pacemaker, through the attribute manager unless working on a file (CIB_file).
+    const offline = io.env.CIB_file !== undefined || io.env.CIB_shadow !== undefined;
+    if (transient && actionOf(args) !== "query" && !offline) {
+      return promotionScore(args, `master-${rsc}`, io);
+    }
+    const lifetime = transient ? "reboot" : "forever";
+    return crmAttribute(
+      [
+        ...plain.filter((a) => a !== "--promotion" && a !== "-p"),
+        "--name",
+        `master-${rsc}`,
+        "--lifetime",
+        lifetime,
+      ],
+      io,
+    );
   }
   const name = lastValue(args, "name");
   const attrId = lastValue(args, "id");
@@ -272,6 +307,34 @@ async function run(action: Action, req: AttrRequest, c: OpenedCib): Promise<numb
   return commitToolCib(TOOL, req.io, c);
 }
 
+/**
+ * A transient promotion score (`--promotion`, as promotable agents set theirs on start and
+ * monitor) goes to the local `pacer node`'s attribute manager, as Pacemaker's goes to attrd;
+ * the node defaults to this cluster node.
+ */
+async function promotionScore(args: ParsedArgs, name: string, io: ToolIo): Promise<number> {
+  const status = await apiRequest(io.env, { op: "node-status" }, { timeoutMs: 5000 });
+  if (!status.ok) {
+    io.stderr(`${TOOL}: Could not connect to attrd: Connection refused\n`);
+    return ExitCode.Disconnect;
+  }
+  const self = (status.value.self as { name: string } | undefined)?.name ?? "";
+  const value = actionOf(args) === "update" ? (lastValue(args, "update") ?? "") : null;
+  const r = await apiRequest(io.env, {
+    op: "attr",
+    node: lastValue(args, "node") ?? self,
+    name,
+    value,
+    lifetime: "reboot",
+    client: TOOL,
+  });
+  if (!r.ok) {
+    io.stderr(`${TOOL}: Error performing operation: ${r.error.detail}\n`);
+    return r.error.kind === "not-connected" ? ExitCode.Disconnect : r.error.code;
+  }
+  return ExitCode.Ok;
+}
+
 function deletedLine(scope: Scope, id: string, name: string): string {
   const what = scope === "crm_config" ? "crm_config option" : `${scope} attribute`;
   return `Deleted ${what}: id=${id} name=${name}\n`;
@@ -298,4 +361,6 @@ Additional Options:
   -s, --set-name=NAME     (Advanced) Id of the set the attribute goes into
   -d, --default=VALUE     (Advanced) Default value to display if none is found
   -q, --quiet             Print only the value on stdout
+  -p, --promotion[=RSC]   Operate on the promotion score of RSC (default: OCF_RESOURCE_INSTANCE);
+                          the lifetime defaults to reboot unless --node is given
 `;
