@@ -153,9 +153,10 @@ function included(t: Transition): Action[] {
 }
 
 /**
- * Synapse order as Pacemaker writes it: resource by resource in configuration order (a
- * collective's own actions before its children's), each resource's actions newest first;
- * then the actions of no resource (fencing, shutdown).
+ * Synapse order as Pacemaker writes it: resource by resource, by priority then in
+ * configuration order (a collective's own actions before its children's), each resource's
+ * actions newest first (a primitive creates its probes, stop and start in that order); then
+ * the actions of no resource (fencing, shutdown).
  */
 function synapseOrder(t: Transition, acts: readonly Action[]): Action[] {
   const byRsc = new Map<Resource | undefined, Action[]>();
@@ -168,12 +169,13 @@ function synapseOrder(t: Transition, acts: readonly Action[]): Action[] {
   const visit = (r: Resource): void => {
     const list = byRsc.get(r);
     if (list) {
-      out.push(...[...list].sort((x, y) => y.uid - x.uid));
+      out.push(...[...list].sort((x, y) => creationRank(y) - creationRank(x) || y.uid - x.uid));
       byRsc.delete(r);
     }
     for (const c of r.children) visit(c);
   };
-  for (const r of t.ws.resources) visit(r);
+  // Highest priority first (stable: configuration order among equals).
+  for (const r of [...t.ws.resources].sort((x, y) => y.priority - x.priority)) visit(r);
   // Resources not reached from the top level (none expected), then no-resource actions.
   for (const [r, list] of byRsc) if (r !== undefined) out.push(...list);
   out.push(...(byRsc.get(undefined) ?? []));
@@ -205,6 +207,15 @@ function collectiveInputs(acts: readonly Action[]): Map<Action, Action> {
 function synapseAttrs(i: number, a: Action): Record<string, string> {
   const priority = a.rsc?.priority ?? 0;
   return priority !== 0 ? { id: String(i), priority: String(priority) } : { id: String(i) };
+}
+
+/** Pacemaker creates a primitive's probes, then its stop, then its start, then the rest. */
+function creationRank(a: Action): number {
+  if (a.pseudo || a.rsc?.kind !== "primitive") return 0;
+  if (a.task === "monitor" && a.intervalMs === 0) return 0;
+  if (a.task === "stop") return 1;
+  if (a.task === "start") return 2;
+  return 3;
 }
 
 /** @example graphXml(schedule(cib), cib) // "<transition_graph ...>" */
