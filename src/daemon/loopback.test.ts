@@ -15,6 +15,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   rmSync,
   unlinkSync,
   writeFileSync,
@@ -347,7 +348,8 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
       ? "ocf:pacemaker:Stateful"
       : "ocf:pacer:Stateful";
     const via = lb.running()[0] as string;
-    lb.crm(via, "configure", "primitive", "st", agent);
+    const envfile = join(lb.dir, "st-actions.env");
+    lb.crm(via, "configure", "primitive", "st", agent, "params", `envfile=${envfile}`);
     const t0 = Date.now();
     lb.crm(via, "configure", "clone", "st-clone", "st", "meta", "promotable=true", "notify=true");
     await lb.settle(30000);
@@ -367,6 +369,12 @@ describe("loopback cluster of three pacer node processes", { skip }, () => {
       status,
     );
     assert.doesNotMatch(status, /Failed Resource Actions:[\s\S]*\* st[ :_]/, status);
+    // The agent saw clone notifications, under the bare id with its instance number.
+    const seen = readFileSync(envfile, "utf8");
+    assert.match(seen, /^OCF_RESKEY_CRM_meta_notify_operation=start$/m);
+    assert.match(seen, /^OCF_RESKEY_CRM_meta_notify_type=pre$/m);
+    assert.doesNotMatch(seen, /^OCF_RESOURCE_INSTANCE=(?!st$)/m);
+    assert.match(seen, /^OCF_RESKEY_CRM_meta_clone=[0-2]$/m);
     // Leave the cluster as the earlier steps found it: stop (demote first), then delete.
     lb.crm(via, "resource", "stop", "st-clone");
     await lb.settle(30000);

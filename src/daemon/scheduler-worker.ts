@@ -23,10 +23,9 @@ parentPort?.on("message", (job: Job) => {
     if (!cib.ok) throw new Error(`unparsable CIB: ${cib.error.detail}`);
     const t = schedule(cib.value, {
       now: job.nowS,
-      // The executor does not yet run clone notifications end to end (notify actions name
-      // the instance, e.g. `st:0`, which the executor does not map to the configured `st`);
-      // crm_simulate shows them, the daemon's transitions leave them out for now.
-      notifications: false,
+      // Clone notifications (notify actions name the instance, `st:0`; withAnonymousInstances
+      // gives the executor the bare id).
+      notifications: true,
     });
     const xml = parseXml(graphXml(t), "graph");
     if (!xml.ok) throw new Error("the scheduler printed an unparsable graph");
