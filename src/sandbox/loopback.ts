@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { daemonNodeFlags } from "../daemon/node-flags.js";
 
 export interface LoopbackNode {
   readonly id: number;
@@ -90,6 +91,7 @@ export class LoopbackSandbox {
 
   nodeArgv(n: LoopbackNode): string[] {
     return [
+      ...daemonNodeFlags,
       join(this.repoRoot, "bin", "pacer"),
       "node",
       "--config",

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { daemonNodeFlags } from "../daemon/node-flags.js";
 
 const PID_FILE = "/run/pacer/node.pid";
 const LOG_FILE = "/var/log/pacer/pacer.log";
@@ -41,6 +42,7 @@ function start(repoRoot: string, out: (s: string) => void): void {
   const child = spawn(
     process.execPath,
     [
+      ...daemonNodeFlags,
       join(repoRoot, "bin", "pacer"),
       "node",
       "--config",
