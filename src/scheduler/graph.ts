@@ -2,7 +2,14 @@
  * The transition graph as Pacemaker writes it (crm_simulate -G): one synapse per action
  * with the actions it waits for as triggers; and the same graph as a dot file (-D).
  */
-import { elem, firstChild, printXml, type XmlElement } from "../cib/xml.js";
+import {
+  childElements,
+  elem,
+  firstChild,
+  getAttr,
+  printXml,
+  type XmlElement,
+} from "../cib/xml.js";
 import type { Action } from "./actions.js";
 import { historyId } from "./execute.js";
 import type { Resource } from "./model.js";
@@ -84,8 +91,13 @@ function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
   }
   if (a.intervalMs > 0) meta.CRM_meta_interval = String(a.intervalMs);
   const opDef = a.rsc?.ops.find((o) => o.name === a.task && o.intervalMs === a.intervalMs);
-  meta.CRM_meta_timeout = String(opDef?.timeoutMs ?? cfg.defaultTimeoutMs);
+  // A probe without a definition of its own takes a recurring monitor's timeout.
+  const probeTimeout =
+    opDef === undefined && a.task === "monitor" && a.intervalMs === 0
+      ? a.rsc?.ops.find((o) => o.name === "monitor" && o.timeoutMs !== undefined)?.timeoutMs
+      : undefined;
   if (a.fence) meta.CRM_meta_stonith_action = a.fence.action;
+  else meta.CRM_meta_timeout = String(opDef?.timeoutMs ?? probeTimeout ?? cfg.defaultTimeoutMs);
   // A probe expects "not running".
   if (a.task === "monitor" && a.intervalMs === 0 && !a.pseudo) meta.CRM_meta_op_target_rc = "7";
   if (opDef) opMeta(opDef.xml, meta);
@@ -101,6 +113,13 @@ function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
     p.type = a.rsc.type;
     children.push(elem("primitive", p));
     for (const [k, v] of a.rsc.params) meta[k] = v;
+    // Parameters given to this operation only.
+    for (const set of opDef ? childElements(opDef.xml, "instance_attributes") : []) {
+      for (const nv of childElements(set, "nvpair")) {
+        const name = getAttr(nv, "name");
+        if (name !== undefined) meta[name] = getAttr(nv, "value") ?? "";
+      }
+    }
   }
   meta.crm_feature_set = FEATURE_SET;
   children.push(elem("attributes", sortedAttrs(meta)));
