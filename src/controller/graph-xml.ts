@@ -26,9 +26,13 @@ function parseAction(el: XmlElement, inputs: number[]): Result<GraphAction, stri
   const id = Number(getAttr(el, "id"));
   if (!Number.isInteger(id)) return err(`<${el.name}> without a numeric id`);
   const prim = firstChild(el, "primitive");
+  const longId = prim ? getAttr(prim, "long-id") : undefined;
+  // `id` is what the node knows (an anonymous clone instance's bare id); `long-id` the
+  // scheduler's instance name.
   const resource: GraphResource | null = prim
     ? {
-        id: getAttr(prim, "long-id") ?? getAttr(prim, "id") ?? "",
+        id: getAttr(prim, "id") ?? longId ?? "",
+        ...(longId !== undefined ? { longId } : {}),
         class: getAttr(prim, "class") ?? "",
         provider: getAttr(prim, "provider") ?? "",
         type: getAttr(prim, "type") ?? "",

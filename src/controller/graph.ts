@@ -6,7 +6,13 @@
  */
 
 export interface GraphResource {
+  /**
+   * The name the node's executor and history know: for an anonymous clone instance the
+   * bare id (`st`), as in Pacemaker's graph (`<primitive id>`).
+   */
   readonly id: string;
+  /** The scheduler's own instance name (`st:1`, the graph's `long-id`) when it differs. */
+  readonly longId?: string;
   readonly class: string;
   readonly provider: string;
   readonly type: string;

@@ -60,4 +60,22 @@ describe("anonymous clone instances", () => {
       [1, 2, 3, 4],
     );
   });
+
+  it("keeps the name a graph with long-id gives (history under st:0) and adds the number", () => {
+    const named = (id: string, longId: string): GraphAction => ({
+      ...action(1, id),
+      resource: { id, longId, class: "ocf", provider: "pacemaker", type: "Stateful" },
+    });
+    const out = withAnonymousInstances(
+      { actions: [named("st", "st:1"), named("st:0", "st:2")], recheckAtS: null },
+      cib(),
+    ).actions;
+    assert.deepEqual(
+      out.map((a) => [a.resource?.id, a.meta.clone]),
+      [
+        ["st", "1"],
+        ["st:0", "2"],
+      ],
+    );
+  });
 });

@@ -45,12 +45,16 @@ export function anonymousClonePrimitives(cib: XmlElement): Set<string> {
 
 function bareInstance(a: GraphAction, anonymous: ReadonlySet<string>): GraphAction {
   const rsc = a.resource;
-  const m = rsc ? /^(.+):(\d+)$/.exec(rsc.id) : null;
-  if (!rsc || !m || !anonymous.has(m[1] as string)) return a;
+  if (!rsc) return a;
+  // A graph with `long-id` already names the instance as its node knows it (the bare id, or
+  // the name its history there has); one without names the scheduler's instance.
+  const m = /^(.+):(\d+)$/.exec(rsc.longId ?? rsc.id);
+  if (!m || !anonymous.has(m[1] as string)) return a;
   const meta = { ...a.meta };
   meta.clone ??= m[2] as string;
   meta.globally_unique ??= "false";
-  return { ...a, resource: { ...rsc, id: m[1] as string }, meta };
+  const id = rsc.longId !== undefined ? rsc.id : (m[1] as string);
+  return { ...a, resource: { ...rsc, id }, meta };
 }
 
 /**
