@@ -131,6 +131,8 @@ function nodeStateEl(t: Transition, st: ExecState, uname: string): XmlElement | 
   if (!ns) {
     ns = elem("node_state", { id: node.id, uname });
     st.statusEl.children.push(ns);
+    // Creating a node's state is an update of its own.
+    st.updates++;
   }
   return ns;
 }
@@ -143,8 +145,10 @@ function fenceNode(t: Transition, st: ExecState, uname: string): void {
   setAttr(ns, "join", "down");
   setAttr(ns, "expected", "down");
   setAttr(ns, "crm-debug-origin", "simulate_fencing_action");
-  // The node's state, then its history and attributes, are two updates.
-  st.updates += 2;
+  // One update for the state, one per section erased (history, transient attributes).
+  st.updates++;
+  if (firstChild(ns, "lrm")) st.updates++;
+  if (firstChild(ns, "transient_attributes")) st.updates++;
   ns.children = ns.children.filter(
     (c) => c.type !== "element" || (c.name !== "lrm" && c.name !== "transient_attributes"),
   );

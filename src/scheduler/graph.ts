@@ -75,7 +75,8 @@ function headerAttrs(t: Transition, a: Action): Record<string, string> {
     operation_key: anon !== undefined ? `${anon}${key.slice(a.rscId.length)}` : key,
   };
   if (anon !== undefined) attrs.internal_operation_key = key;
-  if (node && !(a.pseudo && !a.rsc)) {
+  // A pseudo-action runs nowhere (a stop implied by fencing included).
+  if (node && !a.pseudo) {
     attrs.on_node = node.uname;
     attrs.on_node_uuid = node.id;
   }
@@ -85,7 +86,7 @@ function headerAttrs(t: Transition, a: Action): Record<string, string> {
 function actionElement(t: Transition, a: Action, cfg: GraphConfig): XmlElement {
   const node = a.node !== undefined ? t.ws.nodeByName.get(a.node) : undefined;
   const meta: Record<string, string> = {};
-  if (node && !(a.pseudo && !a.rsc)) {
+  if (node && !a.pseudo) {
     meta.CRM_meta_on_node = node.uname;
     meta.CRM_meta_on_node_uuid = node.id;
   }
