@@ -205,7 +205,12 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
   const role = t.nextRole.get(rsc);
   const probe = a.task === "monitor" && a.intervalMs === 0;
   const rc = probe ? 7 : a.task === "monitor" && role === "Promoted" ? 8 : 0;
-  const opId = a.intervalMs > 0 ? `${id}_monitor_${a.intervalMs}` : `${id}_last_0`;
+  // An anonymous clone instance's results are named after the clone's child; an orphan
+  // instance's (beyond clone-max) keep the name of the history they are recorded in.
+  const clone = rsc.parent?.kind === "clone" ? rsc.parent : rsc.parent?.parent;
+  const anonymous = clone?.kind === "clone" && !clone.clone?.unique;
+  const name = anonymous && !rsc.orphan ? rsc.baseId : id;
+  const opId = a.intervalMs > 0 ? `${name}_monitor_${a.intervalMs}` : `${name}_last_0`;
   // Call ids count per resource history: one past the highest recorded there.
   const callId = (st.callIds.get(lr) ?? maxCallId(lr)) + 1;
   st.callIds.set(lr, callId);
@@ -214,7 +219,7 @@ function recordOp(t: Transition, st: ExecState, a: Action): void {
   const key = `${callId}:-1:${rc}:xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`;
   const op = elem("lrm_rsc_op", {
     id: opId,
-    operation_key: `${id}_${a.task}_${a.intervalMs}`,
+    operation_key: `${name}_${a.task}_${a.intervalMs}`,
     operation: a.task,
     "crm-debug-origin": "crm_simulate",
     crm_feature_set: FEATURE_SET,
