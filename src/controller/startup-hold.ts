@@ -5,6 +5,7 @@
  * forms a ring alone and, with `no-quorum-policy=ignore`, starts resources that its peer will
  * also claim a moment later. See docs/decisions/0055-dc-deadtime.md.
  */
+import { parseDurationMs } from "../scheduler/nvpairs.js";
 import type { Member } from "./types.js";
 
 /**
@@ -16,37 +17,16 @@ export const DC_DEADTIME_DEFAULT_MS = 2000;
 /** Upper bound on what the property may ask (Pacemaker accepts any; a day is absurd already). */
 export const DC_DEADTIME_MAX_MS = 3_600_000;
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  msec: 1,
-  s: 1000,
-  sec: 1000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  hr: 3_600_000,
-};
-
 /**
  * Pacemaker's interval syntax for dc-deadtime ("20s", "500ms", "2min", a bare number is
- * seconds; ISO 8601 "PT20S"); undefined when the text is not one.
+ * seconds; ISO 8601 "PT20S"), capped at DC_DEADTIME_MAX_MS; undefined when the text is not
+ * one (an ISO "PT" without any field included).
  * @example dcDeadtimeMs("20s") // 20000
  */
 export function dcDeadtimeMs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const t = text.trim().toLowerCase();
-  const iso = /^pt(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(t);
-  if (iso && t !== "pt") {
-    const [, h, m, s] = iso;
-    return Math.min(
-      DC_DEADTIME_MAX_MS,
-      (Number(h ?? 0) * 3600 + Number(m ?? 0) * 60 + Number(s ?? 0)) * 1000,
-    );
-  }
-  const m = /^(\d+)\s*([a-z]*)$/.exec(t);
-  if (!m) return undefined;
-  const unit = UNIT_MS[m[2] || "s"];
-  return unit === undefined ? undefined : Math.min(DC_DEADTIME_MAX_MS, Number(m[1]) * unit);
+  if (text === undefined || /^\s*pt\s*$/i.test(text)) return undefined;
+  const ms = parseDurationMs(text);
+  return ms === undefined ? undefined : Math.min(DC_DEADTIME_MAX_MS, ms);
 }
 
 /** Every node of the nodelist is a member of the view (an empty nodelist names nobody). */
