@@ -4,17 +4,16 @@
 // Files must be identical (graph:, out:), and graphs identical but for the action ids (shape:),
 // except for cases listed in graph-known-failures.txt, a list that may only shrink. GRAPH_GOLDEN_REPORT=1 prints the pass counts and the failing cases.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { REPO_ROOT, sharedDir } from "../testing/shared-dir.js";
+import { REPO_ROOT } from "../testing/shared-dir.js";
 import { crmSimulate } from "../tools/crm_simulate.js";
 import type { ToolIo } from "../tools/tool-io.js";
+import { CASES, caseNames, knownFailures, TIERS } from "./_golden.js";
 
-const CASES = join(sharedDir(), "pcmk-scheduler", "cases");
 const RECORDED = join(REPO_ROOT, "src", "scheduler", "testdata", "graph");
-const KNOWN = join(REPO_ROOT, "src", "scheduler", "graph-known-failures.txt");
 const scratch = mkdtempSync(join(tmpdir(), "pacer-graph-golden-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -58,26 +57,11 @@ async function runCase(xml: string): Promise<Record<Kind, string>> {
   return { graph, shape: shape(graph), out: read(o) };
 }
 
-function knownFailures(): Set<string> {
-  if (!existsSync(KNOWN)) return new Set();
-  return new Set(
-    readFileSync(KNOWN, "utf8")
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => l !== "" && !l.startsWith("#")),
-  );
-}
-
 describe("crm_simulate -G/-O golden files", { skip: !existsSync(CASES) }, () => {
-  const known = knownFailures();
-  for (const tier of ["core", "clone"]) {
+  const known = knownFailures("graph-known-failures.txt");
+  for (const tier of TIERS) {
     const dir = join(CASES, tier);
-    const names = existsSync(dir)
-      ? readdirSync(dir)
-          .filter((f) => f.endsWith(".xml"))
-          .map((f) => f.slice(0, -4))
-          .sort()
-      : [];
+    const names = caseNames(tier);
     it(`${tier}: -G and -O match Pacemaker's or are known failures`, async () => {
       const unexpected: string[] = [];
       const failing: Record<Kind, string[]> = { graph: [], shape: [], out: [] };

@@ -5,24 +5,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { REPO_ROOT } from "../testing/shared-dir.js";
-import { crmSimulate } from "../tools/crm_simulate.js";
-import type { ToolIo } from "../tools/tool-io.js";
+import { section, simulate } from "./_golden.js";
 
 const DIR = join(REPO_ROOT, "src", "scheduler", "testdata");
-
-function section(text: string, header: string): string[] {
-  const lines = text.split("\n");
-  const start = lines.indexOf(header);
-  if (start < 0) return [];
-  const out: string[] = [];
-  for (const l of lines.slice(start + 1)) {
-    if (/^\S/.test(l)) break;
-    const n = l.replace(/\s+/g, " ").trim();
-    if (n === "" || n === "* Node List:" || n === "* Full List of Resources:") continue;
-    out.push(n);
-  }
-  return out.sort();
-}
 
 function rawLines(text: string): string[] {
   const lines = text.split("\n");
@@ -32,25 +17,6 @@ function rawLines(text: string): string[] {
     if (/^\S/.test(l)) break;
     if (l.trim() !== "") out.push(l);
   }
-  return out;
-}
-
-async function simulate(xml: string): Promise<string> {
-  let out = "";
-  const io: ToolIo = {
-    env: {},
-    cwd: process.cwd(),
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      out += t;
-    },
-    readStdin: async () => "",
-    stdinIsTTY: false,
-    stdoutIsTTY: false,
-  };
-  await crmSimulate(["-x", xml, "-S"], io);
   return out;
 }
 
